@@ -13,7 +13,8 @@ public sealed class FormatsAndBoilerplateTests(AzuriteFixture azurite) : IClassF
 
     private const string Story2 =
         "Residents who spoke at the meeting said they were worried about rising property taxes, " +
-        "and several asked the council to delay the vote until the spring.";
+        "and several asked the council to delay the vote until the spring. " +
+        "The mayor said she would answer their letters within a week. A final vote is expected in January.";
 
     [Fact]
     public async Task Html_markdown_json_and_gzip_inputs_are_read_by_their_format_and_cleaned()

@@ -38,7 +38,7 @@ public sealed class ShutdownTests(AzuriteFixture azurite) : IClassFixture<Azurit
             ["ingestWorker:shutdownTimeout"] = "00:00:01",
         }, services => services.AddSingleton(new TextPipeline([stuck])));
 
-        await containers.UploadAsync("stuck.txt", "Never finishes in this worker.");
+        await containers.UploadAsync("stuck.txt", TestTexts.Article("never finishes in this worker"));
         await stuck.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await worker.DisposeAsync();
 

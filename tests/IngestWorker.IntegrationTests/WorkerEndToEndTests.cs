@@ -46,8 +46,10 @@ public sealed class WorkerEndToEndTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Equal("en", language.GetProperty("code").GetString());
         Assert.True(language.GetProperty("confidence").GetDouble() > 0.9);
         Assert.False(language.GetProperty("mixed").GetBoolean());
-        // Capabilities that have not landed yet leave no trace in the output.
-        Assert.False(outcome.TryGetProperty("quality", out _));
+        var quality = outcome.GetProperty("quality");
+        Assert.Empty(quality.GetProperty("failed").EnumerateArray());
+        Assert.InRange(quality.GetProperty("score").GetDouble(), 0.75, 1);
+        Assert.True(quality.GetProperty("signals").GetProperty("gopher_word_count").GetDouble() > 300);
     }
 
     [Fact]

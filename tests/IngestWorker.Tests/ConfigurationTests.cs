@@ -27,6 +27,22 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void The_quality_thresholds_in_host_json_are_the_published_defaults_and_bind_without_errors()
+    {
+        using var host = Build(new Dictionary<string, string?>());
+        Assert.Empty(IngestWorkerHost.FindConfigurationErrors(host.Services));
+        var quality = host.Services.GetRequiredService<IOptions<IngestWorkerOptions>>().Value.Pipeline.Quality;
+        var defaults = new IngestWorker.Text.Quality.QualityOptions();
+        // Every value, family by family, including the C4 line rules that are off (null) by default.
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(defaults), System.Text.Json.JsonSerializer.Serialize(quality));
+
+        var section = host.Services.GetRequiredService<IConfiguration>().GetSection("ingestWorker:pipeline:quality");
+        Assert.Equal("50", section["gopherQuality:minWords"]);
+        Assert.Equal("0.16", section["gopherRepetition:maxTop4GramCharFrac"]);
+        Assert.Equal("0.67", section["fineWeb:maxShortLineFrac"]);
+    }
+
+    [Fact]
     public void Environment_style_keys_override_host_json()
     {
         using var host = Build(new Dictionary<string, string?>
@@ -70,6 +86,8 @@ public sealed class ConfigurationTests
     [InlineData("ingestWorker:pipeline:siteTemplates:minDocuments", "1")]
     [InlineData("ingestWorker:pipeline:language:modelPath", "/no/such/model.ftz")]
     [InlineData("ingestWorker:pipeline:language:minConfidence", "1.2")]
+    [InlineData("ingestWorker:pipeline:quality:gopherQuality:minWords", "-5")]
+    [InlineData("ingestWorker:pipeline:quality:fineWeb:maxShortLineFrac", "2")]
     public async Task A_bad_value_stops_the_host_with_a_message_naming_its_key(string key, string value)
     {
         var settings = new Dictionary<string, string?> { [key] = value };

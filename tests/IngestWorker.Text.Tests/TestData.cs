@@ -12,6 +12,10 @@ internal static class TestData
         Environment.GetEnvironmentVariable("INGESTWORKER_SHARED_DIR") is { Length: > 0 } dir ? dir : Path.Combine(RepositoryRoot, "..", "shared"),
         relativePath));
 
+    /// <summary>The five sample articles in seeds/ (part of the repository), by file name.</summary>
+    public static IReadOnlyList<string> SeedPaths { get; } =
+        Directory.GetFiles(Path.Combine(RepositoryRoot, "seeds"), "*.txt").Order(StringComparer.Ordinal).ToList();
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -44,7 +44,7 @@ public sealed class LanguageStage : IPipelineStage
         document.Language = new LanguageResult(top.Code, Math.Round(top.Confidence, 4),
             guesses.Skip(1).Select(g => g with { Confidence = Math.Round(g.Confidence, 4) }).ToList(), paragraphs, mixed);
         if (mixed)
-            document.Flags.Add(ReasonCodes.LanguageMixed);
+            document.Flags.Add(FlagCodes.LanguageMixed);
 
         if (_allowed.Count > 0 && !_allowed.Contains(top.Code))
             return Reject($"The text is in '{top.Code}' (confidence {top.Confidence:F2}), which is not among the allowed languages ({string.Join(", ", _allowed.Order())}; setting ingestWorker:pipeline:language:allowed).");

@@ -44,6 +44,10 @@ public sealed record OutputDocument
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public OutputLanguage? Language { get; init; }
 
+    /// <summary>Every quality signal, the rules failed, and the score.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OutputQuality? Quality { get; init; }
+
     /// <summary>What boilerplate removal kept and removed, with a reason per removed line.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public OutputBoilerplate? Boilerplate { get; init; }
@@ -107,6 +111,14 @@ public sealed record OutputLanguage(
     IReadOnlyList<OutputLanguageGuess> Alternatives,
     IReadOnlyList<OutputParagraphLanguage> Paragraphs,
     bool Mixed);
+
+/// <param name="Signals">Every raw signal by name, so documents can be re-decided offline under other thresholds.</param>
+public sealed record OutputQuality(double Score, IReadOnlyDictionary<string, double> Signals, IReadOnlyList<string> Failed)
+{
+    /// <summary>Set by <c>ingestworker-cli redecide</c>: when the decision was re-made from the stored signals.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? RedecidedAt { get; init; }
+}
 
 public sealed record OutputDedup(string ContentHash, string? DuplicateOf);
 

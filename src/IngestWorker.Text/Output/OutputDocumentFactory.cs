@@ -29,7 +29,7 @@ public sealed class OutputDocumentFactory
                 Compression = document.Format is { Gzip: true } ? "gzip" : null,
             },
             Status = rejection is null ? OutputStatus.Accepted : OutputStatus.Rejected,
-            Reasons = rejection is null ? [] : [rejection.Code],
+            Reasons = rejection is null ? [] : rejection.Codes,
             Flags = document.Flags.Count == 0 ? null : document.Flags.ToList(),
             Rejection = rejection is null ? null : new OutputRejection(rejection.Stage, rejection.Code, rejection.Message),
             Title = document.Title ?? document.Metadata.Title,
@@ -41,6 +41,9 @@ public sealed class OutputDocumentFactory
                     l.Alternatives.Select(a => new OutputLanguageGuess(a.Code, a.Confidence)).ToList(),
                     l.Paragraphs.Select(p => new OutputParagraphLanguage(p.Index, p.Chars, p.Code, p.Confidence)).ToList(),
                     l.Mixed)
+                : null,
+            Quality = document.Quality is { } q
+                ? new OutputQuality(Math.Round(q.Score, 4), new SortedDictionary<string, double>(q.Signals.ToDictionary(p => p.Key, p => Math.Round(p.Value, 6)), StringComparer.Ordinal), q.Failed)
                 : null,
             Boilerplate = document.Cleaning is { } c
                 ? new OutputBoilerplate(c.KeptBlocks.Count, c.Removed.Sum(r => (long)r.Text.Length),

@@ -50,6 +50,8 @@ public sealed class PipelineDocument
 
     public Language.LanguageResult? Language { get; set; }
 
+    public Quality.QualityResult? Quality { get; set; }
+
     /// <summary>Observations that do not reject the document but a user may filter on (e.g. <c>language_mixed</c>).</summary>
     public List<string> Flags { get; } = [];
 

@@ -32,4 +32,6 @@ public sealed class PipelineOptions
     public SiteTemplateOptions SiteTemplates { get; set; } = new();
 
     public Language.LanguageOptions Language { get; set; } = new();
+
+    public Quality.QualityOptions Quality { get; set; } = new();
 }

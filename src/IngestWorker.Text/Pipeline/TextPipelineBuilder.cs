@@ -4,6 +4,7 @@ using IngestWorker.Text.Dedup;
 using IngestWorker.Text.Html;
 using IngestWorker.Text.Language;
 using IngestWorker.Text.Normalization;
+using IngestWorker.Text.Quality;
 using IngestWorker.Text.Readers;
 using IngestWorker.Text.Templates;
 
@@ -22,7 +23,7 @@ public sealed record PipelineServices(IExactDuplicateIndex ExactDuplicates, ISit
 
 /// <summary>
 /// The one place that decides which stages run and in which order. Later capabilities
-/// (quality, near-duplicates) are inserted here.
+/// (near-duplicates) are inserted here.
 /// </summary>
 public static class TextPipelineBuilder
 {
@@ -41,6 +42,9 @@ public static class TextPipelineBuilder
         // On the cleaned text: the raw page's menus and footers would pull towards the site's language.
         if (services.Language is { } language)
             stages.Add(new LanguageStage(language, options.Language));
+        // After the language stage, whose language decides the stop words and the expected script.
+        if (options.Quality.Enabled)
+            stages.Add(new QualityStage(options.Quality));
         // Deduplication comes last so that only documents every filter accepted become originals.
         stages.Add(new ExactDuplicateStage(services.ExactDuplicates));
         return stages;

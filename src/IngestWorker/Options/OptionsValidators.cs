@@ -104,6 +104,16 @@ internal sealed partial class IngestWorkerOptionsValidator(IConfiguration config
             if (language.Allowed.Any(string.IsNullOrWhiteSpace))
                 errors.Add($"{s}:pipeline:language:allowed has an empty entry.");
         }
+        try
+        {
+            pipeline.Quality.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            var key = (e.ParamName ?? "").Replace('.', ':');
+            var reason = e.Message.Split(" (Parameter", 2)[0].Split('\n')[0].Trim();
+            errors.Add($"{s}:pipeline:quality:{key} is out of range: {reason}");
+        }
         var templates = pipeline.SiteTemplates;
         Check.Range(errors, $"{s}:pipeline:siteTemplates:minDocuments", templates.MinDocuments, 2, 1_000_000);
         Check.Range(errors, $"{s}:pipeline:siteTemplates:maxLineLength", templates.MaxLineLength, 1, 100_000);

@@ -5,7 +5,8 @@ namespace IngestWorker.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// Small news-like articles that differ in their words, not only in numbers: the cleaner keeps them
-/// as articles, and site-template learning (which folds digits) does not see them as one repeated line.
+/// as articles, site-template learning (which folds digits) does not see them as one repeated line,
+/// and they pass the default quality rules (over 50 words, at least 5 sentences, stop words).
 /// </summary>
 internal static class TestTexts
 {
@@ -25,7 +26,11 @@ internal static class TestTexts
         text.Append($"{place} council {Pick(Actions)} {subject}\n\n");
         text.Append($"Councillors in {place} {Pick(Actions)} {subject} on {Pick(Days)}, after a meeting in which {Pick(People)} and {Pick(People)} spoke for and against the idea for more than two hours.\n\n");
         text.Append($"The leader of the council said the decision about {subject} was not an easy one, and that {Pick(People)} in {Pick(Places)} would be asked for their views before the end of the year.\n\n");
-        text.Append($"A spokesperson for the {Pick(People)} of {place} told reporters that they would keep watching what happens to {Pick(Subjects)} as well.\n");
+        text.Append($"A spokesperson for the {Pick(People)} of {place} told reporters that they would keep watching what happens to {Pick(Subjects)} as well. ");
+        text.Append($"Local {Pick(People)} have argued about the plan since the spring. Some of them want a public vote.\n\n");
+        // Every line varies in several words: a line shared by four documents of a folder would be
+        // learned as its template, and copies processed before and after that would differ.
+        text.Append($"The next meeting about {subject} is on {Pick(Days)}, and {Pick(People)} who live in {place} may speak there.\n");
         return text.ToString();
     }
 }

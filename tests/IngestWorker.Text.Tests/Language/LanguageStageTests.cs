@@ -74,6 +74,7 @@ public sealed class LanguageStageTests
     {
         var pipelineOptions = new PipelineOptions { Language = options };
         pipelineOptions.Boilerplate.Enabled = false;
+        pipelineOptions.Quality.Enabled = false;
         var pipeline = new TextPipeline(TextPipelineBuilder.StandardStages(pipelineOptions, PipelineServices.InMemory(identifier)));
         var bytes = Encoding.UTF8.GetBytes(text);
         return pipeline.RunAsync(new DocumentSource("incoming", "a.txt", "\"e\"", bytes.Length), bytes, CancellationToken.None);

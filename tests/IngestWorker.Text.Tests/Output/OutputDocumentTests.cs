@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using IngestWorker.Text.Output;
 using IngestWorker.Text.Pipeline;
+using IngestWorker.Text.Quality;
 
 namespace IngestWorker.Text.Tests.Output;
 
@@ -15,7 +16,8 @@ public sealed class OutputDocumentTests
 
     public static TheoryData<string, byte[]> Inputs => new()
     {
-        { "accepted", Encoding.UTF8.GetBytes("A perfectly fine article.\r\n\r\nWith two paragraphs.") },
+        { "accepted", File.ReadAllBytes(TestData.SeedPaths[0]) },
+        { "quality", Encoding.UTF8.GetBytes("A perfectly fine sentence.\r\n\r\nBut far too short to be an article.") },
         { "legacy", Encoding.Latin1.GetBytes("Le café était fermé à cause de la grève générale.") },
         { "binary", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0] },
         { "empty", [] },
@@ -37,9 +39,10 @@ public sealed class OutputDocumentTests
     public async Task A_duplicate_and_a_failed_document_match_the_published_schema()
     {
         var (pipeline, factory) = Create();
-        var text = Encoding.UTF8.GetBytes("Same words twice.");
+        var text = File.ReadAllBytes(TestData.SeedPaths[1]);
         await pipeline.RunAsync(Source, text, CancellationToken.None);
         var copy = await pipeline.RunAsync(Source with { Name = "news/b.txt" }, text, CancellationToken.None);
+        Assert.Equal(ReasonCodes.DuplicateExact, copy.Rejection?.Code);
         var failed = factory.Failed(Source, "System.InvalidOperationException", "boom", 5, DateTimeOffset.UtcNow);
 
         Assert.Empty(MiniJsonSchema.Validate(Schema, Serialize(factory.FromResult(copy))));
@@ -63,9 +66,26 @@ public sealed class OutputDocumentTests
     [Fact]
     public void Every_reason_code_is_listed_in_the_schema()
     {
-        var codes = typeof(ReasonCodes).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!);
+        var codes = typeof(ReasonCodes).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!)
+            .Concat(QualityReasons.All);
         var listed = Schema.GetProperty("properties").GetProperty("reasons").GetProperty("items").GetProperty("enum").EnumerateArray().Select(e => e.GetString());
         Assert.Equal(codes.Order(), listed.Order());
+    }
+
+    [Fact]
+    public void Every_flag_code_is_listed_in_the_schema()
+    {
+        var codes = typeof(FlagCodes).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!);
+        var listed = Schema.GetProperty("properties").GetProperty("flags").GetProperty("items").GetProperty("enum").EnumerateArray().Select(e => e.GetString());
+        Assert.Equal(codes.Order(), listed.Order());
+    }
+
+    [Fact]
+    public void Every_quality_signal_and_quality_reason_is_listed_in_the_schema()
+    {
+        var quality = Schema.GetProperty("properties").GetProperty("quality").GetProperty("properties");
+        Assert.Equal(QualitySignals.All.Order(), quality.GetProperty("signals").GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(QualityReasons.All.Order(), quality.GetProperty("failed").GetProperty("items").GetProperty("enum").EnumerateArray().Select(e => e.GetString()).Order());
     }
 
     [Fact]
