@@ -16,6 +16,12 @@ const string usage = """
       watch
           Print every new outcome as it arrives, until Ctrl-C.
 
+      redecide <folder> [--out <folder> | --in-place] [--<setting>=<value>...]
+          Re-make the quality decision of a folder of output documents (downloaded *.json) from the
+          signals stored in them, under the quality settings now configured — e.g.
+          --ingestWorker:pipeline:quality:gopherQuality:minWords=100. Prints how many change status
+          and why; writes the re-decided documents with --out or --in-place. Nothing is reprocessed.
+
     Configuration: --host-json <path>, AzureWebJobsStorage and the other settings as for the worker.
     """;
 
@@ -51,6 +57,7 @@ try
     {
         "drop" => await DropCommand.RunAsync(host.Services, rest, cancel.Token),
         "watch" => await OutcomeWatcher.WatchAllAsync(host.Services, cancel.Token),
+        "redecide" => await RedecideCommand.RunAsync(host.Services, rest, cancel.Token),
         _ => Unknown(command),
     };
 }
@@ -75,9 +82,10 @@ int Unknown(string name)
     return 1;
 }
 
-// Only --host-json and key=value overrides go to the configuration; command options stay with the command.
+// Only --host-json and --key=value overrides go to the configuration; command options stay with the command.
 static string[] ConfigurationArguments(string[] args)
 {
     var index = Array.IndexOf(args, "--host-json");
-    return index >= 0 && index + 1 < args.Length ? ["--host-json", args[index + 1]] : [];
+    string[] hostJson = index >= 0 && index + 1 < args.Length ? ["--host-json", args[index + 1]] : [];
+    return [.. hostJson, .. args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal))];
 }

@@ -8,15 +8,17 @@ internal static class RepositoryPaths
     public static string Seeds => Path.Combine(Root, "seeds");
 
     /// <summary>The worker's own build output, for tests that run it as a separate process.</summary>
-    public static string WorkerDll
+    public static string WorkerDll => Built("IngestWorker", "IngestWorker");
+
+    /// <summary>The operator CLI's build output (built with the solution; referenced by this project for the order).</summary>
+    public static string CliDll => Built("IngestWorker.Cli", "ingestworker-cli");
+
+    // Tests run from tests/X/bin/{Configuration}/net10.0/; the projects were built alongside.
+    private static string Built(string project, string assembly)
     {
-        get
-        {
-            // Tests run from tests/X/bin/{Configuration}/net10.0/; the worker was built alongside.
-            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-            var path = Path.Combine(Root, "src", "IngestWorker", "bin", configuration, "net10.0", "IngestWorker.dll");
-            return File.Exists(path) ? path : throw new FileNotFoundException($"The worker is not built at {path}.", path);
-        }
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var path = Path.Combine(Root, "src", project, "bin", configuration, "net10.0", assembly + ".dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{project} is not built at {path}.", path);
     }
 
     private static string FindRoot()
