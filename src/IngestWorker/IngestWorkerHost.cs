@@ -4,6 +4,7 @@ using IngestWorker.Options;
 using IngestWorker.Processing;
 using IngestWorker.Storage;
 using IngestWorker.Text.Dedup;
+using IngestWorker.Text.Dedup.Near;
 using IngestWorker.Text.Language;
 using IngestWorker.Text.Output;
 using IngestWorker.Text.Pipeline;
@@ -87,6 +88,7 @@ public static class IngestWorkerHost
         services.AddSingleton<IOutcomeWriter, BlobOutcomeWriter>();
         services.AddSingleton<IExactDuplicateIndex, BlobExactDuplicateIndex>();
         services.AddSingleton<ISiteTemplateIndex, BlobSiteTemplateIndex>();
+        services.AddSingleton<INearDuplicateIndex, BlobNearDuplicateIndex>();
 
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<IngestWorkerOptions>>().Value.Pipeline);
         // The language model is loaded once, when the pipeline is first needed, and shared by all blobs.
@@ -97,7 +99,8 @@ public static class IngestWorkerHost
             var options = sp.GetRequiredService<PipelineOptions>();
             var language = options.Language.Enabled ? sp.GetRequiredService<ILanguageIdentifier>() : null;
             return new TextPipeline(TextPipelineBuilder.StandardStages(options,
-                new PipelineServices(sp.GetRequiredService<IExactDuplicateIndex>(), sp.GetRequiredService<ISiteTemplateIndex>(), language)));
+                new PipelineServices(sp.GetRequiredService<IExactDuplicateIndex>(), sp.GetRequiredService<ISiteTemplateIndex>(), language,
+                    sp.GetRequiredService<INearDuplicateIndex>())));
         });
         services.AddSingleton<OutputDocumentFactory>();
         services.AddSingleton<BlobProcessor>();

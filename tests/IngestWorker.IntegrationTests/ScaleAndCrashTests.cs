@@ -41,9 +41,17 @@ public sealed class ScaleAndCrashTests(AzuriteFixture azurite) : IClassFixture<A
         // 20 stories arrive three times each under different names, all at once, so both workers
         // race to claim the same content hashes.
         var copies = Enumerable.Range(0, 60).Select(i => $"copies/story-{i % 20:D2}-copy-{i / 20}.txt").ToList();
-        await Parallel.ForEachAsync(names.Concat(copies), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (name, _) =>
-            await containers.UploadAsync(name, name.StartsWith("copies/", StringComparison.Ordinal) ? UniqueText(name[..16]) : UniqueText(name)));
-        await containers.WaitForOutcomesAsync(260, TimeSpan.FromSeconds(120));
+        // And 10 more stories as three near copies each (a word changed, a sentence added), so the
+        // workers also race to claim the same near-duplicate bands.
+        var nearCopies = Enumerable.Range(0, 30).Select(i => $"near/story-{i % 10:D2}-variant-{i / 10}.txt").ToList();
+        await Parallel.ForEachAsync(names.Concat(copies).Concat(nearCopies), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (name, _) =>
+            await containers.UploadAsync(name, name switch
+            {
+                _ when name.StartsWith("copies/", StringComparison.Ordinal) => UniqueText(name[..16]),
+                _ when name.StartsWith("near/", StringComparison.Ordinal) => NearCopy(UniqueText(name[..13]), name[^5] - '0'),
+                _ => UniqueText(name),
+            }));
+        await containers.WaitForOutcomesAsync(290, TimeSpan.FromSeconds(120));
         await Task.Delay(1500);
         a.Terminate();
         b.Terminate();
@@ -51,10 +59,10 @@ public sealed class ScaleAndCrashTests(AzuriteFixture azurite) : IClassFixture<A
         await b.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
         var outcomes = await containers.OutcomesAsync();
-        Assert.Equal(names.Concat(copies).Select(n => n + ".json").Order(), outcomes.Select(o => o.Name).Order());
+        Assert.Equal(names.Concat(copies).Concat(nearCopies).Select(n => n + ".json").Order(), outcomes.Select(o => o.Name).Order());
         // The JSON logs of both processes together hold exactly one finished line per blob.
         var finished = SummaryLines(a).Concat(SummaryLines(b)).Select(l => l.BlobName).ToList();
-        Assert.Equal(names.Concat(copies).Order(), finished.Order());
+        Assert.Equal(names.Concat(copies).Concat(nearCopies).Order(), finished.Order());
         // Of each story's three copies exactly one was accepted, and the other two name it.
         foreach (var story in copies.GroupBy(c => c[..16]))
         {
@@ -65,6 +73,18 @@ public sealed class ScaleAndCrashTests(AzuriteFixture azurite) : IClassFixture<A
                 var document = await containers.WaitForOutcomeAsync(copy, timeout: TimeSpan.Zero);
                 Assert.Equal("rejected", document.GetProperty("status").GetString());
                 Assert.Equal(original, document.GetProperty("dedup").GetProperty("duplicateOf").GetString());
+            }
+        }
+        // Of each story's three near copies exactly one was accepted, and the other two name it.
+        foreach (var story in nearCopies.GroupBy(c => c[..13]))
+        {
+            var accepted = outcomes.Where(o => o.Container == containers.Accepted.Name && o.Name.StartsWith(story.Key, StringComparison.Ordinal)).ToList();
+            var original = Assert.Single(accepted).Name[..^".json".Length];
+            foreach (var copy in story.Where(c => c != original))
+            {
+                var document = await containers.WaitForOutcomeAsync(copy, timeout: TimeSpan.Zero);
+                Assert.Equal(["duplicate_near"], document.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+                Assert.Equal(original, document.GetProperty("dedup").GetProperty("nearDuplicateOf").GetString());
             }
         }
         Assert.True(SummaryLines(a).Count > 0 && SummaryLines(b).Count > 0, "both workers should have done some of the work");
@@ -140,4 +160,12 @@ public sealed class ScaleAndCrashTests(AzuriteFixture azurite) : IClassFixture<A
     }
 
     private static string UniqueText(string name) => TestTexts.Article(name);
+
+    // Variant 0 is the article; 1 has a word changed; 2 has a sentence added.
+    private static string NearCopy(string article, int variant) => variant switch
+    {
+        0 => article,
+        1 => article.Replace("Councillors in", "Council members in", StringComparison.Ordinal),
+        _ => article.TrimEnd() + " Officials did not say when work would begin.\n",
+    };
 }

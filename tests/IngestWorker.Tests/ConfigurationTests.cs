@@ -88,6 +88,9 @@ public sealed class ConfigurationTests
     [InlineData("ingestWorker:pipeline:language:minConfidence", "1.2")]
     [InlineData("ingestWorker:pipeline:quality:gopherQuality:minWords", "-5")]
     [InlineData("ingestWorker:pipeline:quality:fineWeb:maxShortLineFrac", "2")]
+    [InlineData("ingestWorker:pipeline:nearDuplicates:bands", "0")]
+    [InlineData("ingestWorker:pipeline:nearDuplicates:similarityThreshold", "1.5")]
+    [InlineData("ingestWorker:pipeline:nearDuplicates:shingleWords", "0")]
     public async Task A_bad_value_stops_the_host_with_a_message_naming_its_key(string key, string value)
     {
         var settings = new Dictionary<string, string?> { [key] = value };

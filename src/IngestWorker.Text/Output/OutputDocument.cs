@@ -120,7 +120,25 @@ public sealed record OutputQuality(double Score, IReadOnlyDictionary<string, dou
     public DateTimeOffset? RedecidedAt { get; init; }
 }
 
-public sealed record OutputDedup(string ContentHash, string? DuplicateOf);
+/// <summary>Exact and near-duplicate checks; the near-duplicate fields are absent when that check did not run.</summary>
+public sealed record OutputDedup(string ContentHash, string? DuplicateOf)
+{
+    /// <summary>The MinHash signature: base64 of its 64-bit values, little-endian.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Minhash { get; init; }
+
+    /// <summary>For a <c>duplicate_near</c> rejection: the first document of the cluster.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? NearDuplicateOf { get; init; }
+
+    /// <summary>Estimated Jaccard similarity with the matched document, or with the closest candidate that was not close enough.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? Similarity { get; init; }
+
+    /// <summary>The <c>id</c> of the cluster's first document (its own id when it leads the cluster).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ClusterId { get; init; }
+}
 
 public sealed record OutputError(string Type, string Message, int Attempts, DateTimeOffset LastAttemptAt);
 

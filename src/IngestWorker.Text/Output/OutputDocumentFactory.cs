@@ -49,7 +49,15 @@ public sealed class OutputDocumentFactory
                 ? new OutputBoilerplate(c.KeptBlocks.Count, c.Removed.Sum(r => (long)r.Text.Length),
                     c.Removed.Select(r => new OutputRemovedLine(r.Text, r.Reason)).ToList(), document.SiteKey)
                 : null,
-            Dedup = document.Dedup is { } x ? new OutputDedup(x.ContentHash, x.DuplicateOf) : null,
+            Dedup = document.Dedup is { } x
+                ? new OutputDedup(x.ContentHash, x.DuplicateOf)
+                {
+                    Minhash = document.NearDedup?.Signature.ToBase64(),
+                    NearDuplicateOf = document.NearDedup?.NearDuplicateOf,
+                    Similarity = document.NearDedup?.Similarity is { } s ? Math.Round(s, 4) : null,
+                    ClusterId = document.NearDedup is { } n ? DocumentId(document.Source.Container, n.Representative) : null,
+                }
+                : null,
             Pipeline = new OutputPipeline(_pipelineVersion, _clock.GetUtcNow(), result.StagesRun),
         };
     }
@@ -67,10 +75,12 @@ public sealed class OutputDocumentFactory
         Pipeline = new OutputPipeline(_pipelineVersion, _clock.GetUtcNow(), []),
     };
 
-    public static string DocumentId(DocumentSource source)
+    public static string DocumentId(DocumentSource source) => DocumentId(source.Container, source.Name);
+
+    public static string DocumentId(string container, string name)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(source.Container + "/" + source.Name), hash);
+        SHA256.HashData(Encoding.UTF8.GetBytes(container + "/" + name), hash);
         return Convert.ToHexStringLower(hash[..16]);
     }
 

@@ -56,4 +56,6 @@ public sealed class PipelineDocument
     public List<string> Flags { get; } = [];
 
     public ExactDedupResult? Dedup { get; set; }
+
+    public Dedup.Near.NearDedupResult? NearDedup { get; set; }
 }

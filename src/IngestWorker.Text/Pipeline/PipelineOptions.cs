@@ -34,4 +34,6 @@ public sealed class PipelineOptions
     public Language.LanguageOptions Language { get; set; } = new();
 
     public Quality.QualityOptions Quality { get; set; } = new();
+
+    public Dedup.Near.MinHashOptions NearDuplicates { get; set; } = new();
 }

@@ -39,6 +39,9 @@ public static class ReasonCodes
     /// <summary>The same normalised text was already accepted under another name.</summary>
     public const string DuplicateExact = "duplicate_exact";
 
+    /// <summary>Nearly the same text (by MinHash over word n-grams, confirmed by similarity) was already accepted.</summary>
+    public const string DuplicateNear = "duplicate_near";
+
     /// <summary>Processing failed <c>poisonBlobThreshold</c> times; see the document's <c>error</c>.</summary>
     public const string ProcessingFailed = "processing_failed";
 }

@@ -1,6 +1,7 @@
 using IngestWorker.Text.Cleaning;
 using IngestWorker.Text.Decoding;
 using IngestWorker.Text.Dedup;
+using IngestWorker.Text.Dedup.Near;
 using IngestWorker.Text.Html;
 using IngestWorker.Text.Language;
 using IngestWorker.Text.Normalization;
@@ -14,17 +15,18 @@ namespace IngestWorker.Text.Pipeline;
 /// What the standard stages need from outside: shared state (the host keeps it in blob storage) and
 /// the loaded language model. Without a language identifier the language stage does not run.
 /// </summary>
-public sealed record PipelineServices(IExactDuplicateIndex ExactDuplicates, ISiteTemplateIndex SiteTemplates, ILanguageIdentifier? Language = null)
+public sealed record PipelineServices(
+    IExactDuplicateIndex ExactDuplicates,
+    ISiteTemplateIndex SiteTemplates,
+    ILanguageIdentifier? Language = null,
+    INearDuplicateIndex? NearDuplicates = null)
 {
     /// <summary>Process-local state, for tests and single-process tools.</summary>
     public static PipelineServices InMemory(ILanguageIdentifier? language = null) =>
-        new(new InMemoryExactDuplicateIndex(), new InMemorySiteTemplateIndex(), language);
+        new(new InMemoryExactDuplicateIndex(), new InMemorySiteTemplateIndex(), language, new InMemoryNearDuplicateIndex());
 }
 
-/// <summary>
-/// The one place that decides which stages run and in which order. Later capabilities
-/// (near-duplicates) are inserted here.
-/// </summary>
+/// <summary>The one place that decides which stages run and in which order.</summary>
 public static class TextPipelineBuilder
 {
     public static IReadOnlyList<IPipelineStage> StandardStages(PipelineOptions options, PipelineServices services)
@@ -47,6 +49,13 @@ public static class TextPipelineBuilder
             stages.Add(new QualityStage(options.Quality));
         // Deduplication comes last so that only documents every filter accepted become originals.
         stages.Add(new ExactDuplicateStage(services.ExactDuplicates));
+        // After the exact check, which settles identical copies with one storage call instead of a band walk.
+        if (options.NearDuplicates.Enabled)
+        {
+            var index = services.NearDuplicates ?? throw new ArgumentException(
+                "Near-duplicate detection is enabled but no near-duplicate index was supplied.", nameof(services));
+            stages.Add(new NearDuplicateStage(new MinHasher(options.NearDuplicates), index));
+        }
         return stages;
     }
 }

@@ -114,6 +114,15 @@ internal sealed partial class IngestWorkerOptionsValidator(IConfiguration config
             var reason = e.Message.Split(" (Parameter", 2)[0].Split('\n')[0].Trim();
             errors.Add($"{s}:pipeline:quality:{key} is out of range: {reason}");
         }
+        try
+        {
+            pipeline.NearDuplicates.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            var reason = e.Message.Split(" (Parameter", 2)[0].Split('\n')[0].Trim();
+            errors.Add($"{s}:pipeline:nearDuplicates:{e.ParamName} is out of range: {reason}");
+        }
         var templates = pipeline.SiteTemplates;
         Check.Range(errors, $"{s}:pipeline:siteTemplates:minDocuments", templates.MinDocuments, 2, 1_000_000);
         Check.Range(errors, $"{s}:pipeline:siteTemplates:maxLineLength", templates.MaxLineLength, 1, 100_000);

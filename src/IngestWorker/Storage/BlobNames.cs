@@ -16,6 +16,15 @@ public static class BlobNames
 
     public static string ContentHash(string sha256Hex) => $"hashes/sha256/{sha256Hex[..2]}/{sha256Hex}";
 
+    /// <summary>
+    /// One LSH band key of the near-duplicate index. <paramref name="scheme"/> names the MinHash
+    /// settings (<c>w5-b14x8-s1</c>), so signatures made under other settings never meet.
+    /// </summary>
+    public static string NearBand(string scheme, int band, ulong key) => $"near/{scheme}/band-{band:D2}/{key:x16}";
+
+    /// <summary>The cluster a near duplicate was found to belong to.</summary>
+    public static string NearCluster(string scheme, string container, string name) => Fit($"near/{scheme}/clusters/{container}/{name}");
+
     /// <summary>ETags come quoted (<c>"0x8DC…"</c>); quotes have no place in a blob name.</summary>
     public static string BareETag(string etag) => etag.Trim('"');
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using IngestWorker.Text.Dedup;
+using IngestWorker.Text.Dedup.Near;
 
 namespace IngestWorker.Storage;
 
@@ -39,4 +40,9 @@ public sealed record ClaimState(
 [JsonSerializable(typeof(Receipt))]
 [JsonSerializable(typeof(ClaimState))]
 [JsonSerializable(typeof(HashOwner))]
+[JsonSerializable(typeof(BandEntry))]
+[JsonSerializable(typeof(NearClusterRecord))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;
+
+/// <summary>The cluster a near duplicate belongs to, named by its first document.</summary>
+public sealed record NearClusterRecord(string Representative);

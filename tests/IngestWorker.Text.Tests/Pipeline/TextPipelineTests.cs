@@ -1,5 +1,6 @@
 using System.Text;
 using IngestWorker.Text.Dedup;
+using IngestWorker.Text.Dedup.Near;
 using IngestWorker.Text.Pipeline;
 using IngestWorker.Text.Templates;
 
@@ -73,7 +74,8 @@ public sealed class TextPipelineTests
     {
         options ??= new PipelineOptions();
         options.Quality.Enabled = false;
-        return new(TextPipelineBuilder.StandardStages(options, new PipelineServices(index, new InMemorySiteTemplateIndex())));
+        options.NearDuplicates.Enabled = false;
+        return new(TextPipelineBuilder.StandardStages(options, new PipelineServices(index, new InMemorySiteTemplateIndex(), NearDuplicates: new InMemoryNearDuplicateIndex())));
     }
 
     private static ValueTask<PipelineResult> Run(TextPipeline pipeline, string name, string text)
