@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Azure;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using IngestWorker.Text.Dedup;
 
 namespace IngestWorker.Storage;
@@ -26,22 +24,9 @@ public sealed class BlobExactDuplicateIndex : IExactDuplicateIndex
     {
         var blob = _state.GetBlobClient(BlobNames.ContentHash(contentHash));
         var json = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(candidate, StateJsonContext.Default.HashOwner));
-        var created = await _resilience.RunAsync(async ct =>
-        {
-            try
-            {
-                await blob.UploadAsync(json, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, ct).ConfigureAwait(false);
-                return true;
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412)
-            {
-                return false;
-            }
-        }, cancellationToken).ConfigureAwait(false);
-        if (created)
+        if (await _resilience.CreateOrReadAsync(blob, json, cancellationToken).ConfigureAwait(false) is not { } content)
             return candidate;
 
-        var content = await _resilience.RunAsync(async ct => (await blob.DownloadContentAsync(ct).ConfigureAwait(false)).Value.Content, cancellationToken).ConfigureAwait(false);
         return JsonSerializer.Deserialize(content, StateJsonContext.Default.HashOwner)
             ?? throw new InvalidDataException($"The content-hash record {blob.Name} is empty; delete it to let the next copy claim the hash.");
     }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using IngestWorker.Options;
 using IngestWorker.Text.Dedup.Near;
 using Microsoft.Extensions.Options;
@@ -43,23 +42,9 @@ public sealed class BlobNearDuplicateIndex : INearDuplicateIndex
             return cached;
         var blob = _state.GetBlobClient(BlobNames.NearBand(_scheme, band, key));
         var json = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(candidate, StateJsonContext.Default.BandEntry));
-        var created = await _resilience.RunAsync(async ct =>
-        {
-            try
-            {
-                await blob.UploadAsync(json, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, ct).ConfigureAwait(false);
-                return true;
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412)
-            {
-                return false;
-            }
-        }, cancellationToken).ConfigureAwait(false);
-
         var owner = candidate;
-        if (!created)
+        if (await _resilience.CreateOrReadAsync(blob, json, cancellationToken).ConfigureAwait(false) is { } content)
         {
-            var content = await _resilience.RunAsync(async ct => (await blob.DownloadContentAsync(ct).ConfigureAwait(false)).Value.Content, cancellationToken).ConfigureAwait(false);
             owner = JsonSerializer.Deserialize(content, StateJsonContext.Default.BandEntry)
                 ?? throw new InvalidDataException($"The near-duplicate band record {blob.Name} is empty; delete it to let the next document claim the band.");
         }
