@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using IngestWorker.Options;
 using IngestWorker.Processing;
 using IngestWorker.Storage;
+using IngestWorker.Telemetry;
 using IngestWorker.Text.Dedup;
 using IngestWorker.Text.Dedup.Near;
 using IngestWorker.Text.Language;
@@ -78,8 +79,11 @@ public static class IngestWorkerHost
             host.ShutdownTimeout = inFlight + TimeSpan.FromSeconds(5);
         });
 
+        services.AddMetrics();
+        services.AddSingleton<IngestWorkerMetrics>();
         services.AddSingleton(sp => StorageClientFactory.CreateBlobServiceClient(
-            sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<IOptions<RetryOptions>>().Value));
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<IOptions<RetryOptions>>().Value,
+            sp.GetRequiredService<IOptions<IngestWorkerOptions>>().Value.Containers, sp.GetRequiredService<IngestWorkerMetrics>()));
         services.AddSingleton<StorageResilience>();
         services.AddSingleton<IngestContainers>();
         services.AddSingleton<IInputStore, BlobInputStore>();

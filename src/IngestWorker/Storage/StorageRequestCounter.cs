@@ -1,0 +1,86 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Storage.Blobs;
+using IngestWorker.Options;
+using IngestWorker.Telemetry;
+
+namespace IngestWorker.Storage;
+
+/// <summary>
+/// Counts every request the blob client sends, once per try (retries are Polly's, one layer up,
+/// so each retry is a request of its own here). Tags name what the request was for rather than
+/// the container's name, so dashboards work across deployments: the container's role, and for
+/// the state container the area of bookkeeping (<c>receipts</c>, <c>claims</c>, <c>hashes</c>,
+/// <c>templates</c>, <c>near/bands</c>, <c>near/clusters</c>).
+/// </summary>
+internal sealed class StorageRequestCounter(ContainerOptions containers, IngestWorkerMetrics metrics) : HttpPipelinePolicy
+{
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        try
+        {
+            ProcessNext(message, pipeline);
+        }
+        finally
+        {
+            Record(message);
+        }
+    }
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        try
+        {
+            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+        }
+        finally
+        {
+            Record(message);
+        }
+    }
+
+    private void Record(HttpMessage message)
+    {
+        var (role, area) = Classify(message.Request.Uri.ToUri());
+        metrics.StorageRequest(role, area, Operation(message.Request), message.HasResponse ? message.Response.Status : 0);
+    }
+
+    internal (string Role, string Area) Classify(Uri uri)
+    {
+        var parts = new BlobUriBuilder(uri);
+        var container = parts.BlobContainerName;
+        var role = container == containers.Input ? "input"
+            : container == containers.Accepted ? "accepted"
+            : container == containers.Rejected ? "rejected"
+            : container == containers.Poison ? "poison"
+            : container == containers.State ? "state"
+            : string.IsNullOrEmpty(container) ? "account" : "other";
+        return (role, role == "state" ? StateArea(parts.BlobName) : "");
+    }
+
+    // The near-duplicate index is split in two: band claims are most of a document's storage
+    // calls, cluster records one per decided document.
+    private static string StateArea(string blobName)
+    {
+        var segments = blobName.Split('/', 4);
+        if (segments[0] == "near" && segments.Length >= 3)
+            return segments[2] == "clusters" ? "near/clusters" : "near/bands";
+        return segments[0];
+    }
+
+    internal static string Operation(Request request)
+    {
+        var query = request.Uri.Query;
+        if (query.Contains("comp=list", StringComparison.Ordinal))
+            return "list";
+        if (query.Contains("comp=lease", StringComparison.Ordinal))
+            return "lease";
+        return request.Method.Method switch
+        {
+            "GET" or "HEAD" => "read",
+            "PUT" => "write",
+            "DELETE" => "delete",
+            var other => other.ToLowerInvariant(),
+        };
+    }
+}
