@@ -170,7 +170,9 @@ static WorkerProcess StartWorker(string workerDll, string connectionString, stri
 
 // A small news-like article (~1 KB). Its words, not only its numbers, differ per name: exact
 // dedup must not reject it, and site-template learning (which folds digits) must not take its
-// lines for the folder's furniture.
+// lines for the folder's furniture. So every paragraph draws from at least ~1,000 combinations:
+// with fewer, a folder of 100 articles holds the same paragraph several times, and template
+// learning rightly removes it as furniture.
 static string Article(string name)
 {
     string[] places = ["Ashford", "Brampton", "Carlow", "Dunmore", "Elmstead", "Fairhaven", "Glenrock", "Hartwell", "Ivybridge", "Kingsbury", "Larkfield", "Millbrook", "Northgate", "Oakridge", "Pinehurst", "Redcliff"];
@@ -183,9 +185,9 @@ static string Article(string name)
     text.Append($"{Pick(places)} council {Pick(actions)} {Pick(subjects)}\n\n");
     // Five different sentence frames: one frame repeated would fail the quality stage's repetition rules.
     text.Append($"Councillors in {Pick(places)} {Pick(actions)} {Pick(subjects)} after {Pick(people)} and {Pick(people)} spoke at a long meeting on Tuesday evening. The debate went on until after ten o'clock.\n\n");
-    text.Append($"The leader of the council said that {Pick(people)} would be asked again about {Pick(subjects)} before any money is spent. No date has been set for a final vote.\n\n");
+    text.Append($"The leader of the council in {Pick(places)} said that {Pick(people)} would be asked again about {Pick(subjects)} before any money is spent. No date has been set for a final vote, {Pick(people)} were told.\n\n");
     text.Append($"Several {Pick(people)} from {Pick(places)} told reporters they had waited years for a decision, while others feared the cost of {Pick(subjects)}.\n\n");
-    text.Append($"A report prepared for the meeting found that {Pick(subjects)} needed urgent work, and that delays would only make the repairs more expensive. Its authors were not at the meeting.\n\n");
+    text.Append($"A report prepared for the meeting found that {Pick(subjects)} needed urgent work, and that delays would only make the repairs to {Pick(subjects)} more expensive. Its authors from {Pick(places)} were not at the meeting.\n\n");
     text.Append($"The next public meeting is planned for the spring, when {Pick(people)} and {Pick(people)} in {Pick(places)} can give their views again.\n\n");
     return text.ToString();
 }
