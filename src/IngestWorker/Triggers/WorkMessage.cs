@@ -1,0 +1,150 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure.Messaging;
+using Azure.Messaging.EventGrid;
+using Azure.Messaging.EventGrid.SystemEvents;
+using Azure.Storage.Blobs;
+
+namespace IngestWorker.Triggers;
+
+/// <summary>One blob version a queue message asks the worker to process.</summary>
+/// <param name="ETag">Null when the message did not say (the blob is then processed as it is now).</param>
+public sealed record WorkItem(string Container, string Name, string? ETag, long? ContentLength, DateTimeOffset? LastModified);
+
+/// <summary>What a queue message turned out to be.</summary>
+/// <param name="Items">The blobs to process (an Event Grid message may carry several events).</param>
+/// <param name="Ignored">Events that are not about new blobs in the input container, with why (logged, not processed).</param>
+/// <param name="Error">Set when the message cannot be read at all: it goes to the poison queue.</param>
+public sealed record ParsedWorkMessage(IReadOnlyList<WorkItem> Items, IReadOnlyList<string> Ignored, string? Error);
+
+/// <summary>
+/// Reads the three kinds of message the work queue can hold: the scanner's own work items,
+/// Event Grid events (Event Grid schema) and CloudEvents 1.0, each possibly batched in a JSON
+/// array and possibly base64-encoded (Azure Functions and some SDKs encode queue messages).
+/// Only <c>Microsoft.Storage.BlobCreated</c> events for the input container become work.
+/// </summary>
+public static class WorkMessage
+{
+    public const string BlobCreated = "Microsoft.Storage.BlobCreated";
+
+    /// <summary>The scanner's message for one blob version.</summary>
+    public static string For(string container, string name, string etag, long contentLength, DateTimeOffset? lastModified) =>
+        JsonSerializer.Serialize(new ScannerMessage(container, name, etag, contentLength, lastModified), WorkMessageJsonContext.Default.ScannerMessage);
+
+    public static ParsedWorkMessage Parse(BinaryData body, string inputContainer)
+    {
+        var json = AsJson(body);
+        if (json is null)
+            return Failed("the message is neither JSON nor base64-encoded JSON");
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var first = document.RootElement.ValueKind == JsonValueKind.Array
+                ? document.RootElement.EnumerateArray().FirstOrDefault()
+                : document.RootElement;
+            if (first.ValueKind != JsonValueKind.Object)
+                return Failed("the message holds no JSON object");
+            if (first.TryGetProperty("specversion", out _))
+                return FromCloudEvents(CloudEvent.ParseMany(json, skipValidation: false), inputContainer);
+            if (first.TryGetProperty("eventType", out _))
+                return FromEventGridEvents(EventGridEvent.ParseMany(json), inputContainer);
+            if (first.TryGetProperty("name", out _) && first.TryGetProperty("container", out _))
+                return FromScanner(JsonSerializer.Deserialize(json, WorkMessageJsonContext.Default.ScannerMessage)!, inputContainer);
+            return Failed("the message is JSON but neither an Event Grid event, a CloudEvent nor a work item");
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or FormatException or InvalidOperationException)
+        {
+            return Failed($"the message could not be read: {e.Message}");
+        }
+    }
+
+    private static ParsedWorkMessage FromScanner(ScannerMessage message, string inputContainer)
+    {
+        if (string.IsNullOrEmpty(message.Name))
+            return Failed("the work item names no blob");
+        if (message.Container != inputContainer)
+            return new([], [$"work item for container '{message.Container}', not the input container '{inputContainer}'"], null);
+        return new([new WorkItem(message.Container, message.Name, message.ETag, message.ContentLength, message.LastModified)], [], null);
+    }
+
+    private static ParsedWorkMessage FromEventGridEvents(EventGridEvent[] events, string inputContainer)
+    {
+        var items = new List<WorkItem>();
+        var ignored = new List<string>();
+        foreach (var e in events)
+        {
+            if (e.EventType != BlobCreated)
+                ignored.Add($"event {e.Id} is {e.EventType}, not {BlobCreated}");
+            else if (!e.TryGetSystemEventData(out var data) || data is not StorageBlobCreatedEventData created)
+                ignored.Add($"event {e.Id} has no BlobCreated data");
+            else
+                Add(items, ignored, e.Id, created, e.EventTime, inputContainer);
+        }
+        return new(items, ignored, null);
+    }
+
+    private static ParsedWorkMessage FromCloudEvents(CloudEvent[] events, string inputContainer)
+    {
+        var items = new List<WorkItem>();
+        var ignored = new List<string>();
+        foreach (var e in events)
+        {
+            if (e.Type != BlobCreated)
+                ignored.Add($"event {e.Id} is {e.Type}, not {BlobCreated}");
+            else if (!e.TryGetSystemEventData(out var data) || data is not StorageBlobCreatedEventData created)
+                ignored.Add($"event {e.Id} has no BlobCreated data");
+            else
+                Add(items, ignored, e.Id, created, e.Time, inputContainer);
+        }
+        return new(items, ignored, null);
+    }
+
+    private static void Add(List<WorkItem> items, List<string> ignored, string id, StorageBlobCreatedEventData created, DateTimeOffset? time, string inputContainer)
+    {
+        if (!Uri.TryCreate(created.Url, UriKind.Absolute, out var url))
+        {
+            ignored.Add($"event {id} has no usable blob URL ('{created.Url}')");
+            return;
+        }
+        var blob = new BlobUriBuilder(url);
+        if (blob.BlobContainerName != inputContainer || string.IsNullOrEmpty(blob.BlobName))
+        {
+            ignored.Add($"event {id} is for '{blob.BlobContainerName}/{blob.BlobName}', not the input container '{inputContainer}'");
+            return;
+        }
+        items.Add(new WorkItem(blob.BlobContainerName, blob.BlobName, string.IsNullOrEmpty(created.ETag) ? null : Quoted(created.ETag), created.ContentLength, time));
+    }
+
+    // Event Grid writes ETags bare (0x8DC…); listings and downloads give them quoted.
+    private static string Quoted(string etag) => etag.StartsWith('"') ? etag : $"\"{etag}\"";
+
+    private static BinaryData? AsJson(BinaryData body)
+    {
+        var bytes = body.ToMemory().Span.TrimStart(" \t\r\n"u8);
+        if (bytes.Length > 0 && (bytes[0] == (byte)'{' || bytes[0] == (byte)'['))
+            return body;
+        try
+        {
+            var decoded = Convert.FromBase64String(Encoding.ASCII.GetString(bytes));
+            var start = decoded.AsSpan().TrimStart(" \t\r\n"u8);
+            return start.Length > 0 && (start[0] == (byte)'{' || start[0] == (byte)'[') ? BinaryData.FromBytes(decoded) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static ParsedWorkMessage Failed(string error) => new([], [], error);
+
+    internal sealed record ScannerMessage(
+        [property: JsonPropertyName("container")] string Container,
+        [property: JsonPropertyName("name")] string Name,
+        [property: JsonPropertyName("etag")] string? ETag,
+        [property: JsonPropertyName("contentLength")] long? ContentLength,
+        [property: JsonPropertyName("lastModified")] DateTimeOffset? LastModified);
+}
+
+[JsonSerializable(typeof(WorkMessage.ScannerMessage))]
+internal sealed partial class WorkMessageJsonContext : JsonSerializerContext;
