@@ -44,7 +44,7 @@ using (host)
     var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("IngestWorker");
     var hostJson = host.Services.GetRequiredService<HostJsonSource>().Path;
     logger.LogInformation("Configuration from {HostJson}, overridden by environment variables.", hostJson ?? "built-in defaults (no host.json found)");
-    var trigger = host.Services.GetRequiredService<ContainerPollingTrigger>();
+    var trigger = host.Services.GetRequiredService<IWorkerTrigger>();
     await host.RunAsync();
     // Storage refusing the worker at start-up (bad credentials, no permission) stops it; the
     // reason is already logged.

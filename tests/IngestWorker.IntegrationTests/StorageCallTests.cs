@@ -69,6 +69,24 @@ public sealed class StorageCallTests(AzuriteFixture azurite, ITestOutputHelper o
             counts.Where(c => c.Key.Operation != "list" && which(c.Key)).Sum(c => c.Value) / (double)seeds.Count;
     }
 
+    [Fact]
+    public async Task Listings_of_finished_blobs_cost_no_call_per_blob()
+    {
+        var containers = new TestContainers(azurite);
+        for (var i = 0; i < 60; i++)
+            await containers.UploadAsync($"old/{i % 3}/{i:D2}.txt", TestTexts.Article($"listing-{i}"));
+        await using var worker = await TestWorker.StartAsync(containers);
+        using var calls = new StorageCallRecorder(worker.Services.GetRequiredService<IMeterFactory>());
+        await containers.WaitForOutcomesAsync(60);
+        await worker.WaitForScansAsync(2);
+        calls.TakeSnapshot();
+
+        await worker.WaitForScansAsync(5);
+        var idle = calls.TakeSnapshot().Where(c => c.Value > 0).ToList();
+        Assert.NotEmpty(idle);
+        Assert.All(idle, c => Assert.True(c.Key.Operation == "list", $"an idle scan made {c.Value} × {c.Key}"));
+    }
+
     internal readonly record struct RequestKind(string Role, string Area, string Operation, int Status) : IComparable<RequestKind>
     {
         public int CompareTo(RequestKind other) => string.CompareOrdinal(ToString(), other.ToString());

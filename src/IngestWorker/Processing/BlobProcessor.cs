@@ -88,7 +88,7 @@ public sealed class BlobProcessor
                 await PoisonAsync(input, claim, before.LastErrorType ?? "WorkerStopped",
                     before.LastError ?? "A worker stopped (crashed or was killed) while processing this blob, every time it was tried.",
                     before.Attempts, cancellationToken).ConfigureAwait(false);
-                return ProcessingResult.Completed;
+                return ProcessingResult.Poisoned;
             }
             // Counted before the work starts: if this process dies mid-blob, the attempt still counts.
             await claim.SaveAsync(before with { Attempts = before.Attempts + 1, LastAttemptAt = _clock.GetUtcNow(), Worker = _worker }, cancellationToken).ConfigureAwait(false);
@@ -100,7 +100,7 @@ public sealed class BlobProcessor
         try
         {
             var result = await ProduceOutcomeAsync(input, attempt, claim.IsFirst, work.Token).ConfigureAwait(false);
-            if (result == ProcessingResult.Abandoned)
+            if (result == ProcessingResult.Superseded)
                 await RollBackAttemptAsync(claim, before).ConfigureAwait(false);
             else
                 await claim.ReleaseAsync(cancellationToken).ConfigureAwait(false);
@@ -128,13 +128,30 @@ public sealed class BlobProcessor
             {
                 _logger.LogError(e, "Processing {BlobName} failed on attempt {Attempt} of {Threshold}; writing it to poison.", input.Name, attempt, _poisonThreshold);
                 await PoisonAsync(input, claim, failed.LastErrorType!, failed.LastError!, attempt, cancellationToken).ConfigureAwait(false);
-                return ProcessingResult.Completed;
+                return ProcessingResult.Poisoned;
             }
             _logger.LogWarning(e, "Processing {BlobName} failed on attempt {Attempt} of {Threshold}; it will be tried again.", input.Name, attempt, _poisonThreshold);
             await claim.SaveAsync(failed, cancellationToken).ConfigureAwait(false);
             await claim.ReleaseAsync(cancellationToken).ConfigureAwait(false);
             return ProcessingResult.Failed;
         }
+    }
+
+    /// <summary>
+    /// Records a poison outcome for an input whose work message kept coming back without ever
+    /// reaching an outcome (the queue's safety net; see <c>maxDequeueCount</c>).
+    /// </summary>
+    public async Task<ProcessingResult> PoisonAsync(InputBlob input, string error, CancellationToken cancellationToken)
+    {
+        using var blobScope = _logger.BeginScope(LogScopes.Blob(_inputs.ContainerName, input.Name, input.ETag));
+        if (await _receipts.ExistsAsync(input, cancellationToken).ConfigureAwait(false))
+            return ProcessingResult.AlreadyDone;
+        var state = ClaimState.Fresh(input.ETag, _pipelineVersion) with { LastAttemptAt = _clock.GetUtcNow(), Worker = _worker };
+        await using var claim = await _claims.TryAcquireAsync(input, state, cancellationToken).ConfigureAwait(false);
+        if (claim is null)
+            return ProcessingResult.ClaimedElsewhere;
+        await PoisonAsync(input, claim, "WorkMessageExhausted", error, claim.State.Attempts, cancellationToken).ConfigureAwait(false);
+        return ProcessingResult.Poisoned;
     }
 
     private async Task<ProcessingResult> ProduceOutcomeAsync(InputBlob input, int attempt, bool firstForName, CancellationToken cancellationToken)
@@ -149,7 +166,7 @@ public sealed class BlobProcessor
             {
                 case InputReadStatus.Changed:
                     _logger.LogInformation("{BlobName} changed since it was seen; its new version will be processed instead.", input.Name);
-                    return ProcessingResult.Abandoned;
+                    return ProcessingResult.Superseded;
                 case InputReadStatus.Deleted:
                     _logger.LogInformation("{BlobName} was deleted before it was read; there is nothing to record.", input.Name);
                     return ProcessingResult.InputDeleted;

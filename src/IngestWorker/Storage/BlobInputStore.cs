@@ -20,7 +20,9 @@ public sealed class BlobInputStore : IInputStore
 
     public string ContainerName => _input.Name;
 
-    public async IAsyncEnumerable<InputBlob> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<InputBlob> ListAsync(CancellationToken cancellationToken) => ListAsync(null, cancellationToken);
+
+    public async IAsyncEnumerable<InputBlob> ListAsync(Action<DateTimeOffset>? listingStarted, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? continuation = null;
         do
@@ -35,6 +37,8 @@ public sealed class BlobInputStore : IInputStore
             }, cancellationToken).ConfigureAwait(false);
             if (page is null)
                 yield break;
+            if (continuation is null && listingStarted is not null)
+                listingStarted(page.GetRawResponse().Headers.Date ?? DateTimeOffset.UtcNow);
             foreach (var item in page.Values)
             {
                 if (item.Deleted || item.Properties.ETag is not { } etag)

@@ -17,7 +17,10 @@ public interface IInputStore
 {
     string ContainerName { get; }
 
-    IAsyncEnumerable<InputBlob> ListAsync(CancellationToken cancellationToken);
+    IAsyncEnumerable<InputBlob> ListAsync(CancellationToken cancellationToken) => ListAsync(null, cancellationToken);
+
+    /// <param name="listingStarted">Told the storage server's time when the first page arrives.</param>
+    IAsyncEnumerable<InputBlob> ListAsync(Action<DateTimeOffset>? listingStarted, CancellationToken cancellationToken);
 
     ValueTask<InputRead> ReadAsync(InputBlob input, CancellationToken cancellationToken);
 }

@@ -11,12 +11,13 @@ using Microsoft.Extensions.Options;
 namespace IngestWorker.Triggers;
 
 /// <summary>
-/// Finds new and overwritten blobs by listing the input container every <c>pollingInterval</c> and
-/// hands them to <c>maxDegreeOfParallelism</c> processors. Memory of what is finished is only a
-/// shortcut: the durable truth is the receipt, so a restart costs one receipt check per blob,
-/// never a reprocessing.
+/// Mode <c>scan</c>: finds new and overwritten blobs by listing the input container every
+/// <c>pollingInterval</c> and hands them to <c>maxDegreeOfParallelism</c> processors. After the
+/// first listing only blobs changed since the previous one are looked at (<see cref="ChangedBlobFilter"/>);
+/// that memory is only a shortcut: the durable truth is the receipt, so a restart costs one receipt
+/// check per blob, never a reprocessing.
 /// </summary>
-public sealed class ContainerPollingTrigger : BackgroundService
+public sealed class ContainerPollingTrigger : BackgroundService, IWorkerTrigger
 {
     private static readonly TimeSpan MaxFailedBlobRetryDelay = TimeSpan.FromMinutes(1);
 
@@ -30,10 +31,11 @@ public sealed class ContainerPollingTrigger : BackgroundService
     private readonly IngestWorkerOptions _options;
     private readonly int _parallelism;
 
-    // Input name → ETag of the version whose outcome is recorded.
-    private readonly ConcurrentDictionary<string, string> _settled = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (int Failures, DateTimeOffset NotBefore)> _backoff = new(StringComparer.Ordinal);
+    private readonly ChangedBlobFilter _changes = new();
+    // Name → ETag of the version being processed.
+    private readonly ConcurrentDictionary<string, string> _inFlight = new(StringComparer.Ordinal);
+    // Failed blobs wait here for their next try, whatever their age: a listing no longer shows them as changed.
+    private readonly ConcurrentDictionary<string, (InputBlob Blob, int Failures, DateTimeOffset NotBefore)> _backoff = new(StringComparer.Ordinal);
     private readonly Channel<InputBlob> _work;
     private readonly CancellationTokenSource _abandon = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -75,7 +77,7 @@ public sealed class ContainerPollingTrigger : BackgroundService
     {
         try
         {
-            await EnsureContainersAsync(stoppingToken).ConfigureAwait(false);
+            await StorageReadiness.EnsureAsync(_containers, _resilience, queues: null, _logger, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -117,35 +119,6 @@ public sealed class ContainerPollingTrigger : BackgroundService
         base.Dispose();
     }
 
-    /// <summary>
-    /// Creates missing containers. A storage outage is waited out (the worker must not crash-loop
-    /// while Azurite or the network comes up); a refusal such as bad credentials stops the host.
-    /// </summary>
-    private async Task EnsureContainersAsync(CancellationToken cancellationToken)
-    {
-        var delay = TimeSpan.FromSeconds(1);
-        while (true)
-        {
-            try
-            {
-                foreach (var container in _containers.All)
-                    await _resilience.RunAsync(async ct => await container.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (StorageUnavailableException e)
-            {
-                _logger.LogWarning("Storage at {Endpoint} is not reachable yet ({Error}); trying again in {Delay}.", _containers.Service.Uri, e.Message, delay);
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-            }
-            catch (RequestFailedException e)
-            {
-                throw new InvalidOperationException(
-                    $"Storage at {_containers.Service.Uri} refused to create the worker's containers: HTTP {e.Status} {e.ErrorCode}. Check {StorageOptions.ConnectionStringKey}.", e);
-            }
-        }
-    }
-
     private async Task ScanUntilStoppedAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -178,31 +151,35 @@ public sealed class ContainerPollingTrigger : BackgroundService
 
     private async Task ScanOnceAsync(CancellationToken cancellationToken)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         var due = new List<InputBlob>();
         var now = _clock.GetUtcNow();
-        await foreach (var blob in _inputs.ListAsync(cancellationToken).ConfigureAwait(false))
+        DateTimeOffset? listingStarted = null;
+        await foreach (var blob in _inputs.ListAsync(t => listingStarted = t, cancellationToken).ConfigureAwait(false))
         {
-            seen.Add(blob.Name);
-            if (_settled.TryGetValue(blob.Name, out var etag) && etag == blob.ETag)
+            if (!_changes.IsNew(blob))
                 continue;
-            if (_inFlight.ContainsKey(blob.Name))
+            if (_inFlight.TryGetValue(blob.Name, out var busy))
+            {
+                // A newer version than the one in flight: tried as soon as that one is done (the
+                // next listing may no longer show it as a change).
+                if (busy != blob.ETag)
+                    _backoff[blob.Name] = (blob, 0, now);
                 continue;
-            if (_backoff.TryGetValue(blob.Name, out var backoff) && backoff.NotBefore > now)
-                continue;
+            }
+            if (_backoff.TryGetValue(blob.Name, out var waiting))
+            {
+                if (waiting.Blob.ETag == blob.ETag)
+                    continue;
+                _backoff.TryRemove(blob.Name, out _);
+            }
             due.Add(blob);
         }
-
-        // Forget blobs that were deleted, so the memory follows the container's size.
-        foreach (var name in _settled.Keys)
+        if (listingStarted is { } started)
+            _changes.ListingCompleted(started);
+        foreach (var (name, backoff) in _backoff)
         {
-            if (!seen.Contains(name))
-                _settled.TryRemove(name, out _);
-        }
-        foreach (var name in _backoff.Keys)
-        {
-            if (!seen.Contains(name))
-                _backoff.TryRemove(name, out _);
+            if (backoff.NotBefore <= now && !_inFlight.ContainsKey(name))
+                due.Add(backoff.Blob);
         }
 
         // Several workers list the same container in the same order; shuffling makes them start on
@@ -210,7 +187,7 @@ public sealed class ContainerPollingTrigger : BackgroundService
         Random.Shared.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(due));
         foreach (var blob in due)
         {
-            if (!_inFlight.TryAdd(blob.Name, 0))
+            if (!_inFlight.TryAdd(blob.Name, blob.ETag))
                 continue;
             await _work.Writer.WriteAsync(blob, cancellationToken).ConfigureAwait(false);
         }
@@ -239,12 +216,21 @@ public sealed class ContainerPollingTrigger : BackgroundService
             var result = await _processor.ProcessAsync(blob, _abandon.Token).ConfigureAwait(false);
             switch (result)
             {
-                case ProcessingResult.Completed or ProcessingResult.AlreadyDone:
-                    _settled[blob.Name] = blob.ETag;
-                    _backoff.TryRemove(blob.Name, out _);
+                case ProcessingResult.Completed or ProcessingResult.Poisoned or ProcessingResult.AlreadyDone:
+                    _changes.HandedOut(blob);
+                    ForgetBackoff(blob);
+                    break;
+                case ProcessingResult.InputDeleted or ProcessingResult.Superseded:
+                    // A newer version (if any) comes up in the next listing as a change of its own.
+                    ForgetBackoff(blob);
                     break;
                 case ProcessingResult.Failed:
-                    DelayNextTry(blob.Name);
+                    DelayNextTry(blob);
+                    break;
+                case ProcessingResult.ClaimedElsewhere or ProcessingResult.Abandoned:
+                    // Looked at again once the other worker's claim would have lapsed: if that worker
+                    // died, nobody else would (a listing shows only changes).
+                    TryAgainAfter(blob, _options.Trigger.ClaimDuration);
                     break;
             }
         }
@@ -254,7 +240,7 @@ public sealed class ContainerPollingTrigger : BackgroundService
         catch (Exception e)
         {
             _logger.LogWarning("Could not process {BlobName} ({Error}); trying again later.", blob.Name, e.Message);
-            DelayNextTry(blob.Name);
+            DelayNextTry(blob);
         }
         finally
         {
@@ -262,12 +248,32 @@ public sealed class ContainerPollingTrigger : BackgroundService
         }
     }
 
-    private void DelayNextTry(string name)
+    private void ForgetBackoff(InputBlob blob)
     {
-        var failures = _backoff.TryGetValue(name, out var previous) ? previous.Failures + 1 : 1;
+        if (_backoff.TryGetValue(blob.Name, out var entry) && entry.Blob.ETag == blob.ETag)
+            _backoff.TryRemove(new KeyValuePair<string, (InputBlob, int, DateTimeOffset)>(blob.Name, entry));
+    }
+
+    // A newer version waiting for its turn wins over a retry of an older one.
+    private bool NewerVersionWaiting(InputBlob blob) =>
+        _backoff.TryGetValue(blob.Name, out var entry) && entry.Blob.ETag != blob.ETag;
+
+    private void TryAgainAfter(InputBlob blob, TimeSpan delay)
+    {
+        if (NewerVersionWaiting(blob))
+            return;
+        var failures = _backoff.TryGetValue(blob.Name, out var previous) && previous.Blob.ETag == blob.ETag ? previous.Failures : 0;
+        _backoff[blob.Name] = (blob, failures, _clock.GetUtcNow() + delay);
+    }
+
+    private void DelayNextTry(InputBlob blob)
+    {
+        if (NewerVersionWaiting(blob))
+            return;
+        var failures = _backoff.TryGetValue(blob.Name, out var previous) && previous.Blob.ETag == blob.ETag ? previous.Failures + 1 : 1;
         var delay = TimeSpan.FromTicks(Math.Min(
             _options.Trigger.FailedBlobRetryDelay.Ticks * (1L << Math.Min(failures - 1, 16)),
             MaxFailedBlobRetryDelay.Ticks));
-        _backoff[name] = (failures, _clock.GetUtcNow() + delay);
+        _backoff[blob.Name] = (blob, failures, _clock.GetUtcNow() + delay);
     }
 }

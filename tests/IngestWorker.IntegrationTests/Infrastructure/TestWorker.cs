@@ -38,14 +38,14 @@ public sealed class TestWorker : IAsyncDisposable
         var host = builder.Build();
         await host.StartAsync();
         var worker = new TestWorker(host, logs);
-        await host.Services.GetRequiredService<ContainerPollingTrigger>().Started.WaitAsync(TimeSpan.FromSeconds(30));
+        await host.Services.GetRequiredService<IWorkerTrigger>().Started.WaitAsync(TimeSpan.FromSeconds(30));
         return worker;
     }
 
     /// <summary>Waits until <paramref name="count"/> more complete scans of the input container have run.</summary>
     public async Task WaitForScansAsync(int count)
     {
-        var trigger = Services.GetRequiredService<ContainerPollingTrigger>();
+        var trigger = Services.GetRequiredService<IWorkerTrigger>();
         var target = trigger.CompletedScans + count;
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (trigger.CompletedScans < target)

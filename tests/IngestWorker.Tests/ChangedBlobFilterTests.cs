@@ -1,0 +1,53 @@
+using IngestWorker.Storage;
+using IngestWorker.Triggers;
+
+namespace IngestWorker.Tests;
+
+public sealed class ChangedBlobFilterTests
+{
+    private static readonly DateTimeOffset T = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+
+    private static InputBlob Blob(string name, string etag, DateTimeOffset modified) => new(name, etag, 10, modified);
+
+    [Fact]
+    public void Before_any_complete_listing_every_blob_is_new_until_handed_out()
+    {
+        var filter = new ChangedBlobFilter();
+        var old = Blob("a", "\"1\"", T.AddYears(-3));
+        Assert.True(filter.IsNew(old));
+        filter.HandedOut(old);
+        Assert.False(filter.IsNew(old));
+        Assert.True(filter.IsNew(old with { ETag = "\"2\"" }));
+    }
+
+    [Fact]
+    public void After_a_listing_only_blobs_modified_since_it_began_less_the_margin_are_new()
+    {
+        var filter = new ChangedBlobFilter();
+        filter.ListingCompleted(T);
+        Assert.Equal(T - ChangedBlobFilter.ClockMargin, filter.Since);
+        Assert.False(filter.IsNew(Blob("old", "\"1\"", T - ChangedBlobFilter.ClockMargin - TimeSpan.FromSeconds(1))));
+        Assert.True(filter.IsNew(Blob("edge", "\"1\"", T - ChangedBlobFilter.ClockMargin)));
+        Assert.True(filter.IsNew(Blob("during", "\"1\"", T.AddSeconds(5))));
+    }
+
+    [Fact]
+    public void Memory_holds_only_blobs_modified_since_the_last_listing_began()
+    {
+        var filter = new ChangedBlobFilter();
+        for (var i = 0; i < 1000; i++)
+            filter.HandedOut(Blob($"b{i}", "\"1\"", T.AddSeconds(i)));
+        Assert.Equal(1000, filter.Remembered);
+        filter.ListingCompleted(T.AddSeconds(1000) + ChangedBlobFilter.ClockMargin);
+        Assert.Equal(0, filter.Remembered);
+    }
+
+    [Fact]
+    public void A_stored_checkpoint_starts_the_filter_where_the_last_scanner_left_off_and_it_never_goes_back()
+    {
+        var filter = new ChangedBlobFilter(T);
+        Assert.False(filter.IsNew(Blob("a", "\"1\"", T.AddSeconds(-1))));
+        filter.ListingCompleted(T - TimeSpan.FromHours(1));
+        Assert.Equal(T, filter.Since);
+    }
+}
