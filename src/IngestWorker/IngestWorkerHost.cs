@@ -109,8 +109,29 @@ public static class IngestWorkerHost
         services.AddSingleton<OutputDocumentFactory>();
         services.AddSingleton<BlobProcessor>();
 
-        services.AddSingleton<ContainerPollingTrigger>();
-        services.AddHostedService(sp => sp.GetRequiredService<ContainerPollingTrigger>());
+        // The trigger is chosen here, from configuration, so that only the chosen one runs.
+        switch (configuration[$"{IngestWorkerOptions.Section}:trigger:mode"] ?? TriggerOptions.ScanMode)
+        {
+            case TriggerOptions.QueueMode:
+                services.AddSingleton<WorkQueues>();
+                services.AddSingleton<ScanLeader>();
+                services.AddSingleton<QueueTrigger>();
+                services.AddSingleton<IWorkerTrigger>(sp => sp.GetRequiredService<QueueTrigger>());
+                services.AddHostedService(sp => sp.GetRequiredService<QueueTrigger>());
+                services.AddHostedService(sp => sp.GetRequiredService<ScanLeader>());
+                break;
+            case TriggerOptions.EventGridMode:
+                services.AddSingleton<WorkQueues>();
+                services.AddSingleton<QueueTrigger>();
+                services.AddSingleton<IWorkerTrigger>(sp => sp.GetRequiredService<QueueTrigger>());
+                services.AddHostedService(sp => sp.GetRequiredService<QueueTrigger>());
+                break;
+            default:
+                services.AddSingleton<ContainerPollingTrigger>();
+                services.AddSingleton<IWorkerTrigger>(sp => sp.GetRequiredService<ContainerPollingTrigger>());
+                services.AddHostedService(sp => sp.GetRequiredService<ContainerPollingTrigger>());
+                break;
+        }
         return services;
     }
 

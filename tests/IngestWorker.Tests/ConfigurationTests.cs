@@ -91,6 +91,10 @@ public sealed class ConfigurationTests
     [InlineData("ingestWorker:pipeline:nearDuplicates:bands", "0")]
     [InlineData("ingestWorker:pipeline:nearDuplicates:similarityThreshold", "1.5")]
     [InlineData("ingestWorker:pipeline:nearDuplicates:shingleWords", "0")]
+    [InlineData("ingestWorker:trigger:mode", "blobTrigger")]
+    [InlineData("ingestWorker:trigger:batchSize", "64")]
+    [InlineData("ingestWorker:trigger:scanLeaseDuration", "00:05:00")]
+    [InlineData("ingestWorker:trigger:maxDequeueCount", "0")]
     public async Task A_bad_value_stops_the_host_with_a_message_naming_its_key(string key, string value)
     {
         var settings = new Dictionary<string, string?> { [key] = value };

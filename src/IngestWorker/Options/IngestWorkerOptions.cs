@@ -40,6 +40,38 @@ public sealed class ContainerOptions
 
 public sealed class TriggerOptions
 {
+    public const string ScanMode = "scan";
+    public const string QueueMode = "queue";
+    public const string EventGridMode = "eventGrid";
+
+    /// <summary>
+    /// How new blobs are found. <c>scan</c>: every worker lists the input container and processes
+    /// what it finds. <c>queue</c>: one worker at a time (holding a blob lease) lists the container
+    /// and enqueues work to <see cref="Queue"/>; every worker consumes the queue. <c>eventGrid</c>:
+    /// no listing at all; workers consume <c>Microsoft.Storage.BlobCreated</c> events that an Event
+    /// Grid subscription delivers to <see cref="Queue"/>.
+    /// </summary>
+    public string Mode { get; set; } = ScanMode;
+
+    /// <summary>The work queue (modes <c>queue</c> and <c>eventGrid</c>); empty = <c>{input container}-work</c>. Its poison queue is <c>{queue}-poison</c>.</summary>
+    public string Queue { get; set; } = "";
+
+    /// <summary>Messages received per call (1–32).</summary>
+    public int BatchSize { get; set; } = 16;
+
+    /// <summary>Longest pause between two looks at an empty queue; busy queues are read without pause.</summary>
+    public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Receptions of one message after which it goes to the poison queue with a poison record. A
+    /// safety net: a blob that fails is poisoned by <c>poisonBlobThreshold</c>, counted at its claim,
+    /// where retries that were not the blob's fault (storage outages, shutdowns) do not count.
+    /// </summary>
+    public int MaxDequeueCount { get; set; } = 20;
+
+    /// <summary>Lease on the scanner's blob in <c>queue</c> mode (15–60 s): how soon another worker takes over scanning from one that died.</summary>
+    public TimeSpan ScanLeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Pause between two scans of the input container.</summary>
     public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -51,4 +83,10 @@ public sealed class TriggerOptions
 
     /// <summary>First pause before a failed blob is tried again; doubled per failure, up to a minute.</summary>
     public TimeSpan FailedBlobRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The work queue's name: <see cref="Queue"/>, or derived from the input container.</summary>
+    public string WorkQueueName(string inputContainer) =>
+        Queue is { Length: > 0 } configured ? configured : (inputContainer.Length > 51 ? inputContainer[..51].TrimEnd('-') : inputContainer) + "-work";
+
+    public static string PoisonQueueName(string workQueue) => workQueue + "-poison";
 }

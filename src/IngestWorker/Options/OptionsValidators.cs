@@ -69,6 +69,20 @@ internal sealed partial class IngestWorkerOptionsValidator(IConfiguration config
         Check.Duration(errors, $"{s}:trigger:claimDuration", options.Trigger.ClaimDuration, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(60));
         Check.Duration(errors, $"{s}:trigger:failedBlobRetryDelay", options.Trigger.FailedBlobRetryDelay, TimeSpan.Zero, TimeSpan.FromHours(1));
         Check.Duration(errors, $"{s}:shutdownTimeout", options.ShutdownTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        var trigger = options.Trigger;
+        string[] modes = [TriggerOptions.ScanMode, TriggerOptions.QueueMode, TriggerOptions.EventGridMode];
+        if (!modes.Contains(trigger.Mode, StringComparer.Ordinal))
+            errors.Add($"{s}:trigger:mode: '{trigger.Mode}' is not one of {string.Join(", ", modes.Select(m => $"'{m}'"))}.");
+        var queue = trigger.WorkQueueName(options.Containers.Input ?? "");
+        // Queue names: 3–63 characters like container names, and the poison queue adds 7. (A name
+        // derived from a bad input container name is that key's error, already reported.)
+        var derivedFromBadContainer = string.IsNullOrEmpty(trigger.Queue) && !ContainerName().IsMatch(options.Containers.Input ?? "");
+        if (trigger.Mode != TriggerOptions.ScanMode && !derivedFromBadContainer && (!ContainerName().IsMatch(queue) || queue.Length > 56))
+            errors.Add($"{s}:trigger:queue: '{queue}' is not a valid queue name (3–56 characters: lower-case letters, digits and single hyphens; '-poison' is added for the poison queue).");
+        Check.Range(errors, $"{s}:trigger:batchSize", trigger.BatchSize, 1, 32);
+        Check.Range(errors, $"{s}:trigger:maxDequeueCount", trigger.MaxDequeueCount, 1, 1000);
+        Check.Duration(errors, $"{s}:trigger:maxQueuePollingInterval", trigger.MaxQueuePollingInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(10));
+        Check.Duration(errors, $"{s}:trigger:scanLeaseDuration", trigger.ScanLeaseDuration, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(60));
 
         var pipeline = options.Pipeline;
         if (!PipelineVersion().IsMatch(pipeline.Version ?? ""))

@@ -13,7 +13,7 @@ namespace IngestWorker.Storage;
 /// the state container the area of bookkeeping (<c>receipts</c>, <c>claims</c>, <c>hashes</c>,
 /// <c>templates</c>, <c>near/bands</c>, <c>near/clusters</c>).
 /// </summary>
-internal sealed class StorageRequestCounter(ContainerOptions containers, IngestWorkerMetrics metrics) : HttpPipelinePolicy
+internal sealed class StorageRequestCounter(ContainerOptions containers, IngestWorkerMetrics metrics, IReadOnlyDictionary<string, string>? queueRoles = null) : HttpPipelinePolicy
 {
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
@@ -54,7 +54,8 @@ internal sealed class StorageRequestCounter(ContainerOptions containers, IngestW
             : container == containers.Rejected ? "rejected"
             : container == containers.Poison ? "poison"
             : container == containers.State ? "state"
-            : string.IsNullOrEmpty(container) ? "account" : "other";
+            : string.IsNullOrEmpty(container) ? "account"
+            : queueRoles?.GetValueOrDefault(container) ?? "other";
         return (role, role == "state" ? StateArea(parts.BlobName) : "");
     }
 

@@ -1,0 +1,282 @@
+using IngestWorker.Options;
+using IngestWorker.Processing;
+using IngestWorker.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IngestWorker.Triggers;
+
+/// <summary>
+/// Modes <c>queue</c> and <c>eventGrid</c>: every worker consumes the work queue. A message stays
+/// hidden while its blob is processed (its visibility is extended every half <c>claimDuration</c>)
+/// and is deleted only once the blob has its outcome; a worker that dies leaves it to reappear
+/// for another. Failed blobs come back after a growing pause; poisoned ones, and messages nobody
+/// can read, go to the poison queue.
+/// </summary>
+public sealed class QueueTrigger : BackgroundService, IWorkerTrigger
+{
+    private static readonly TimeSpan MaxFailedBlobRetryDelay = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan MinQueuePollingInterval = TimeSpan.FromMilliseconds(50);
+
+    private readonly WorkQueues _queues;
+    private readonly IngestContainers _containers;
+    private readonly IInputStore _inputs;
+    private readonly StorageResilience _resilience;
+    private readonly BlobProcessor _processor;
+    private readonly ScanLeader? _scanner;
+    private readonly TimeProvider _clock;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly ILogger<QueueTrigger> _logger;
+    private readonly IngestWorkerOptions _options;
+    private readonly int _parallelism;
+    private readonly CancellationTokenSource _abandon = new();
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public QueueTrigger(WorkQueues queues, IngestContainers containers, IInputStore inputs, StorageResilience resilience, BlobProcessor processor,
+        IEnumerable<ScanLeader> scanner, TimeProvider clock, IOptions<IngestWorkerOptions> options, IOptions<BlobsOptions> blobs,
+        IHostApplicationLifetime lifetime, ILogger<QueueTrigger> logger)
+    {
+        _queues = queues;
+        _containers = containers;
+        _inputs = inputs;
+        _resilience = resilience;
+        _processor = processor;
+        _scanner = scanner.FirstOrDefault();
+        _clock = clock;
+        _lifetime = lifetime;
+        _logger = logger;
+        _options = options.Value;
+        _parallelism = blobs.Value.MaxDegreeOfParallelism;
+    }
+
+    public Task Started => _started.Task;
+
+    public Exception? StartupFailure { get; private set; }
+
+    public long CompletedScans => _scanner?.CompletedScans ?? 0;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await StorageReadiness.EnsureAsync(_containers, _resilience, _queues, _logger, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (InvalidOperationException e)
+        {
+            _logger.LogCritical("{Error}", e.Message);
+            StartupFailure = e;
+            _lifetime.StopApplication();
+            return;
+        }
+        _scanner?.StorageReady.TrySetResult();
+        _logger.LogInformation("Watching container '{Container}' on {Endpoint} through queue '{Queue}' ({Mode} mode): pipeline version {PipelineVersion}, {Parallelism} blobs at a time.",
+            _inputs.ContainerName, _containers.Service.Uri, _queues.Work.Name, _options.Trigger.Mode, _options.Pipeline.Version, _parallelism);
+        _started.TrySetResult();
+
+        using var slots = new SemaphoreSlim(_parallelism, _parallelism);
+        var running = new HashSet<Task>();
+        var idle = MinQueuePollingInterval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+                var free = 1;
+                while (free < _options.Trigger.BatchSize && slots.Wait(0))
+                    free++;
+                WorkMessageLease[] messages;
+                try
+                {
+                    messages = await _queues.ReceiveAsync(free, _options.Trigger.ClaimDuration, stoppingToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    slots.Release(free);
+                    throw;
+                }
+                if (messages.Length < free)
+                    slots.Release(free - messages.Length);
+                foreach (var message in messages)
+                {
+                    var task = Task.Run(() => HandleAsync(message), CancellationToken.None);
+                    lock (running)
+                        running.Add(task);
+                    _ = task.ContinueWith(t =>
+                    {
+                        slots.Release();
+                        lock (running)
+                            running.Remove(t);
+                    }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
+                if (messages.Length == 0)
+                {
+                    await Task.Delay(idle, _clock, stoppingToken).ConfigureAwait(false);
+                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _options.Trigger.MaxQueuePollingInterval.Ticks));
+                }
+                else
+                {
+                    idle = MinQueuePollingInterval;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning("Reading the work queue '{Queue}' failed ({Error}); trying again shortly.", _queues.Work.Name, e.Message);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2), _clock, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+        Task[] remaining;
+        lock (running)
+            remaining = [.. running];
+        await Task.WhenAll(remaining).ConfigureAwait(false);
+        _logger.LogInformation("Stopped watching '{Container}'.", _inputs.ContainerName);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // As in scan mode: in-flight blobs get shutdownTimeout to finish, then are abandoned (their
+        // messages are given back at once).
+        _abandon.CancelAfter(_options.ShutdownTimeout);
+        using var hostGaveUp = cancellationToken.Register(() => _abandon.Cancel());
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _abandon.Dispose();
+        base.Dispose();
+    }
+
+    private async Task HandleAsync(WorkMessageLease message)
+    {
+        using var done = new CancellationTokenSource();
+        var keepingHidden = KeepHiddenAsync(message, done.Token);
+        TimeSpan? giveBackAfter;
+        try
+        {
+            giveBackAfter = await DecideAsync(message).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning("Handling work message {MessageId} failed ({Error}); it will come back.", message.MessageId, e.Message);
+            giveBackAfter = RetryDelay(message.DequeueCount);
+        }
+        await done.CancelAsync().ConfigureAwait(false);
+        await keepingHidden.ConfigureAwait(false);
+        try
+        {
+            // Settled with its own short timeout: at shutdown the message must still be released.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            if (giveBackAfter is { } delay)
+                await _queues.HideAsync(message, delay, timeout.Token).ConfigureAwait(false);
+            else
+                await _queues.DeleteAsync(message, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The message reappears when its visibility lapses; its blob's receipt makes that cheap.
+            _logger.LogDebug("Could not settle work message {MessageId} ({Error}).", message.MessageId, e.Message);
+        }
+    }
+
+    /// <returns>Null when the message is finished with (deleted); otherwise when it should come back.</returns>
+    private async Task<TimeSpan?> DecideAsync(WorkMessageLease message)
+    {
+        var parsed = WorkMessage.Parse(message.Body, _inputs.ContainerName);
+        foreach (var reason in parsed.Ignored)
+            _logger.LogInformation("Work message {MessageId}: ignored {Reason}.", message.MessageId, reason);
+        if (parsed.Error is { } error)
+        {
+            _logger.LogError("Work message {MessageId} cannot be read ({Error}); moved to the poison queue '{PoisonQueue}'.", message.MessageId, error, _queues.Poison.Name);
+            await _queues.PoisonAsync(message, _abandon.Token).ConfigureAwait(false);
+            return null;
+        }
+
+        var exhausted = message.DequeueCount > _options.Trigger.MaxDequeueCount;
+        var results = new List<ProcessingResult>();
+        foreach (var item in parsed.Items)
+        {
+            var input = await ResolveAsync(item, _abandon.Token).ConfigureAwait(false);
+            if (input is null)
+            {
+                results.Add(ProcessingResult.InputDeleted);
+                continue;
+            }
+            results.Add(exhausted
+                ? await _processor.PoisonAsync(input, $"Its work message was received {message.DequeueCount} times without reaching an outcome (maxDequeueCount {_options.Trigger.MaxDequeueCount}).", _abandon.Token).ConfigureAwait(false)
+                : await _processor.ProcessAsync(input, _abandon.Token).ConfigureAwait(false));
+        }
+
+        if (results.Contains(ProcessingResult.Abandoned))
+            return TimeSpan.Zero;
+        if (results.Contains(ProcessingResult.Failed))
+            return RetryDelay(message.DequeueCount);
+        if (results.Contains(ProcessingResult.ClaimedElsewhere))
+            return _options.Trigger.ClaimDuration;
+        if (results.Contains(ProcessingResult.Poisoned))
+        {
+            await _queues.PoisonAsync(message, _abandon.Token).ConfigureAwait(false);
+            return null;
+        }
+        return null;
+    }
+
+    // Event Grid and the scanner both name the version (ETag); a message without one means "as it is now".
+    private async ValueTask<InputBlob?> ResolveAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        if (item.ETag is { } etag && item.ContentLength is { } length)
+            return new InputBlob(item.Name, etag, length, item.LastModified);
+        var blob = _containers.Input.GetBlobClient(item.Name);
+        try
+        {
+            var properties = await _resilience.RunAsync(async ct => (await blob.GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false)).Value, cancellationToken).ConfigureAwait(false);
+            return new InputBlob(item.Name, properties.ETag.ToString("H"), properties.ContentLength, properties.LastModified);
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    private async Task KeepHiddenAsync(WorkMessageLease message, CancellationToken done)
+    {
+        var every = _options.Trigger.ClaimDuration / 2;
+        while (!done.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(every, _clock, done).ConfigureAwait(false);
+                if (!await _queues.HideAsync(message, _options.Trigger.ClaimDuration, done).ConfigureAwait(false))
+                    return;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The blob's claim still keeps the work exclusive; a reappearing message is harmless.
+                _logger.LogDebug("Could not extend work message {MessageId} ({Error}).", message.MessageId, e.Message);
+            }
+        }
+    }
+
+    private TimeSpan RetryDelay(long dequeueCount) => TimeSpan.FromTicks(Math.Min(
+        _options.Trigger.FailedBlobRetryDelay.Ticks * (1L << (int)Math.Clamp(dequeueCount - 1, 0, 16)),
+        MaxFailedBlobRetryDelay.Ticks));
+}

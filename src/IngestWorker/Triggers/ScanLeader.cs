@@ -1,0 +1,231 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using IngestWorker.Options;
+using IngestWorker.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IngestWorker.Triggers;
+
+/// <summary>
+/// Mode <c>queue</c>: one worker at a time lists the input container and enqueues a work item per
+/// new blob version. Which one is decided by a renewable blob lease on <c>scanner/{version}/{container}</c>
+/// in the state container; when its holder dies the lease lapses within <c>scanLeaseDuration</c>
+/// and another worker takes over. The leased blob also holds the scan checkpoint (where the last
+/// complete listing began), which only the lease holder can write, so a new scanner carries on
+/// from there instead of enqueueing the whole container again.
+/// </summary>
+public sealed class ScanLeader : BackgroundService
+{
+    private readonly IInputStore _inputs;
+    private readonly WorkQueues _queues;
+    private readonly StorageResilience _resilience;
+    private readonly IngestWorkerOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<ScanLeader> _logger;
+    private readonly BlobClient _leaseBlob;
+    private long _completedScans;
+    private long _enqueued;
+
+    public ScanLeader(IInputStore inputs, IngestContainers containers, WorkQueues queues, StorageResilience resilience,
+        IOptions<IngestWorkerOptions> options, TimeProvider clock, ILogger<ScanLeader> logger)
+    {
+        _inputs = inputs;
+        _queues = queues;
+        _resilience = resilience;
+        _options = options.Value;
+        _clock = clock;
+        _logger = logger;
+        _leaseBlob = containers.State.GetBlobClient($"scanner/{_options.Pipeline.Version}/{inputs.ContainerName}");
+    }
+
+    public bool IsLeader { get; private set; }
+
+    public long CompletedScans => Interlocked.Read(ref _completedScans);
+
+    public long Enqueued => Interlocked.Read(ref _enqueued);
+
+    /// <summary>Completes once the queue trigger has made sure the containers and queues exist.</summary>
+    internal TaskCompletionSource StorageReady { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await StorageReady.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        var retryEvery = _options.Trigger.ScanLeaseDuration / 3;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var lease = await TryAcquireAsync(stoppingToken).ConfigureAwait(false);
+                if (lease is not null)
+                    await ScanWhileLeaderAsync(lease, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning("Scanning for the work queue failed ({Error}); trying again shortly.", e.Message);
+            }
+            IsLeader = false;
+            try
+            {
+                await Task.Delay(retryEvery, _clock, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<BlobLeaseClient?> TryAcquireAsync(CancellationToken cancellationToken)
+    {
+        await _resilience.RunAsync(async ct =>
+        {
+            try
+            {
+                await _leaseBlob.UploadAsync(BinaryData.FromString("{}"), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // It exists (and may be leased): fine.
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        var lease = _leaseBlob.GetBlobLeaseClient(Guid.NewGuid().ToString());
+        try
+        {
+            await _resilience.RunAsync(async ct => await lease.AcquireAsync(_options.Trigger.ScanLeaseDuration, cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            return lease;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return null;
+        }
+    }
+
+    private async Task ScanWhileLeaderAsync(BlobLeaseClient lease, CancellationToken stoppingToken)
+    {
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renewing = RenewAsync(lease, lost);
+        try
+        {
+            IsLeader = true;
+            var checkpoint = await ReadCheckpointAsync(lost.Token).ConfigureAwait(false);
+            var changes = new ChangedBlobFilter(checkpoint);
+            _logger.LogInformation("This worker now scans '{Container}' for the work queue '{Queue}' (changes since {Since}).",
+                _inputs.ContainerName, _queues.Work.Name, checkpoint?.ToString("u") ?? "the beginning");
+            while (!lost.IsCancellationRequested)
+            {
+                DateTimeOffset? listingStarted = null;
+                await foreach (var blob in _inputs.ListAsync(t => listingStarted = t, lost.Token).ConfigureAwait(false))
+                {
+                    if (!changes.IsNew(blob))
+                        continue;
+                    await _queues.SendAsync(WorkMessage.For(_inputs.ContainerName, blob.Name, blob.ETag, blob.ContentLength, blob.LastModified), lost.Token).ConfigureAwait(false);
+                    changes.HandedOut(blob);
+                    Interlocked.Increment(ref _enqueued);
+                }
+                if (listingStarted is { } started)
+                {
+                    var before = changes.Since;
+                    changes.ListingCompleted(started);
+                    if (changes.Since != before)
+                        await WriteCheckpointAsync(lease, changes.Since!.Value, lost.Token).ConfigureAwait(false);
+                }
+                Interlocked.Increment(ref _completedScans);
+                await Task.Delay(_options.Trigger.PollingInterval, _clock, lost.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (lost.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+        {
+            _logger.LogWarning("This worker lost the scanner lease on '{Container}'; another worker scans now.", _inputs.ContainerName);
+        }
+        finally
+        {
+            IsLeader = false;
+            await lost.CancelAsync().ConfigureAwait(false);
+            await renewing.ConfigureAwait(false);
+            if (stoppingToken.IsCancellationRequested)
+            {
+                // Handing over at once, rather than after the lease lapses.
+                try
+                {
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    await lease.ReleaseAsync(cancellationToken: timeout.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is RequestFailedException or OperationCanceledException)
+                {
+                }
+            }
+        }
+    }
+
+    private async Task RenewAsync(BlobLeaseClient lease, CancellationTokenSource lost)
+    {
+        var every = _options.Trigger.ScanLeaseDuration / 3;
+        var lastRenewed = _clock.GetUtcNow();
+        while (!lost.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(every, _clock, lost.Token).ConfigureAwait(false);
+                await _resilience.RunAsync(async ct => await lease.RenewAsync(cancellationToken: ct).ConfigureAwait(false), lost.Token).ConfigureAwait(false);
+                lastRenewed = _clock.GetUtcNow();
+            }
+            catch (OperationCanceledException) when (lost.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // A lapsed lease may already be someone else's: stop scanning before it could be.
+                if (e is RequestFailedException { Status: 409 or 412 } || _clock.GetUtcNow() - lastRenewed >= _options.Trigger.ScanLeaseDuration - every)
+                {
+                    await lost.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task<DateTimeOffset?> ReadCheckpointAsync(CancellationToken cancellationToken)
+    {
+        var content = await _resilience.RunAsync(async ct => (await _leaseBlob.DownloadContentAsync(ct).ConfigureAwait(false)).Value.Content, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return JsonSerializer.Deserialize(content.ToMemory().Span, ScanCheckpointJsonContext.Default.ScanCheckpoint)?.Since;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private ValueTask WriteCheckpointAsync(BlobLeaseClient lease, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var json = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(new ScanCheckpoint(since, _clock.GetUtcNow()), ScanCheckpointJsonContext.Default.ScanCheckpoint));
+        var options = new BlobUploadOptions { Conditions = new BlobRequestConditions { LeaseId = lease.LeaseId } };
+        return _resilience.RunAsync(async ct => { await _leaseBlob.UploadAsync(json, options, ct).ConfigureAwait(false); }, cancellationToken);
+    }
+}
+
+internal sealed record ScanCheckpoint(
+    [property: JsonPropertyName("since")] DateTimeOffset? Since,
+    [property: JsonPropertyName("writtenAt")] DateTimeOffset WrittenAt);
+
+[JsonSerializable(typeof(ScanCheckpoint))]
+internal sealed partial class ScanCheckpointJsonContext : JsonSerializerContext;

@@ -1,0 +1,99 @@
+using System.Text;
+using Azure.Storage.Queues;
+using IngestWorker.IntegrationTests.Infrastructure;
+using IngestWorker.Tests;
+using IngestWorker.Triggers;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IngestWorker.IntegrationTests;
+
+/// <summary>Modes <c>queue</c> (one scanner, every worker consuming) and <c>eventGrid</c>, on Azurite's queues.</summary>
+public sealed class QueueTriggerTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private static Dictionary<string, string?> Mode(string mode) => new()
+    {
+        ["ingestWorker:trigger:mode"] = mode,
+        ["ingestWorker:trigger:scanLeaseDuration"] = "00:00:15",
+        ["ingestWorker:trigger:maxQueuePollingInterval"] = "00:00:00.200",
+    };
+
+    [Fact]
+    public async Task In_queue_mode_one_worker_scans_every_worker_consumes_and_a_successor_takes_over_the_scan()
+    {
+        var containers = new TestContainers(azurite);
+        var first = await TestWorker.StartAsync(containers, Mode("queue"));
+        await using var second = await TestWorker.StartAsync(containers, Mode("queue"));
+        for (var i = 0; i < 40; i++)
+            await containers.UploadAsync($"wave1/{i % 4}/{i:D3}.txt", TestTexts.Article($"queue-wave1-{i}"));
+        var outcomes = await containers.WaitForOutcomesAsync(40);
+        Assert.Equal(40, outcomes.Count);
+        Assert.All(outcomes, o => Assert.Equal(containers.Accepted.Name, o.Container));
+
+        var leaders = new[] { first, second }.Where(w => w.Services.GetRequiredService<ScanLeader>().IsLeader).ToList();
+        var leader = Assert.Single(leaders);
+        // Both consumed: the work was spread, not done by the scanner alone.
+        var processedBy = new[] { first, second }.Select(w => w.OutcomeLines().Count).ToList();
+        Assert.All(processedBy, n => Assert.True(n > 0, $"work was not shared: {string.Join(" / ", processedBy)}"));
+
+        // The scanner stops (a clean stop hands its lease over at once); the other scans from its checkpoint.
+        var survivor = leader == first ? second : first;
+        await leader.StopAsync();
+        if (leader == first)
+            await first.DisposeAsync();
+        else
+            await second.DisposeAsync();
+        for (var i = 0; i < 10; i++)
+            await containers.UploadAsync($"wave2/{i:D3}.txt", TestTexts.Article($"queue-wave2-{i}"));
+        outcomes = await containers.WaitForOutcomesAsync(50, TimeSpan.FromSeconds(60));
+        Assert.Equal(50, outcomes.Count);
+        Assert.True(survivor.Services.GetRequiredService<ScanLeader>().IsLeader);
+        // Nothing from the first wave was enqueued again by the new scanner: it started from the checkpoint.
+        Assert.True(survivor.Services.GetRequiredService<ScanLeader>().Enqueued <= 10 + 40,
+            $"the successor enqueued {survivor.Services.GetRequiredService<ScanLeader>().Enqueued}");
+        Assert.Equal(50, first.OutcomeLines().Count + second.OutcomeLines().Count);
+        if (leader != first)
+            await first.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task In_event_grid_mode_blob_created_events_are_processed_and_nothing_is_scanned()
+    {
+        var containers = new TestContainers(azurite);
+        await using var worker = await TestWorker.StartAsync(containers, Mode("eventGrid"));
+        var queue = new QueueServiceClient(containers.ConnectionString).GetQueueClient(containers.Input.Name + "-work");
+        var poison = new QueueServiceClient(containers.ConnectionString).GetQueueClient(containers.Input.Name + "-work-poison");
+
+        var a = await containers.UploadAsync("eg/a.txt", TestTexts.Article("eg-a"));
+        var b = await containers.UploadAsync("eg/b.txt", TestTexts.Article("eg-b"));
+        var c = await containers.UploadAsync("eg/c.txt", TestTexts.Article("eg-c"));
+        await containers.UploadAsync("eg/no-event.txt", TestTexts.Article("eg-none"));
+        var account = containers.Input.Uri.ToString().TrimEnd('/');
+        // Event Grid schema, as delivered (plain JSON); the same base64-encoded; a CloudEvent.
+        await queue.SendMessageAsync(Rehost(BlobEventSamples.EventGridBlobCreated("devstoreaccount1", containers.Input.Name, "eg/a.txt", a.ETag.ToString().Trim('"')), containers));
+        await queue.SendMessageAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes(
+            Rehost(BlobEventSamples.EventGridBlobCreated("devstoreaccount1", containers.Input.Name, "eg/b.txt", b.ETag.ToString().Trim('"')), containers))));
+        await queue.SendMessageAsync(BlobEventSamples.CloudEventBlobCreated($"{account}/eg/c.txt", c.ETag.ToString().Trim('"')));
+        // Not ours: a deletion, and something nobody can read.
+        await queue.SendMessageAsync(BlobEventSamples.CloudEventBlobCreated($"{account}/eg/a.txt", type: "Microsoft.Storage.BlobDeleted"));
+        await queue.SendMessageAsync("this is not an event");
+
+        foreach (var name in new[] { "eg/a.txt", "eg/b.txt", "eg/c.txt" })
+            Assert.Equal("accepted", (await containers.WaitForOutcomeAsync(name)).GetProperty("status").GetString());
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount < 1 && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        var poisoned = (await poison.ReceiveMessagesAsync(10)).Value;
+        Assert.Equal("this is not an event", Assert.Single(poisoned).Body.ToString());
+        while ((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+
+        // No event, no work: Event Grid mode never lists the container.
+        Assert.Equal(3, (await containers.OutcomesAsync()).Count);
+        Assert.Equal(0, worker.Services.GetRequiredService<IWorkerTrigger>().CompletedScans);
+    }
+
+    // The shared event sample names an Azure account URL; point it at this Azurite container.
+    private static string Rehost(string eventJson, TestContainers containers) =>
+        eventJson.Replace($"https://devstoreaccount1.blob.core.windows.net/{containers.Input.Name}/", containers.Input.Uri.ToString().TrimEnd('/') + "/", StringComparison.Ordinal);
+}
