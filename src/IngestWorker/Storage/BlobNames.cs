@@ -6,11 +6,48 @@ public static class BlobNames
     // Azure's limit on blob name length.
     private const int MaxLength = 1024;
 
+    /// <summary>Where the receipts of every pipeline version live.</summary>
+    public const string ReceiptsRoot = "receipts/";
+
     /// <summary><c>a/b.txt</c> → <c>a/b.txt.json</c>.</summary>
     public static string Output(string inputName) => Fit(inputName + ".json", suffix: ".json");
 
     public static string Receipt(string pipelineVersion, string container, string name, string etag) =>
-        Fit($"receipts/{pipelineVersion}/{container}/{name}@{BareETag(etag)}");
+        Fit($"{ReceiptPrefix(pipelineVersion, container)}{name}@{BareETag(etag)}");
+
+    /// <summary>Where the receipts of one input container under one pipeline version live.</summary>
+    public static string ReceiptPrefix(string pipelineVersion, string container) => $"{ReceiptsRoot}{pipelineVersion}/{container}/";
+
+    /// <summary>
+    /// The parts of a receipt's blob name, or null when the name is not a receipt's or was
+    /// shortened (<see cref="Fit"/>): a shortened name keeps only a hash of the input's name.
+    /// The ETag is what follows the last <c>@</c>; input names may contain <c>@</c>, ETags never do.
+    /// </summary>
+    public static ReceiptName? ParseReceipt(string blobName)
+    {
+        if (!blobName.StartsWith(ReceiptsRoot, StringComparison.Ordinal) || IsShortened(blobName))
+            return null;
+        var versionEnd = blobName.IndexOf('/', ReceiptsRoot.Length);
+        var containerEnd = versionEnd < 0 ? -1 : blobName.IndexOf('/', versionEnd + 1);
+        var at = blobName.LastIndexOf('@');
+        if (versionEnd <= ReceiptsRoot.Length || containerEnd <= versionEnd + 1 || at <= containerEnd + 1 || at == blobName.Length - 1)
+            return null;
+        return new ReceiptName(
+            blobName[ReceiptsRoot.Length..versionEnd],
+            blobName[(versionEnd + 1)..containerEnd],
+            blobName[(containerEnd + 1)..at],
+            blobName[(at + 1)..]);
+    }
+
+    /// <summary>Whether <see cref="Fit"/> shortened this name: full length, ending in <c>~</c> and 32 hex digits of the hash.</summary>
+    public static bool IsShortened(string blobName)
+    {
+        const int hashLength = 33;
+        if (blobName.Length != MaxLength)
+            return false;
+        var tail = blobName.AsSpan(MaxLength - hashLength);
+        return tail[0] == '~' && !tail[1..].ContainsAnyExcept("0123456789abcdef");
+    }
 
     public static string Claim(string container, string name) => Fit($"claims/{container}/{name}");
 
@@ -38,3 +75,6 @@ public static class BlobNames
         return name[..(MaxLength - hash.Length - suffix.Length)] + hash + suffix;
     }
 }
+
+/// <summary>A receipt's blob name taken apart: <c>receipts/{PipelineVersion}/{Container}/{Name}@{BareETag}</c>.</summary>
+public sealed record ReceiptName(string PipelineVersion, string Container, string Name, string BareETag);
