@@ -16,6 +16,21 @@ const string usage = """
       watch
           Print every new outcome as it arrives, until Ctrl-C.
 
+      status [--prefix <p>] [--json] [--now <time>]
+          Outcomes per container, and the inputs: how many there are, how many have a receipt under
+          the configured pipeline version, how many are unprocessed (no receipt for their current
+          ETag) and the oldest unprocessed one. --prefix counts only names starting with <p>;
+          --json prints the same as one JSON object.
+
+      prune-receipts --older-than <days> [--dry-run] [--now <time>]
+          Delete receipts last modified more than <days> (at least 1) ago whose input version is
+          gone (the blob was deleted or overwritten) or whose pipeline version is not the configured
+          one. Receipts of current inputs under the current version are always kept, as are claim
+          records. Prints how many were examined, deleted and kept, and why; --dry-run deletes nothing.
+
+      --now <time> (ISO 8601, e.g. 2030-01-31T12:00:00Z) measures ages from that instant instead of
+      the clock: to rehearse a later prune with --dry-run, and for tests.
+
       redecide <folder> [--out <folder> | --in-place] [--<setting>=<value>...]
           Re-make the quality decision of a folder of output documents (downloaded *.json) from the
           signals stored in them, under the quality settings now configured — e.g.
@@ -58,6 +73,8 @@ try
         "drop" => await DropCommand.RunAsync(host.Services, rest, cancel.Token),
         "watch" => await OutcomeWatcher.WatchAllAsync(host.Services, cancel.Token),
         "redecide" => await RedecideCommand.RunAsync(host.Services, rest, cancel.Token),
+        "status" => await StatusCommand.RunAsync(host.Services, rest, cancel.Token),
+        "prune-receipts" => await PruneReceiptsCommand.RunAsync(host.Services, rest, cancel.Token),
         _ => Unknown(command),
     };
 }
