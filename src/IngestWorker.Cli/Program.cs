@@ -48,9 +48,14 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 
 var command = args[0];
 var rest = args[1..];
-// Commands print tables; the worker's informational logging would only get in the way.
+// Commands print tables; the worker's informational logging would only get in the way. What is
+// logged (storage retries, say) goes to stderr, so that stdout stays parseable (status --json).
 var builder = IngestWorkerHost.CreateBuilder(ConfigurationArguments(rest), config =>
-    config.AddInMemoryCollection(new Dictionary<string, string?> { ["logging:logLevel:default"] = "Warning" }));
+    config.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["logging:logLevel:default"] = "Warning",
+        ["logging:console:logToStandardErrorThreshold"] = "Trace",
+    }));
 using var host = builder.Build();
 var errors = IngestWorkerHost.FindConfigurationErrors(host.Services);
 if (errors.Count > 0)
@@ -87,7 +92,7 @@ catch (ArgumentException e)
     await Console.Error.WriteLineAsync(e.Message);
     return 1;
 }
-catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException)
+catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException or IngestWorker.Storage.StorageUnavailableException)
 {
     await Console.Error.WriteLineAsync($"Storage at {host.Services.GetRequiredService<IngestWorker.Storage.IngestContainers>().Service.Uri} failed: {e.Message}");
     return 1;
