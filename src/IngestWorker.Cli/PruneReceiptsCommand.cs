@@ -124,7 +124,7 @@ internal static class PruneReceiptsCommand
                         await DeleteOrKeepAsync(receipt, current is null ? "input deleted" : "input overwritten");
                 }
                 if (join.OutOfOrder > 0)
-                    await Console.Error.WriteLineAsync($"{Command}: storage listed {join.OutOfOrder} name(s) of '{inputContainer.Name}' out of ordinal order; those receipts were checked one by one.");
+                    await Console.Error.WriteLineAsync($"{Command}: storage listed {join.OutOfOrder} name(s) of '{inputContainer.Name}' out of ordinal order; receipts the listing could not pair were confirmed by reading their inputs, at one storage call each.");
             }
         }
 
