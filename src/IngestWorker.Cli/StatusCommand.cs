@@ -75,7 +75,15 @@ internal static class StatusCommand
         if (join.OutOfOrder > 0)
             await Console.Error.WriteLineAsync($"status: storage listed {join.OutOfOrder} name(s) out of ordinal order; the receipt counts are approximate.");
 
-        var report = new StatusReport(containers.Service.Uri.ToString(), version, prefix, asOf, outcomes,
+        // Queue and Event Grid modes only (scan mode has no queues); depths are Azure's approximations.
+        var queues = new List<QueueDepth>();
+        if (services.GetService<WorkQueues>() is { } work)
+        {
+            queues.Add(new QueueDepth("work", work.Work.Name, await work.ApproximateDepthAsync(work.Work, cancellationToken)));
+            queues.Add(new QueueDepth("poison", work.Poison.Name, await work.ApproximateDepthAsync(work.Poison, cancellationToken)));
+        }
+
+        var report = new StatusReport(containers.Service.Uri.ToString(), version, prefix, asOf, outcomes, queues,
             new InputCounts(containers.Input.Name, total, withReceipt, unprocessed,
                 oldest is null ? null : new OldestInput(oldest.Name, oldest.LastModified!.Value, asOf - oldest.LastModified.Value)));
         if (json)
@@ -104,6 +112,13 @@ internal static class StatusCommand
         Console.WriteLine("  {0,-36} {1}", "oldest unprocessed", report.Inputs.OldestUnprocessed is { } oldest
             ? $"{oldest.Name}, last modified {oldest.LastModified.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} ({CommandArguments.Age(oldest.Age)} ago)"
             : "none");
+        if (report.Queues.Count > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine("Queues (approximate depth)");
+            foreach (var queue in report.Queues)
+                Console.WriteLine(row, $"{queue.Role} ({queue.Queue})", queue.Depth);
+        }
     }
 
     private static void WriteJson(StatusReport report)
@@ -143,12 +158,24 @@ internal static class StatusCommand
                 writer.WriteNull("oldestUnprocessed");
             }
             writer.WriteEndObject();
+            writer.WriteStartObject("queues");
+            foreach (var queue in report.Queues)
+            {
+                writer.WriteStartObject(queue.Role);
+                writer.WriteString("queue", queue.Queue);
+                writer.WriteNumber("approximateDepth", queue.Depth);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndObject();
             writer.WriteEndObject();
         }
         stdout.Write("\n"u8);
     }
 
-    private sealed record StatusReport(string Account, string PipelineVersion, string Prefix, DateTimeOffset AsOf, IReadOnlyList<OutcomeCount> Outcomes, InputCounts Inputs);
+    private sealed record StatusReport(string Account, string PipelineVersion, string Prefix, DateTimeOffset AsOf, IReadOnlyList<OutcomeCount> Outcomes,
+        IReadOnlyList<QueueDepth> Queues, InputCounts Inputs);
+
+    private sealed record QueueDepth(string Role, string Queue, long Depth);
 
     private sealed record OutcomeCount(string Role, string Container, long Count);
 
