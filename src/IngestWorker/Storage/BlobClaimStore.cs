@@ -72,7 +72,13 @@ public sealed class BlobClaimStore : IClaimStore
         try
         {
             var content = await _resilience.RunAsync(async ct => (await blob.DownloadContentAsync(ct).ConfigureAwait(false)).Value.Content, cancellationToken).ConfigureAwait(false);
-            return new BlobClaim(blob, lease, ReadState(content, input), isFirst: false, _resilience, _duration, _logger);
+            var state = ReadState(content, input);
+            // A create whose answer was lost (storage made the record, the retry was refused) looks
+            // like an earlier claim; counted as one, it would spend one of the input's attempts.
+            // The record tells: firstState names this process and the moment of this attempt, so
+            // nobody else wrote it, and it still holds what we wrote, so nobody worked on it since.
+            var ownLostCreate = state == firstState;
+            return new BlobClaim(blob, lease, state, isFirst: ownLostCreate, _resilience, _duration, _logger);
         }
         catch
         {
