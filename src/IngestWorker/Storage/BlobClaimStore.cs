@@ -182,27 +182,40 @@ public sealed class BlobClaimStore : IClaimStore
         {
             var stop = _stopRenewing.Token;
             var expires = DateTimeOffset.UtcNow + _duration;
+            // A renewal that hangs must not use up the lease: each try gets a slice of it, so a
+            // stuck request (the SDK's own network timeout is longer than the lease) leaves time
+            // for more tries, and a failed try is repeated soon rather than a full period later.
+            var tryTimeout = _duration / 6;
+            var retryPause = TimeSpan.FromSeconds(1);
+            var pause = _duration / 3;
             try
             {
                 while (true)
                 {
-                    await Task.Delay(_duration / 3, stop).ConfigureAwait(false);
+                    await Task.Delay(pause, stop).ConfigureAwait(false);
+                    // The new lease period starts when the service gets the request, which is after
+                    // it was sent: counting from the send errs on the safe side.
+                    var sent = DateTimeOffset.UtcNow;
                     try
                     {
-                        await _lease.RenewAsync(cancellationToken: stop).ConfigureAwait(false);
-                        expires = DateTimeOffset.UtcNow + _duration;
+                        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                        attempt.CancelAfter(tryTimeout);
+                        await _lease.RenewAsync(cancellationToken: attempt.Token).ConfigureAwait(false);
+                        expires = sent + _duration;
+                        pause = _duration / 3;
                     }
                     catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
                     {
                         var transient = StorageResilience.IsTransient(e, stop);
-                        // A transient failure leaves time for another try before the lease lapses;
-                        // anything else means the lease is gone.
-                        if (!transient || DateTimeOffset.UtcNow + _duration / 3 >= expires)
+                        // A transient failure leaves time for another try if one fits before the
+                        // lease lapses; anything else means the lease is gone.
+                        if (!transient || DateTimeOffset.UtcNow + retryPause + tryTimeout >= expires)
                         {
                             _logger.LogWarning("Lost the claim on {ClaimBlob} ({Error}); abandoning the blob.", _blob.Name, e.Message);
                             await _lost.CancelAsync().ConfigureAwait(false);
                             return;
                         }
+                        pause = retryPause;
                     }
                 }
             }
