@@ -1,16 +1,23 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using IngestWorker.IntegrationTests.Infrastructure;
+using IngestWorker.Options;
+using IngestWorker.Storage;
+using IngestWorker.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
 namespace IngestWorker.IntegrationTests;
 
 /// <summary>
-/// <see cref="FaultProxy"/> between a storage client and Azurite: errors, hung requests and
-/// requests that took effect although the client was told they failed.
+/// The worker between itself and storage through <see cref="FaultProxy"/>: errors, hung requests
+/// and requests that took effect although the worker was told they failed. Nothing may be lost,
+/// nothing written twice, and retries must stay bounded.
 /// </summary>
 public sealed class FaultInjectionTests(AzuriteFixture azurite, ITestOutputHelper output) : IClassFixture<AzuriteFixture>
 {
@@ -121,6 +128,146 @@ public sealed class FaultInjectionTests(AzuriteFixture azurite, ITestOutputHelpe
         var retry = await Assert.ThrowsAsync<RequestFailedException>(() => client.GetBlobClient(names[0]).UploadAsync(BinaryData.FromString(names[0]), createOnly));
         Assert.Equal(409, retry.Status);
     }
+
+    [Fact]
+    public async Task Two_hundred_files_through_ten_percent_storage_faults_each_get_one_outcome_written_once_with_bounded_retries()
+    {
+        const int files = 200;
+        var containers = new TestContainers(azurite);
+        await containers.CreateInputAsync();
+        await using var proxy = FaultProxy.Start(azurite.ConnectionString, seed: 20);
+        proxy.FaultRate = 0.10;
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = proxy.ConnectionString,
+            // Each injected timeout costs one attempt timeout; a short one keeps the test quick.
+            ["retry:attemptTimeout"] = "00:00:02",
+        };
+        await using var worker = await TestWorker.StartAsync(containers, settings, services =>
+        {
+            // The recorder must listen before the worker's first storage call, so it is created
+            // with the worker's instruments rather than after the host has started.
+            services.AddSingleton(sp => new StorageCallRecorder(sp.GetRequiredService<IMeterFactory>()));
+            services.AddSingleton(sp =>
+            {
+                sp.GetRequiredService<StorageCallRecorder>();
+                return new IngestWorkerMetrics(sp.GetRequiredService<IMeterFactory>());
+            });
+        });
+
+        // Uploaded straight to Azurite: only the worker's calls go through the proxy.
+        var names = Enumerable.Range(0, files).Select(i => $"faults/{i % 5}/file-{i:D3}.txt").ToList();
+        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (name, _) =>
+            await containers.UploadAsync(name, TestTexts.Article(name)));
+        await containers.WaitForOutcomesAsync(files, TimeSpan.FromSeconds(120));
+        await worker.WaitForOutcomeLinesAsync(files);
+        // Faults off, and two more scans: a blob that was going to be processed again would be now.
+        proxy.FaultRate = 0;
+        await worker.WaitForScansAsync(2);
+        await worker.StopAsync();
+
+        var outcomes = await containers.OutcomesAsync();
+        var requests = proxy.Requests;
+        var recorded = worker.Services.GetRequiredService<StorageCallRecorder>().TakeSnapshot();
+        Report(proxy, requests, recorded, outcomes, files);
+
+        // Every input has exactly one outcome, and it is the one it deserves.
+        Assert.Equal(names.Select(n => n + ".json").Order(), outcomes.Select(o => o.Name).Order());
+        foreach (var outcome in outcomes.Where(o => o.Container != containers.Accepted.Name))
+            output.WriteLine($"not accepted: {outcome.Container}/{outcome.Name}: {(await outcome.Client.GetBlobClient(outcome.Name).DownloadContentAsync()).Value.Content}");
+        Assert.All(outcomes, o => Assert.Equal(containers.Accepted.Name, o.Container));
+        // Finished once each: one summary line per input. Transient faults are retried within a
+        // storage call, so none of them costs an input one of its attempts.
+        Assert.Equal(names.Order(), worker.OutcomeLines().Select(l => BlobNameOf(l)).Order());
+        Assert.All(worker.OutcomeLines(), l => Assert.Equal(1, l.Scope["Attempt"]));
+
+        // Written once each: of all the uploads of outcomes that storage carried out, there is one
+        // per input, and what it wrote is what is there now.
+        var outcomeContainers = new[] { containers.Accepted.Name, containers.Rejected.Name, containers.Poison.Name };
+        var outcomeWrites = requests
+            .Where(r => r is { Method: "PUT", StorageStatus: 201 } && !r.Query.Contains("comp=", StringComparison.Ordinal))
+            .Select(r => (Request: r, Segments: r.Path.Split('/', 4)))
+            .Where(w => w.Segments.Length == 4 && outcomeContainers.Contains(w.Segments[2]))
+            .GroupBy(w => w.Segments[3])
+            .ToDictionary(g => g.Key, g => g.Select(w => w.Request.BodySha256).ToList());
+        Assert.Equal(files, outcomeWrites.Count);
+        foreach (var outcome in outcomes)
+        {
+            var written = Assert.Single(outcomeWrites[outcome.Name]);
+            var stored = (await outcome.Client.GetBlobClient(outcome.Name).DownloadContentAsync()).Value.Content.ToArray();
+            Assert.Equal(written, Convert.ToHexStringLower(SHA256.HashData(stored)));
+        }
+
+        // The faults really happened, every kind of them, and lost responses in both forms.
+        foreach (var kind in Enum.GetValues<FaultKind>())
+            Assert.True(proxy.FaultsInjected(kind) >= 30, $"only {proxy.FaultsInjected(kind)} faults of kind {kind}");
+        Assert.InRange(proxy.DroppedConnections, 10, proxy.FaultsInjected(FaultKind.ResponseLost) - 10);
+        // The worker's own request counter saw each injected error. It counts one request fewer
+        // than the proxy for each dropped connection that HttpClient quietly sent again.
+        Assert.Equal(proxy.FaultsInjected(FaultKind.ServerBusy), CountedWithStatus(503));
+        Assert.Equal(proxy.FaultsInjected(FaultKind.InternalError) + proxy.FaultsInjected(FaultKind.ResponseLost) - proxy.DroppedConnections, CountedWithStatus(500));
+        Assert.InRange(requests.Count - recorded.Values.Sum(), 0, proxy.DroppedConnections);
+
+        // Retries are bounded. Without faults a document costs about two dozen calls (at most 30,
+        // StorageCallTests); with a tenth of them failing and each retried until it succeeds, a
+        // call takes 1/0.9 tries on average. A retry storm or a blob processed over and over
+        // would break these bounds.
+        var perFile = requests.Count(r => !r.Query.Contains("comp=list", StringComparison.Ordinal)) / (double)files;
+        Assert.True(perFile < 35, $"{perFile:F1} requests per file");
+        Assert.True(recorded.Where(r => r.Key.Operation != "list").Sum(r => r.Value) / (double)files < 35);
+        // The calls that name the input (receipt, claim, input, cluster record, outcome) are
+        // 8 or 9 per file without faults.
+        var namingEachInput = names.Select(n => requests.Count(r => r.Path.Contains(n, StringComparison.Ordinal))).ToList();
+        output.WriteLine($"requests naming an input: median {namingEachInput.Order().ElementAt(files / 2)}, most {namingEachInput.Max()}");
+        Assert.All(namingEachInput, count => Assert.InRange(count, 8, 30));
+
+        long CountedWithStatus(int status) => recorded.Where(r => r.Key.Status == status).Sum(r => r.Value);
+    }
+
+    [Fact]
+    public async Task A_claim_survives_a_lease_renewal_that_hangs_because_there_is_time_for_another_try()
+    {
+        var state = await DirectContainerAsync();
+        await using var proxy = FaultProxy.Start(azurite.ConnectionString);
+        var options = Microsoft.Extensions.Options.Options.Create(new IngestWorkerOptions
+        {
+            Containers = new ContainerOptions { State = state.Name },
+            Trigger = new TriggerOptions { ClaimDuration = TimeSpan.FromSeconds(15) },
+        });
+        var retry = new RetryOptions { AttemptTimeout = TimeSpan.FromSeconds(2) };
+        var service = StorageClientFactory.CreateBlobServiceClient(new StorageOptions { ConnectionString = proxy.ConnectionString }, retry);
+        var store = new BlobClaimStore(new IngestContainers(service, options),
+            new StorageResilience(Microsoft.Extensions.Options.Options.Create(retry), NullLogger<StorageResilience>.Instance), options, NullLogger<BlobClaimStore>.Instance);
+        var input = new InputBlob("slow.txt", "\"0x1\"", 10, DateTimeOffset.UtcNow);
+
+        await using var claim = await store.TryAcquireAsync(input, ClaimState.Fresh(input.ETag, "1") with { Attempts = 1 }, CancellationToken.None);
+        Assert.NotNull(claim);
+        // The next request is the first renewal: it hangs. Everything after it goes through.
+        proxy.Kinds = [FaultKind.Timeout];
+        proxy.FaultRate = 1.0;
+        while (proxy.FaultsInjected(FaultKind.Timeout) == 0)
+            await Task.Delay(50);
+        proxy.FaultRate = 0;
+
+        // Either a renewal gets through after the hung one (a renewal is answered 200, the
+        // acquire was answered 201), or the claim is given up.
+        while (!claim.Lost.IsCancellationRequested && !proxy.Requests.Any(r => r is { Query: "?comp=lease", StorageStatus: 200 }))
+            await Task.Delay(50);
+        Assert.False(claim.Lost.IsCancellationRequested, "one hung renewal should not cost the claim: the lease had 10 s left");
+    }
+
+    private void Report(FaultProxy proxy, IReadOnlyList<ProxiedRequest> requests, IReadOnlyDictionary<RequestKind, long> recorded, List<Outcome> outcomes, int files)
+    {
+        output.WriteLine($"requests through the proxy: {requests.Count} ({requests.Count / (double)files:F1} per file; {requests.Count(r => r.Query.Contains("comp=list", StringComparison.Ordinal))} scans' listings)");
+        output.WriteLine($"requests counted by the worker: {recorded.Values.Sum()}");
+        foreach (var kind in Enum.GetValues<FaultKind>())
+            output.WriteLine($"  {kind,-14} {proxy.FaultsInjected(kind),5}{(kind == FaultKind.ResponseLost ? $" ({proxy.DroppedConnections} as dropped connections)" : "")}");
+        output.WriteLine($"outcomes: {string.Join(", ", outcomes.GroupBy(o => o.Container).Select(g => $"{g.Key}: {g.Count()}"))}");
+        output.WriteLine("worker's count by status: " + string.Join(", ", recorded.GroupBy(r => r.Key.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Sum(r => r.Value)}")));
+        output.WriteLine("proxy by storage status: " + string.Join(", ", requests.GroupBy(r => r.StorageStatus).OrderBy(g => g.Key).Select(g => $"{g.Key?.ToString() ?? "not forwarded"}: {g.Count()}")));
+    }
+
+    private static string BlobNameOf(LogEntry line) => (string)line.Scope["BlobName"]!;
 
     private static BlobServiceClient ClientWithoutRetries(string connectionString)
     {
