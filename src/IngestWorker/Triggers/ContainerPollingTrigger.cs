@@ -17,7 +17,7 @@ namespace IngestWorker.Triggers;
 /// that memory is only a shortcut: the durable truth is the receipt, so a restart costs one receipt
 /// check per blob, never a reprocessing.
 /// </summary>
-public sealed class ContainerPollingTrigger : BackgroundService, IWorkerTrigger
+public sealed class ContainerPollingTrigger : WorkerTrigger
 {
     private static readonly TimeSpan MaxFailedBlobRetryDelay = TimeSpan.FromMinutes(1);
 
@@ -27,7 +27,6 @@ public sealed class ContainerPollingTrigger : BackgroundService, IWorkerTrigger
     private readonly BlobProcessor _processor;
     private readonly TimeProvider _clock;
     private readonly ILogger<ContainerPollingTrigger> _logger;
-    private readonly IHostApplicationLifetime _lifetime;
     private readonly IngestWorkerOptions _options;
     private readonly int _parallelism;
 
@@ -37,8 +36,6 @@ public sealed class ContainerPollingTrigger : BackgroundService, IWorkerTrigger
     // Failed blobs wait here for their next try, whatever their age: a listing no longer shows them as changed.
     private readonly ConcurrentDictionary<string, (InputBlob Blob, int Failures, DateTimeOffset NotBefore)> _backoff = new(StringComparer.Ordinal);
     private readonly Channel<InputBlob> _work;
-    private readonly CancellationTokenSource _abandon = new();
-    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _completedScans;
 
     public ContainerPollingTrigger(
@@ -51,8 +48,8 @@ public sealed class ContainerPollingTrigger : BackgroundService, IWorkerTrigger
         IOptions<BlobsOptions> blobs,
         IHostApplicationLifetime lifetime,
         ILogger<ContainerPollingTrigger> logger)
+        : base(lifetime, options.Value.ShutdownTimeout, logger)
     {
-        _lifetime = lifetime;
         _inputs = inputs;
         _containers = containers;
         _resilience = resilience;
@@ -64,59 +61,22 @@ public sealed class ContainerPollingTrigger : BackgroundService, IWorkerTrigger
         _work = Channel.CreateBounded<InputBlob>(new BoundedChannelOptions(_parallelism * 4) { SingleWriter = true });
     }
 
-    /// <summary>Completes once the containers exist and the first scan has begun.</summary>
-    public Task Started => _started.Task;
-
-    /// <summary>Why the worker could not start watching (storage refused it), if it could not.</summary>
-    public Exception? StartupFailure { get; private set; }
-
     /// <summary>Scans finished since start (for tests and diagnostics).</summary>
-    public long CompletedScans => Interlocked.Read(ref _completedScans);
+    public override long CompletedScans => Interlocked.Read(ref _completedScans);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
-        {
-            await StorageReadiness.EnsureAsync(_containers, _resilience, queues: null, _logger, stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+        if (!await EnsureStorageAsync(_containers, _resilience, queues: null, stoppingToken).ConfigureAwait(false))
             return;
-        }
-        catch (InvalidOperationException e)
-        {
-            // Storage answered, and the answer was no (bad key, no permission): retrying cannot
-            // help, so the worker stops with the reason and a non-zero exit code.
-            _logger.LogCritical("{Error}", e.Message);
-            StartupFailure = e;
-            _lifetime.StopApplication();
-            return;
-        }
         _logger.LogInformation("Watching container '{Container}' on {Endpoint}: pipeline version {PipelineVersion}, {Parallelism} blobs at a time, scan every {PollingInterval}.",
             _inputs.ContainerName, _containers.Service.Uri, _options.Pipeline.Version, _parallelism, _options.Trigger.PollingInterval);
-        _started.TrySetResult();
+        MarkStarted();
 
         var processors = Enumerable.Range(0, _parallelism).Select(_ => Task.Run(() => ProcessQueuedAsync(stoppingToken), CancellationToken.None)).ToArray();
         await ScanUntilStoppedAsync(stoppingToken).ConfigureAwait(false);
         _work.Writer.TryComplete();
         await Task.WhenAll(processors).ConfigureAwait(false);
         _logger.LogInformation("Stopped watching '{Container}'.", _inputs.ContainerName);
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        // In-flight blobs get the configured time to finish; after that they are abandoned (their
-        // claims are released and they are picked up on the next start). The host allows a few
-        // seconds beyond this for the release itself.
-        _abandon.CancelAfter(_options.ShutdownTimeout);
-        using var hostGaveUp = cancellationToken.Register(() => _abandon.Cancel());
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public override void Dispose()
-    {
-        _abandon.Dispose();
-        base.Dispose();
     }
 
     private async Task ScanUntilStoppedAsync(CancellationToken stoppingToken)
@@ -213,7 +173,7 @@ public sealed class ContainerPollingTrigger : BackgroundService, IWorkerTrigger
     {
         try
         {
-            var result = await _processor.ProcessAsync(blob, _abandon.Token).ConfigureAwait(false);
+            var result = await _processor.ProcessAsync(blob, Abandon).ConfigureAwait(false);
             switch (result)
             {
                 case ProcessingResult.Completed or ProcessingResult.Poisoned or ProcessingResult.AlreadyDone:
@@ -234,7 +194,7 @@ public sealed class ContainerPollingTrigger : BackgroundService, IWorkerTrigger
                     break;
             }
         }
-        catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
+        catch (OperationCanceledException) when (Abandon.IsCancellationRequested)
         {
         }
         catch (Exception e)

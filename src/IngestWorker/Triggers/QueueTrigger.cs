@@ -14,7 +14,7 @@ namespace IngestWorker.Triggers;
 /// for another. Failed blobs come back after a growing pause; poisoned ones, and messages nobody
 /// can read, go to the poison queue.
 /// </summary>
-public sealed class QueueTrigger : BackgroundService, IWorkerTrigger
+public sealed class QueueTrigger : WorkerTrigger
 {
     private static readonly TimeSpan MaxFailedBlobRetryDelay = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan MinQueuePollingInterval = TimeSpan.FromMilliseconds(50);
@@ -26,16 +26,14 @@ public sealed class QueueTrigger : BackgroundService, IWorkerTrigger
     private readonly BlobProcessor _processor;
     private readonly ScanLeader? _scanner;
     private readonly TimeProvider _clock;
-    private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<QueueTrigger> _logger;
     private readonly IngestWorkerOptions _options;
     private readonly int _parallelism;
-    private readonly CancellationTokenSource _abandon = new();
-    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public QueueTrigger(WorkQueues queues, IngestContainers containers, IInputStore inputs, StorageResilience resilience, BlobProcessor processor,
         IEnumerable<ScanLeader> scanner, TimeProvider clock, IOptions<IngestWorkerOptions> options, IOptions<BlobsOptions> blobs,
         IHostApplicationLifetime lifetime, ILogger<QueueTrigger> logger)
+        : base(lifetime, options.Value.ShutdownTimeout, logger)
     {
         _queues = queues;
         _containers = containers;
@@ -44,39 +42,21 @@ public sealed class QueueTrigger : BackgroundService, IWorkerTrigger
         _processor = processor;
         _scanner = scanner.FirstOrDefault();
         _clock = clock;
-        _lifetime = lifetime;
         _logger = logger;
         _options = options.Value;
         _parallelism = blobs.Value.MaxDegreeOfParallelism;
     }
 
-    public Task Started => _started.Task;
-
-    public Exception? StartupFailure { get; private set; }
-
-    public long CompletedScans => _scanner?.CompletedScans ?? 0;
+    public override long CompletedScans => _scanner?.CompletedScans ?? 0;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
-        {
-            await StorageReadiness.EnsureAsync(_containers, _resilience, _queues, _logger, stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+        if (!await EnsureStorageAsync(_containers, _resilience, _queues, stoppingToken).ConfigureAwait(false))
             return;
-        }
-        catch (InvalidOperationException e)
-        {
-            _logger.LogCritical("{Error}", e.Message);
-            StartupFailure = e;
-            _lifetime.StopApplication();
-            return;
-        }
         _scanner?.StorageReady.TrySetResult();
         _logger.LogInformation("Watching container '{Container}' on {Endpoint} through queue '{Queue}' ({Mode} mode): pipeline version {PipelineVersion}, {Parallelism} blobs at a time.",
             _inputs.ContainerName, _containers.Service.Uri, _queues.Work.Name, _options.Trigger.Mode, _options.Pipeline.Version, _parallelism);
-        _started.TrySetResult();
+        MarkStarted();
 
         using var slots = new SemaphoreSlim(_parallelism, _parallelism);
         var running = new HashSet<Task>();
@@ -147,21 +127,6 @@ public sealed class QueueTrigger : BackgroundService, IWorkerTrigger
         _logger.LogInformation("Stopped watching '{Container}'.", _inputs.ContainerName);
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        // As in scan mode: in-flight blobs get shutdownTimeout to finish, then are abandoned (their
-        // messages are given back at once).
-        _abandon.CancelAfter(_options.ShutdownTimeout);
-        using var hostGaveUp = cancellationToken.Register(() => _abandon.Cancel());
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public override void Dispose()
-    {
-        _abandon.Dispose();
-        base.Dispose();
-    }
-
     private async Task HandleAsync(WorkMessageLease message)
     {
         using var done = new CancellationTokenSource();
@@ -203,7 +168,7 @@ public sealed class QueueTrigger : BackgroundService, IWorkerTrigger
         if (parsed.Error is { } error)
         {
             _logger.LogError("Work message {MessageId} cannot be read ({Error}); moved to the poison queue '{PoisonQueue}'.", message.MessageId, error, _queues.Poison.Name);
-            await _queues.PoisonAsync(message, _abandon.Token).ConfigureAwait(false);
+            await _queues.PoisonAsync(message, Abandon).ConfigureAwait(false);
             return null;
         }
 
@@ -211,15 +176,15 @@ public sealed class QueueTrigger : BackgroundService, IWorkerTrigger
         var results = new List<ProcessingResult>();
         foreach (var item in parsed.Items)
         {
-            var input = await ResolveAsync(item, _abandon.Token).ConfigureAwait(false);
+            var input = await ResolveAsync(item, Abandon).ConfigureAwait(false);
             if (input is null)
             {
                 results.Add(ProcessingResult.InputDeleted);
                 continue;
             }
             results.Add(exhausted
-                ? await _processor.PoisonAsync(input, $"Its work message was received {message.DequeueCount} times without reaching an outcome (maxDequeueCount {_options.Trigger.MaxDequeueCount}).", _abandon.Token).ConfigureAwait(false)
-                : await _processor.ProcessAsync(input, _abandon.Token).ConfigureAwait(false));
+                ? await _processor.PoisonAsync(input, $"Its work message was received {message.DequeueCount} times without reaching an outcome (maxDequeueCount {_options.Trigger.MaxDequeueCount}).", Abandon).ConfigureAwait(false)
+                : await _processor.ProcessAsync(input, Abandon).ConfigureAwait(false));
         }
 
         if (results.Contains(ProcessingResult.Abandoned))
@@ -230,7 +195,7 @@ public sealed class QueueTrigger : BackgroundService, IWorkerTrigger
             return _options.Trigger.ClaimDuration;
         if (results.Contains(ProcessingResult.Poisoned))
         {
-            await _queues.PoisonAsync(message, _abandon.Token).ConfigureAwait(false);
+            await _queues.PoisonAsync(message, Abandon).ConfigureAwait(false);
             return null;
         }
         return null;
