@@ -225,6 +225,71 @@ public sealed class FaultInjectionTests(AzuriteFixture azurite, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task In_queue_mode_two_hundred_files_through_ten_percent_faults_on_blobs_and_queues_each_get_one_outcome_written_once()
+    {
+        const int files = 200;
+        var containers = new TestContainers(azurite);
+        await containers.CreateInputAsync();
+        await using var blobs = FaultProxy.Start(azurite.ConnectionString, seed: 21);
+        await using var queues = FaultProxy.StartForQueues(blobs.ConnectionString, seed: 22);
+        blobs.FaultRate = queues.FaultRate = 0.10;
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = queues.ConnectionString,
+            ["ingestWorker:trigger:mode"] = "queue",
+            ["ingestWorker:trigger:maxQueuePollingInterval"] = "00:00:00.250",
+            ["retry:attemptTimeout"] = "00:00:02",
+        };
+        // Two workers: lost answers to queue calls (a receive, a visibility update) hand a message
+        // to the other while its first holder is still at work.
+        await using var first = await TestWorker.StartAsync(containers, settings);
+        await using var second = await TestWorker.StartAsync(containers, settings);
+
+        var names = Enumerable.Range(0, files).Select(i => $"queue-faults/{i % 5}/file-{i:D3}.txt").ToList();
+        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (name, _) =>
+            await containers.UploadAsync(name, TestTexts.Article(name)));
+        await containers.WaitForOutcomesAsync(files, TimeSpan.FromSeconds(180));
+        // Faults off; messages whose answers were lost come back within a claim duration (15 s).
+        blobs.FaultRate = queues.FaultRate = 0;
+        var work = new Azure.Storage.Queues.QueueServiceClient(azurite.ConnectionString).GetQueueClient(containers.Input.Name + "-work");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await work.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(250);
+        await first.StopAsync();
+        await second.StopAsync();
+
+        var outcomes = await containers.OutcomesAsync();
+        var blobRequests = blobs.Requests;
+        var queueRequests = queues.Requests;
+        output.WriteLine($"blob requests: {blobRequests.Count} ({blobRequests.Count / (double)files:F1} per file), faults: {blobs.FaultsInjectedTotal}");
+        output.WriteLine($"queue requests: {queueRequests.Count}, faults: {queues.FaultsInjectedTotal}; by method: {string.Join(", ", queueRequests.GroupBy(r => r.Method).Select(g => $"{g.Key} {g.Count()}"))}");
+
+        Assert.Equal(names.Select(n => n + ".json").Order(), outcomes.Select(o => o.Name).Order());
+        Assert.All(outcomes, o => Assert.Equal(containers.Accepted.Name, o.Container));
+        var finished = first.OutcomeLines().Concat(second.OutcomeLines()).Select(BlobNameOf).ToList();
+        Assert.Equal(finished.Distinct().Count(), finished.Count);
+        var outcomeContainers = new[] { containers.Accepted.Name, containers.Rejected.Name, containers.Poison.Name };
+        var outcomeWrites = blobRequests
+            .Where(r => r is { Method: "PUT", StorageStatus: 201 } && !r.Query.Contains("comp=", StringComparison.Ordinal))
+            .Select(r => r.Path.Split('/', 4))
+            .Where(segments => segments.Length == 4 && outcomeContainers.Contains(segments[2]))
+            .GroupBy(segments => segments[3])
+            .ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(files, outcomeWrites.Count);
+        Assert.All(outcomeWrites, w => Assert.Equal(1, w.Value));
+        Assert.Equal(0, (await work.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+
+        // The faults hit both services, and retries stayed bounded: blob calls as in scan mode
+        // (listings aside), and per file one send, one delete and rarely a visibility update,
+        // with a tenth of each tried again.
+        Assert.True(blobs.FaultsInjectedTotal >= 200 && queues.FaultsInjectedTotal >= 20, $"faults: {blobs.FaultsInjectedTotal} blob, {queues.FaultsInjectedTotal} queue");
+        var blobPerFile = blobRequests.Count(r => !r.Query.Contains("comp=list", StringComparison.Ordinal)) / (double)files;
+        Assert.True(blobPerFile < 35, $"{blobPerFile:F1} blob requests per file");
+        var queueWritesPerFile = queueRequests.Count(r => r.Method is "POST" or "DELETE" or "PUT") / (double)files;
+        Assert.True(queueWritesPerFile < 4, $"{queueWritesPerFile:F1} queue sends, deletes and updates per file");
+    }
+
+    [Fact]
     public async Task A_claim_survives_a_lease_renewal_that_hangs_because_there_is_time_for_another_try()
     {
         var state = await DirectContainerAsync();

@@ -61,7 +61,7 @@ public sealed class ScaleAndCrashTests(AzuriteFixture azurite) : IClassFixture<A
         var outcomes = await containers.OutcomesAsync();
         Assert.Equal(names.Concat(copies).Concat(nearCopies).Select(n => n + ".json").Order(), outcomes.Select(o => o.Name).Order());
         // The JSON logs of both processes together hold exactly one finished line per blob.
-        var finished = SummaryLines(a).Concat(SummaryLines(b)).Select(l => l.BlobName).ToList();
+        var finished = a.SummaryLines().Concat(b.SummaryLines()).Select(l => l.BlobName).ToList();
         Assert.Equal(names.Concat(copies).Concat(nearCopies).Order(), finished.Order());
         // Of each story's three copies exactly one was accepted, and the other two name it.
         foreach (var story in copies.GroupBy(c => c[..16]))
@@ -87,7 +87,7 @@ public sealed class ScaleAndCrashTests(AzuriteFixture azurite) : IClassFixture<A
                 Assert.Equal(original, document.GetProperty("dedup").GetProperty("nearDuplicateOf").GetString());
             }
         }
-        Assert.True(SummaryLines(a).Count > 0 && SummaryLines(b).Count > 0, "both workers should have done some of the work");
+        Assert.True(a.SummaryLines().Count > 0 && b.SummaryLines().Count > 0, "both workers should have done some of the work");
         // The account key never reaches the logs.
         var key = containers.ConnectionString.Split(';').FirstOrDefault(p => p.StartsWith("AccountKey=", StringComparison.Ordinal))?["AccountKey=".Length..];
         if (!string.IsNullOrEmpty(key))
@@ -133,30 +133,6 @@ public sealed class ScaleAndCrashTests(AzuriteFixture azurite) : IClassFixture<A
         settings["logging:console:formatterOptions:includeScopes"] = "true";
         settings["logging:console:formatterOptions:singleLine"] = "true";
         return settings;
-    }
-
-    private static List<(string BlobName, string Message)> SummaryLines(WorkerProcess worker)
-    {
-        var lines = new List<(string, string)>();
-        foreach (var line in worker.Output)
-        {
-            if (!line.StartsWith('{'))
-                continue;
-            using var json = JsonDocument.Parse(line);
-            var root = json.RootElement;
-            if (root.GetProperty("Category").GetString() != "IngestWorker.Processing.BlobProcessor")
-                continue;
-            var message = root.GetProperty("Message").GetString()!;
-            if (!message.Contains(" -> ", StringComparison.Ordinal))
-                continue;
-            // The blob's name comes from the log scope, which is what users filter on.
-            var blobName = root.GetProperty("Scopes").EnumerateArray()
-                .Where(s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("BlobName", out _))
-                .Select(s => s.GetProperty("BlobName").GetString()!)
-                .Single();
-            lines.Add((blobName, message));
-        }
-        return lines;
     }
 
     private static string UniqueText(string name) => TestTexts.Article(name);

@@ -27,7 +27,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 /// the test process exits). Set INGESTWORKER_TEST_STORAGE to a connection string to test against
 /// an Azurite (or a storage account) you run yourself instead.
 /// </summary>
-public sealed class Azurite
+public sealed class Azurite : IAsyncDisposable
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static int _users;
@@ -82,7 +82,54 @@ public sealed class Azurite
     private const string DevAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly StringBuilder _log = new();
+    private readonly string? _location;
     private Process? _azurite;
+    private (int Blob, int Queue, int Table) _ports;
+
+    private Azurite(string? location = null) => _location = location;
+
+    /// <summary>True when the tests use storage of the user's own (<see cref="ExternalStorageVariable"/>), which they cannot stop or restart.</summary>
+    public static bool IsExternal => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ExternalStorageVariable));
+
+    /// <summary>
+    /// An Azurite of one test's own that keeps its data in <paramref name="location"/> on disk, so
+    /// it can be stopped and started again (on the same ports) without losing anything.
+    /// </summary>
+    public static async Task<Azurite> StartOwnAsync(string location)
+    {
+        if (IsExternal)
+            throw new InvalidOperationException($"An Azurite of the test's own cannot be started while {ExternalStorageVariable} is set.");
+        var azurite = new Azurite(location);
+        await azurite.StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => azurite.Stop();
+        return azurite;
+    }
+
+    /// <summary>
+    /// Stops Azurite as a service restart would (SIGTERM: it closes its servers and saves its data)
+    /// and, after <paramref name="downtime"/>, starts it again on the same ports and data. A SIGKILL
+    /// would test Azurite's own durability rather than the worker: its on-disk store saves
+    /// periodically, so it could forget writes it had acknowledged, which Azure Storage never does.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan downtime)
+    {
+        if (_azurite is { HasExited: false } running)
+        {
+            Process.Start("kill", ["-TERM", running.Id.ToString()])!.WaitForExit();
+            if (!running.WaitForExit(15_000))
+                throw new TimeoutException("Azurite did not stop within 15 s of SIGTERM:\n" + Log());
+        }
+        await Task.Delay(downtime);
+        _azurite = StartAzurite(_ports.Blob, _ports.Queue, _ports.Table);
+        await WaitUntilListeningAsync(_ports.Blob);
+        await WaitUntilListeningAsync(_ports.Queue);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Stop();
+        return ValueTask.CompletedTask;
+    }
 
     public string ConnectionString { get; private set; } = "";
 
@@ -91,13 +138,13 @@ public sealed class Azurite
     private async Task StartAsync()
     {
         var external = Environment.GetEnvironmentVariable(ExternalStorageVariable);
-        if (!string.IsNullOrWhiteSpace(external))
+        if (_location is null && !string.IsNullOrWhiteSpace(external))
         {
-            ConnectionString = external;
+            ConnectionString = external!;
         }
         else
         {
-            var (blobPort, queuePort, tablePort) = (FreePort(), FreePort(), FreePort());
+            var (blobPort, queuePort, tablePort) = _ports = (FreePort(), FreePort(), FreePort());
             _azurite = StartAzurite(blobPort, queuePort, tablePort);
             await WaitUntilListeningAsync(blobPort);
             ConnectionString =
@@ -143,9 +190,18 @@ public sealed class Azurite
             "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(),
             "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(),
             "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(),
-            "--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
+            "--disableTelemetry", "--skipApiVersionCheck", "--loose",
         })
             info.ArgumentList.Add(arg);
+        if (_location is null)
+        {
+            info.ArgumentList.Add("--inMemoryPersistence");
+        }
+        else
+        {
+            info.ArgumentList.Add("--location");
+            info.ArgumentList.Add(_location);
+        }
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start node for Azurite.");
         process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };

@@ -77,11 +77,11 @@ public sealed class FaultProxy : IAsyncDisposable
     private long _requestsSeen;
     private long _droppedConnections;
 
-    private FaultProxy(string storageConnectionString, int seed)
+    private FaultProxy(string storageConnectionString, int seed, string endpointKey)
     {
-        var blobEndpoint = new Uri(ConnectionStringValue(storageConnectionString, "BlobEndpoint")
-            ?? throw new ArgumentException("The connection string has no BlobEndpoint; the proxy needs one to forward to (Azurite's form).", nameof(storageConnectionString)));
-        _storage = blobEndpoint.GetLeftPart(UriPartial.Authority);
+        var fronted = new Uri(ConnectionStringValue(storageConnectionString, endpointKey)
+            ?? throw new ArgumentException($"The connection string has no {endpointKey}; the proxy needs one to forward to (Azurite's form).", nameof(storageConnectionString)));
+        _storage = fronted.GetLeftPart(UriPartial.Authority);
         _random = new Random(seed);
         _forwarder = new HttpClient(new SocketsHttpHandler
         {
@@ -100,12 +100,15 @@ public sealed class FaultProxy : IAsyncDisposable
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         Endpoint = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}");
-        ConnectionString = WithBlobEndpoint(storageConnectionString, new Uri(Endpoint, blobEndpoint.AbsolutePath).ToString().TrimEnd('/'));
+        ConnectionString = WithEndpoint(storageConnectionString, endpointKey, new Uri(Endpoint, fronted.AbsolutePath).ToString().TrimEnd('/'));
         _accepting = AcceptAsync();
     }
 
     /// <summary>Starts a proxy in front of the blob endpoint of <paramref name="storageConnectionString"/>, with faults off.</summary>
-    public static FaultProxy Start(string storageConnectionString, int seed = 1) => new(storageConnectionString, seed);
+    public static FaultProxy Start(string storageConnectionString, int seed = 1) => new(storageConnectionString, seed, "BlobEndpoint");
+
+    /// <summary>Starts a proxy in front of the queue endpoint of <paramref name="storageConnectionString"/>, with faults off.</summary>
+    public static FaultProxy StartForQueues(string storageConnectionString, int seed = 1) => new(storageConnectionString, seed, "QueueEndpoint");
 
     /// <summary>Where the proxy listens, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri Endpoint { get; }
@@ -382,9 +385,9 @@ public sealed class FaultProxy : IAsyncDisposable
             .Select(pair => pair[1].Trim())
             .FirstOrDefault();
 
-    private static string WithBlobEndpoint(string connectionString, string blobEndpoint) =>
+    private static string WithEndpoint(string connectionString, string endpointKey, string endpoint) =>
         string.Join(';', connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries)
-            .Select(part => part.Split('=', 2)[0].Trim().Equals("BlobEndpoint", StringComparison.OrdinalIgnoreCase) ? "BlobEndpoint=" + blobEndpoint : part)) + ";";
+            .Select(part => part.Split('=', 2)[0].Trim().Equals(endpointKey, StringComparison.OrdinalIgnoreCase) ? endpointKey + "=" + endpoint : part)) + ";";
 
     private sealed record IncomingRequest(string Method, string Target, IReadOnlyList<(string Name, string Value)> Headers, byte[]? Body);
 

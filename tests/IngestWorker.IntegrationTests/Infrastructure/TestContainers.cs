@@ -9,11 +9,21 @@ namespace IngestWorker.IntegrationTests.Infrastructure;
 public sealed class TestContainers
 {
     public TestContainers(AzuriteFixture azurite)
+        : this(azurite.ConnectionString, azurite.BlobService)
+    {
+    }
+
+    public TestContainers(Azurite azurite)
+        : this(azurite.ConnectionString, azurite.BlobService)
+    {
+    }
+
+    private TestContainers(string connectionString, BlobServiceClient service)
     {
         // Container names: lower case, ≤ 63 characters, unique per test.
         Prefix = "t" + Guid.NewGuid().ToString("N")[..10];
-        Service = azurite.BlobService;
-        ConnectionString = azurite.ConnectionString;
+        Service = service;
+        ConnectionString = connectionString;
         Input = Service.GetBlobContainerClient(Prefix + "-incoming");
         Accepted = Service.GetBlobContainerClient(Prefix + "-cleaned");
         Rejected = Service.GetBlobContainerClient(Prefix + "-rejected");

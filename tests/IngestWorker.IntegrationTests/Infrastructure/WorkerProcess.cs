@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json;
 
 namespace IngestWorker.IntegrationTests.Infrastructure;
 
@@ -72,6 +73,36 @@ public sealed class WorkerProcess : IDisposable
     {
         if (!_process.HasExited)
             Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
+    }
+
+    /// <summary>
+    /// The processor's one summary line per finished blob, from a worker logging JSON with scopes
+    /// (<c>logging:console:formatterName=json</c>), with the blob's name and attempt from the scope.
+    /// </summary>
+    public List<(string BlobName, string Message)> SummaryLines() =>
+        SummaryEntries().Select(e => (e.BlobName, e.Message)).ToList();
+
+    public List<(string BlobName, int Attempt, string Message)> SummaryEntries()
+    {
+        var lines = new List<(string, int, string)>();
+        foreach (var line in Output)
+        {
+            if (!line.StartsWith('{'))
+                continue;
+            using var json = JsonDocument.Parse(line);
+            var root = json.RootElement;
+            if (root.GetProperty("Category").GetString() != "IngestWorker.Processing.BlobProcessor")
+                continue;
+            var message = root.GetProperty("Message").GetString()!;
+            if (!message.Contains(" -> ", StringComparison.Ordinal))
+                continue;
+            var scopes = root.GetProperty("Scopes").EnumerateArray().Where(s => s.ValueKind == JsonValueKind.Object).ToList();
+            // The blob's name comes from the log scope, which is what users filter on.
+            var blobName = scopes.Where(s => s.TryGetProperty("BlobName", out _)).Select(s => s.GetProperty("BlobName").GetString()!).Single();
+            var attempt = scopes.Where(s => s.TryGetProperty("Attempt", out _)).Select(s => s.GetProperty("Attempt") is { ValueKind: JsonValueKind.Number } n ? n.GetInt32() : int.Parse(s.GetProperty("Attempt").GetString()!)).SingleOrDefault();
+            lines.Add((blobName, attempt, message));
+        }
+        return lines;
     }
 
     public void Dispose()
