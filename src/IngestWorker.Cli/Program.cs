@@ -31,6 +31,19 @@ const string usage = """
       --now <time> (ISO 8601, e.g. 2030-01-31T12:00:00Z) measures ages from that instant instead of
       the clock: to rehearse a later prune with --dry-run, and for tests.
 
+      replay <name> | --prefix <p> | --all [--dry-run]
+          Send poisoned inputs back to work: those whose current version has a failed receipt under
+          the configured pipeline version. Each one's attempt count is reset (under its claim), its
+          failed receipt and poison outcome are removed, and the workers are told: a work message in
+          the queue modes (its message in the poison queue is removed); in scan mode its metadata is
+          touched, which gives it a new ETag, so that running workers list it as changed. Nothing
+          else is changed: inputs with an accepted or rejected outcome, or still being tried, are
+          left alone (a name that is not poisoned is an error, exit code 1). With --prefix, the
+          poison container is listed, not the inputs. --dry-run lists what would be replayed.
+
+      Run replay with the configuration of the running workers (mode, queue, pipeline version): it
+      acts on that version's receipts and reaches the workers the way that mode does.
+
       redecide <folder> [--out <folder> | --in-place] [--<setting>=<value>...]
           Re-make the quality decision of a folder of output documents (downloaded *.json) from the
           signals stored in them, under the quality settings now configured — e.g.
@@ -80,6 +93,7 @@ try
         "redecide" => await RedecideCommand.RunAsync(host.Services, rest, cancel.Token),
         "status" => await StatusCommand.RunAsync(host.Services, rest, cancel.Token),
         "prune-receipts" => await PruneReceiptsCommand.RunAsync(host.Services, rest, cancel.Token),
+        ReplayCommand.Command => await ReplayCommand.RunAsync(host.Services, rest, cancel.Token),
         _ => Unknown(command),
     };
 }
@@ -87,7 +101,7 @@ catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 {
     return 0;
 }
-catch (ArgumentException e)
+catch (Exception e) when (e is ArgumentException or CommandFailedException)
 {
     await Console.Error.WriteLineAsync(e.Message);
     return 1;

@@ -1,0 +1,509 @@
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues.Models;
+using IngestWorker.Options;
+using IngestWorker.Storage;
+using IngestWorker.Triggers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace IngestWorker.Cli;
+
+/// <summary>
+/// Sends poisoned inputs back to work: each one's attempt count is reset, its failed receipt and
+/// its poison outcome are removed (so it counts as unprocessed), and it is put in front of the
+/// workers again (<see cref="InputPickUp"/>). Only inputs whose current version has a failed receipt
+/// under the configured pipeline version are replayed; nothing else is changed.
+/// </summary>
+/// <remarks>
+/// Order and exclusion. The changes are made under the name's claim (the blob lease every worker
+/// takes before working on the name), so no worker is between its receipt check and its outcome
+/// meanwhile. The order is for a replay that stops half-way: the attempt count goes first, since a
+/// receipt removed with the count still used up would let the next worker poison the input again at
+/// once; the receipt goes before the poison outcome, since a receipt promises its outcome exists.
+/// The workers are told only after the claim is released; told earlier, they would find the name
+/// claimed and come back a whole claim duration later.
+/// The claim record is reset, never deleted: a name without one looks never processed, and its next
+/// outcome would be written create-only (<c>firstForName</c>), skipping the removal of older outcomes
+/// from the other outcome containers.
+/// Removing the poison outcome (rather than leaving it for the next outcome to replace) matters when
+/// the input fails again with the same ETag (queue modes): the outcome writer keeps an outcome of the
+/// same input version and pipeline version as it is, so the old error would stay instead of the new.
+/// </remarks>
+internal sealed class ReplayCommand
+{
+    public const string Command = "replay";
+
+    // Poison-queue messages looked at and kept stay hidden this long at most; they are made visible
+    // again as soon as the pass ends. Long enough for a pass over a large poison queue not to meet
+    // them twice.
+    private static readonly TimeSpan PoisonQueuePassVisibility = TimeSpan.FromMinutes(5);
+
+    private readonly IngestContainers _containers;
+    private readonly StorageResilience _resilience;
+    private readonly IClaimStore _claims;
+    private readonly InputPickUp _pickUp;
+    private readonly TimeProvider _clock;
+    private readonly string _version;
+    private readonly int _poisonThreshold;
+    private readonly bool _dryRun;
+    private readonly Tally _tally = new();
+    // Input versions sent back to work, for the poison-queue pass: as many as were replayed, never the container.
+    private readonly HashSet<(string Name, string BareETag)> _replayed = [];
+
+    private ReplayCommand(IServiceProvider services, bool dryRun)
+    {
+        _containers = services.GetRequiredService<IngestContainers>();
+        _resilience = services.GetRequiredService<StorageResilience>();
+        _claims = services.GetRequiredService<IClaimStore>();
+        _pickUp = new InputPickUp(services);
+        _clock = services.GetRequiredService<TimeProvider>();
+        _version = services.GetRequiredService<IOptions<IngestWorkerOptions>>().Value.Pipeline.Version;
+        _poisonThreshold = services.GetRequiredService<IOptions<BlobsOptions>>().Value.PoisonBlobThreshold;
+        _dryRun = dryRun;
+    }
+
+    public static async Task<int> RunAsync(IServiceProvider services, string[] args, CancellationToken cancellationToken)
+    {
+        string? name = null, prefix = null;
+        bool all = false, dryRun = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--prefix": prefix = CommandArguments.Value(Command, args, ref i); break;
+                case "--all": all = true; break;
+                case "--dry-run": dryRun = true; break;
+                case "--host-json": i++; break;
+                default:
+                    if (CommandArguments.IsConfigurationOverride(args[i]))
+                        break;
+                    if (args[i].StartsWith('-'))
+                        throw new ArgumentException($"{Command}: unknown option {args[i]}");
+                    name = name is null ? args[i] : throw new ArgumentException($"{Command}: give one blob name (or --prefix <p> for several).");
+                    break;
+            }
+        }
+        var selection = InputSelection.From(Command, acceptsName: true, name, prefix, all);
+        return await new ReplayCommand(services, dryRun).RunAsync(selection, cancellationToken);
+    }
+
+    private async Task<int> RunAsync(InputSelection selection, CancellationToken cancellationToken)
+    {
+        await _pickUp.EnsureReadyAsync(Command, cancellationToken);
+        Console.WriteLine($"Replay of poisoned inputs in '{_containers.Input.Name}' at {_containers.Service.Uri}, pipeline version {_version}, {selection.Describe()}");
+        Console.WriteLine($"({_pickUp.Describe()}).");
+        Console.WriteLine();
+
+        if (selection.Name is { } single)
+        {
+            var examined = await ExamineAsync(single, poison: null, cancellationToken);
+            if (examined.Verdict != ReplayVerdict.Replay)
+            {
+                await Console.Error.WriteLineAsync($"{Command}: {await NotReplayedAsync(single, examined, cancellationToken)}");
+                return 1;
+            }
+            await ReplayOrReportAsync(examined, cancellationToken);
+        }
+        else
+        {
+            // The poison container holds the candidates and is small; the input container, which
+            // may be huge, is never listed.
+            var listing = new BlobListing(_resilience);
+            await foreach (var outcome in listing.ListAsync(_containers.Poison, selection.Prefix, BlobTraits.Metadata, cancellationToken))
+            {
+                var inputName = ReplayRules.InputNameOf(outcome.Name) ?? await SourceNameAsync(outcome.Name, cancellationToken);
+                if (inputName is null || !inputName.StartsWith(selection.Prefix, StringComparison.Ordinal))
+                    continue;
+                var examined = await ExamineAsync(inputName, PoisonRecordOf(outcome), cancellationToken);
+                if (examined.Verdict == ReplayVerdict.Replay)
+                {
+                    await ReplayOrReportAsync(examined, cancellationToken);
+                    continue;
+                }
+                _tally.Skipped(Label(examined.Verdict));
+                Row("skipped", inputName, ReplayRules.Explain(examined.Verdict, _version, examined.Receipt?.Status, examined.Poison));
+            }
+        }
+
+        if (_replayed.Count > 0 && _pickUp.Queues is { } queues)
+        {
+            try
+            {
+                _tally.PoisonMessagesRemoved = await RemovePoisonQueueMessagesAsync(queues, cancellationToken);
+            }
+            catch (Exception e) when (IsStorageFailure(e))
+            {
+                // The replays stand; a leftover message only makes the poison queue look deeper.
+                await Console.Error.WriteLineAsync($"{Command}: the replayed inputs' messages could not be removed from the poison queue '{queues.Poison.Name}' ({e.Message}).");
+            }
+        }
+
+        Console.WriteLine();
+        _tally.Print(_dryRun, selection.IsSingle, _pickUp.Queues is not null);
+        if (_dryRun)
+            Console.WriteLine("Dry run: nothing was changed.");
+        return _tally.NotReplayed > 0 ? 1 : 0;
+    }
+
+    private sealed record ReceiptInfo(string Status, string? OutputContainer, string? OutputName, ETag BlobETag);
+
+    private sealed record Examined(ReplayVerdict Verdict, InputBlob? Input, ReceiptInfo? Receipt, PoisonRecord? Poison);
+
+    private async Task<Examined> ExamineAsync(string name, PoisonRecord? poison, CancellationToken cancellationToken)
+    {
+        InputBlob? input = null;
+        ReceiptInfo? receipt = null;
+        if (poison is null || poison.PipelineVersion == _version)
+        {
+            input = await InputAsync(name, cancellationToken);
+            if (input is not null && (poison is null || poison.SourceETag == BlobNames.BareETag(input.ETag)))
+                receipt = await ReceiptAsync(input, cancellationToken);
+        }
+        return new Examined(ReplayRules.Decide(_version, poison, input, receipt?.Status), input, receipt, poison);
+    }
+
+    private async Task ReplayOrReportAsync(Examined examined, CancellationToken cancellationToken)
+    {
+        var input = examined.Input!;
+        if (_dryRun)
+        {
+            _tally.Replayed();
+            Row("would replay", input.Name, Describe(await ClaimStateAsync(input.Name, cancellationToken)));
+            return;
+        }
+        ClaimState? before;
+        try
+        {
+            bool reset;
+            (reset, before) = await ResetUnderClaimAsync(input, examined.Receipt!, cancellationToken);
+            if (!reset)
+                return;
+        }
+        catch (Exception e) when (IsStorageFailure(e))
+        {
+            // It failed before the receipt was gone, so the input still counts as poisoned and a
+            // second run starts it over.
+            _tally.NotReplayed++;
+            Row("failed", input.Name, $"storage failed ({e.Message}); run replay again");
+            return;
+        }
+        _replayed.Add((input.Name, BlobNames.BareETag(input.ETag)));
+        bool handedOver;
+        try
+        {
+            handedOver = await _pickUp.HandOverAsync(input, _clock.GetUtcNow(), cancellationToken);
+        }
+        catch (Exception e) when (IsStorageFailure(e))
+        {
+            // The input is unprocessed now, and no listing will hand it out: say how to finish the job.
+            _tally.NotReplayed++;
+            var remedy = _pickUp.Queues is not null
+                ? $"`reprocess --prefix {input.Name}` sends it"
+                : "a worker picks it up when it next starts (it checks every input then)";
+            Row("failed", input.Name, $"its attempts were reset and its receipt removed, but it could not be handed to the workers ({e.Message}); {remedy}");
+            return;
+        }
+        _tally.Replayed();
+        Row("replayed", input.Name, Describe(before) + (handedOver ? "" : "; it changed meanwhile, and its new version is processed as usual"));
+    }
+
+    private static bool IsStorageFailure(Exception e) => e is RequestFailedException or StorageUnavailableException or HttpRequestException or IOException;
+
+    /// <returns>Whether the input was reset (false: a worker holds it, or it changed meanwhile), and its claim state before.</returns>
+    private async Task<(bool Replayed, ClaimState? Before)> ResetUnderClaimAsync(InputBlob input, ReceiptInfo receipt, CancellationToken cancellationToken)
+    {
+        var fresh = ClaimState.Fresh(input.ETag, _version);
+        await using var claim = await _claims.TryAcquireAsync(input, fresh, cancellationToken);
+        if (claim is null)
+        {
+            _tally.NotReplayed++;
+            Row("not replayed", input.Name, "a worker holds its claim right now; run replay again in a moment");
+            return (false, null);
+        }
+        var before = claim.IsFirst ? null : claim.State;
+        await claim.SaveAsync(fresh, cancellationToken);
+        var receiptBlob = _containers.State.GetBlobClient(BlobNames.Receipt(_version, _containers.Input.Name, input.Name, input.ETag));
+        bool rewritten;
+        try
+        {
+            // Gone already is fine: a retried delete whose first try landed, or another replay's.
+            await _resilience.RunAsync(async ct => await receiptBlob.DeleteIfExistsAsync(DeleteSnapshotsOption.None, new BlobRequestConditions { IfMatch = receipt.BlobETag }, ct).ConfigureAwait(false), cancellationToken);
+            rewritten = false;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            // Some services answer a conditional delete of a missing blob with 412 rather than 404.
+            rewritten = await ExistsAsync(receiptBlob, cancellationToken);
+        }
+        if (rewritten)
+        {
+            // Rewritten since it was read, which only a claim holder does: look again rather than guess.
+            _tally.NotReplayed++;
+            Row("not replayed", input.Name, "its receipt changed while it was being replayed; run replay again");
+            return (false, before);
+        }
+        try
+        {
+            await DeletePoisonOutcomeAsync(input, receipt, cancellationToken);
+        }
+        catch (Exception e) when (IsStorageFailure(e))
+        {
+            // Not worth stopping for: the next outcome of the input replaces it anyway, unless that
+            // is a failure with the same ETag (then the old error document stays).
+            Row("note", input.Name, $"its poison outcome could not be removed ({e.Message}); the next outcome replaces it");
+        }
+        await claim.ReleaseAsync(cancellationToken);
+        return (true, before);
+    }
+
+    private async Task DeletePoisonOutcomeAsync(InputBlob input, ReceiptInfo receipt, CancellationToken cancellationToken)
+    {
+        if (receipt.OutputContainer != _containers.Poison.Name || receipt.OutputName is not { } outputName)
+            return;
+        var outcome = _containers.Poison.GetBlobClient(outputName);
+        var properties = await _resilience.RunAsync<BlobProperties?>(async ct =>
+        {
+            try
+            {
+                return (await outcome.GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false)).Value;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return null;
+            }
+        }, cancellationToken);
+        // Only the outcome of exactly this input version and pipeline version goes.
+        if (properties is null
+            || !properties.Metadata.TryGetValue(BlobOutcomeWriter.SourceETagKey, out var etag) || etag != BlobNames.BareETag(input.ETag)
+            || !properties.Metadata.TryGetValue(BlobOutcomeWriter.PipelineVersionKey, out var version) || version != _version)
+            return;
+        try
+        {
+            await _resilience.RunAsync(async ct => await outcome.DeleteIfExistsAsync(DeleteSnapshotsOption.None, new BlobRequestConditions { IfMatch = properties.ETag }, ct).ConfigureAwait(false), cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            // Rewritten meanwhile, which only the holder of the claim does: not ours to remove.
+        }
+    }
+
+    /// <summary>
+    /// Removes the poison-queue messages about the input versions just replayed, so that the poison
+    /// queue's depth (in <c>status</c>) counts only what is still poisoned. Messages about anything
+    /// else are put back as they were.
+    /// </summary>
+    private async Task<long> RemovePoisonQueueMessagesAsync(WorkQueues queues, CancellationToken cancellationToken)
+    {
+        var poison = queues.Poison;
+        var kept = new List<(string MessageId, string PopReceipt)>();
+        long removed = 0;
+        // A queue that keeps growing (workers poisoning as we go) must not keep the pass going forever.
+        var limit = 2L * await queues.ApproximateDepthAsync(poison, cancellationToken) + 32;
+        try
+        {
+            for (long seen = 0; seen < limit;)
+            {
+                QueueMessage[] batch;
+                try
+                {
+                    batch = await _resilience.RunAsync(async ct => (await poison.ReceiveMessagesAsync(32, PoisonQueuePassVisibility, ct).ConfigureAwait(false)).Value, cancellationToken);
+                }
+                catch (RequestFailedException e) when (e.Status == 404)
+                {
+                    break;
+                }
+                if (batch.Length == 0)
+                    break;
+                foreach (var message in batch)
+                {
+                    seen++;
+                    if (!ReplayRules.IsAboutReplayed(WorkMessage.Parse(message.Body, _containers.Input.Name), _replayed))
+                    {
+                        kept.Add((message.MessageId, message.PopReceipt));
+                        continue;
+                    }
+                    try
+                    {
+                        await _resilience.RunAsync(async ct => await poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct).ConfigureAwait(false), cancellationToken);
+                        removed++;
+                    }
+                    catch (RequestFailedException e) when (e.Status is 404 or 400)
+                    {
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var (messageId, popReceipt) in kept)
+            {
+                try
+                {
+                    await _resilience.RunAsync(async ct => await poison.UpdateMessageAsync(messageId, popReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: ct).ConfigureAwait(false), CancellationToken.None);
+                }
+                catch (Exception e) when (e is RequestFailedException or StorageUnavailableException)
+                {
+                    // It becomes visible on its own once the pass's visibility lapses.
+                }
+            }
+        }
+        return removed;
+    }
+
+    private async Task<string> NotReplayedAsync(string name, Examined examined, CancellationToken cancellationToken)
+    {
+        if (examined.Verdict == ReplayVerdict.InputDeleted)
+            return $"there is no blob '{name}' in '{_containers.Input.Name}'.";
+        var why = $"'{name}' is {ReplayRules.Explain(examined.Verdict, _version, examined.Receipt?.Status, examined.Poison)}";
+        if (examined.Verdict == ReplayVerdict.NotFailed)
+            return $"{why} ({examined.Receipt!.OutputContainer}/{examined.Receipt.OutputName}). Replay only retries failed inputs; to process it again, overwrite it or change the pipeline version.";
+        if (examined.Verdict == ReplayVerdict.NoReceipt)
+        {
+            var state = await ClaimStateAsync(name, cancellationToken);
+            var tries = state is { Attempts: > 0 } && state.ETag == examined.Input!.ETag && state.PipelineVersion == _version
+                ? $"{state.Attempts} of {_poisonThreshold} attempts used{(state.LastError is null ? "" : $", last error {state.LastErrorType}: {state.LastError}")}; workers keep trying it"
+                : "workers pick it up as usual";
+            return $"{why} ({tries}).";
+        }
+        return why + ".";
+    }
+
+    private string Describe(ClaimState? before) =>
+        before is { Attempts: > 0 } ? $"{before.Attempts} of {_poisonThreshold} attempts used; last error {before.LastErrorType ?? "none recorded"}: {before.LastError ?? "-"}" : "";
+
+    private static void Row(string what, string name, string detail) =>
+        Console.WriteLine(detail.Length == 0 ? $"  {what,-13} {name}" : $"  {what,-13} {name}  ({detail})");
+
+    private static string Label(ReplayVerdict verdict) => verdict switch
+    {
+        ReplayVerdict.OtherPipelineVersion => "other pipeline version",
+        ReplayVerdict.InputDeleted => "input deleted",
+        ReplayVerdict.InputOverwritten => "input overwritten",
+        ReplayVerdict.NoReceipt => "no outcome yet",
+        ReplayVerdict.NotFailed => "not failed",
+        _ => verdict.ToString(),
+    };
+
+    private static PoisonRecord? PoisonRecordOf(BlobItem outcome) =>
+        outcome.Metadata is { } metadata
+        && metadata.TryGetValue(BlobOutcomeWriter.SourceETagKey, out var etag)
+        && metadata.TryGetValue(BlobOutcomeWriter.PipelineVersionKey, out var version)
+            ? new PoisonRecord(etag, version)
+            : null;
+
+    private async Task<InputBlob?> InputAsync(string name, CancellationToken cancellationToken)
+    {
+        var blob = _containers.Input.GetBlobClient(name);
+        return await _resilience.RunAsync<InputBlob?>(async ct =>
+        {
+            try
+            {
+                var properties = (await blob.GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false)).Value;
+                return new InputBlob(name, properties.ETag.ToString("H"), properties.ContentLength, properties.LastModified);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return null;
+            }
+        }, cancellationToken);
+    }
+
+    private async Task<ReceiptInfo?> ReceiptAsync(InputBlob input, CancellationToken cancellationToken)
+    {
+        var blob = _containers.State.GetBlobClient(BlobNames.Receipt(_version, _containers.Input.Name, input.Name, input.ETag));
+        var download = await DownloadAsync(blob, cancellationToken);
+        if (download is null)
+            return null;
+        using var json = JsonDocument.Parse(download.Content.ToMemory());
+        var root = json.RootElement;
+        return new ReceiptInfo(
+            root.TryGetProperty("status", out var status) ? status.GetString() ?? "" : "",
+            root.TryGetProperty("outputContainer", out var container) ? container.GetString() : null,
+            root.TryGetProperty("outputName", out var output) ? output.GetString() : null,
+            download.Details.ETag);
+    }
+
+    /// <summary>The name's claim record as stored (read without the lease: for reporting only).</summary>
+    private async Task<ClaimState?> ClaimStateAsync(string name, CancellationToken cancellationToken)
+    {
+        var download = await DownloadAsync(_containers.State.GetBlobClient(BlobNames.Claim(_containers.Input.Name, name)), cancellationToken);
+        if (download is null)
+            return null;
+        try
+        {
+            return JsonSerializer.Deserialize<ClaimState>(download.Content.ToMemory().Span, JsonSerializerOptions.Web);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The input name inside an outcome document, for outcomes whose blob name was shortened.</summary>
+    private async Task<string?> SourceNameAsync(string outputName, CancellationToken cancellationToken)
+    {
+        var download = await DownloadAsync(_containers.Poison.GetBlobClient(outputName), cancellationToken);
+        if (download is null)
+            return null;
+        try
+        {
+            using var json = JsonDocument.Parse(download.Content.ToMemory());
+            return json.RootElement.TryGetProperty("source", out var source) && source.TryGetProperty("name", out var name) ? name.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<bool> ExistsAsync(Azure.Storage.Blobs.BlobClient blob, CancellationToken cancellationToken) =>
+        await _resilience.RunAsync(async ct => (await blob.ExistsAsync(ct).ConfigureAwait(false)).Value, cancellationToken);
+
+    private async Task<BlobDownloadResult?> DownloadAsync(Azure.Storage.Blobs.BlobClient blob, CancellationToken cancellationToken) =>
+        await _resilience.RunAsync<BlobDownloadResult?>(async ct =>
+        {
+            try
+            {
+                return (await blob.DownloadContentAsync(ct).ConfigureAwait(false)).Value;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return null;
+            }
+        }, cancellationToken);
+
+    private sealed class Tally
+    {
+        private readonly SortedDictionary<string, long> _skipped = new(StringComparer.Ordinal);
+        private long _replayed;
+
+        public long NotReplayed { get; set; }
+
+        public long PoisonMessagesRemoved { get; set; }
+
+        public void Replayed() => _replayed++;
+
+        public void Skipped(string reason) => _skipped[reason] = _skipped.GetValueOrDefault(reason) + 1;
+
+        public void Print(bool dryRun, bool single, bool queues)
+        {
+            const string row = "  {0,-40} {1,10}";
+            long skipped = _skipped.Values.Sum();
+            if (!single)
+                Console.WriteLine(row, "poison outcomes examined", _replayed + skipped + NotReplayed);
+            Console.WriteLine(row, dryRun ? "to replay (dry run)" : "replayed", _replayed);
+            if (!single)
+            {
+                Console.WriteLine(row, "skipped", skipped);
+                foreach (var (reason, count) in _skipped)
+                    Console.WriteLine(row, "  " + reason, count);
+            }
+            if (NotReplayed > 0)
+                Console.WriteLine(row, "not replayed (see above; exit code 1)", NotReplayed);
+            if (queues && !dryRun)
+                Console.WriteLine(row, "poison-queue messages removed", PoisonMessagesRemoved);
+        }
+    }
+}
