@@ -41,8 +41,15 @@ const string usage = """
           left alone (a name that is not poisoned is an error, exit code 1). With --prefix, the
           poison container is listed, not the inputs. --dry-run lists what would be replayed.
 
-      Run replay with the configuration of the running workers (mode, queue, pipeline version): it
-      acts on that version's receipts and reaches the workers the way that mode does.
+      reprocess --prefix <p> | --all [--dry-run]
+          Queue modes: send a work message for every input whose current version has no receipt
+          under the configured pipeline version, e.g. after changing the version in eventGrid mode,
+          where nothing lists the container. Prints how many inputs there are, how many have a
+          receipt and how many messages were sent. Refused in scan mode, where a worker started
+          under a version processes every input without a receipt on its own. --dry-run sends nothing.
+
+      Run replay and reprocess with the configuration of the running workers (mode, queue, pipeline
+      version): they act on that version's receipts and reach the workers the way that mode does.
 
       redecide <folder> [--out <folder> | --in-place] [--<setting>=<value>...]
           Re-make the quality decision of a folder of output documents (downloaded *.json) from the
@@ -94,6 +101,7 @@ try
         "status" => await StatusCommand.RunAsync(host.Services, rest, cancel.Token),
         "prune-receipts" => await PruneReceiptsCommand.RunAsync(host.Services, rest, cancel.Token),
         ReplayCommand.Command => await ReplayCommand.RunAsync(host.Services, rest, cancel.Token),
+        ReprocessCommand.Command => await ReprocessCommand.RunAsync(host.Services, rest, cancel.Token),
         _ => Unknown(command),
     };
 }
