@@ -19,7 +19,8 @@ const string usage = """
       status [--prefix <p>] [--json] [--now <time>]
           Outcomes per container, and the inputs: how many there are, how many have a receipt under
           the configured pipeline version, how many are unprocessed (no receipt for their current
-          ETag) and the oldest unprocessed one. --prefix counts only names starting with <p>;
+          ETag) and the oldest unprocessed one; in the queue modes, the approximate depths of the
+          work queue and its poison queue. --prefix counts only names starting with <p>;
           --json prints the same as one JSON object.
 
       prune-receipts --older-than <days> [--dry-run] [--now <time>]
