@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace IngestWorker.Text.Pipeline;
 
 /// <summary>
@@ -23,14 +25,19 @@ public sealed class TextPipeline
     {
         var document = new PipelineDocument(source, content);
         var stagesRun = new List<string>(_stages.Count);
+        // Timed here rather than by the host so each stage's cost is known without the text
+        // library taking a metrics dependency; the host turns these into histogram records.
+        var timings = new List<StageTiming>(_stages.Count);
         foreach (var stage in _stages)
         {
             cancellationToken.ThrowIfCancellationRequested();
             stagesRun.Add(stage.Name);
+            var started = Stopwatch.GetTimestamp();
             var verdict = await stage.ProcessAsync(document, cancellationToken).ConfigureAwait(false);
+            timings.Add(new StageTiming(stage.Name, Stopwatch.GetElapsedTime(started)));
             if (verdict.IsRejected)
-                return new PipelineResult(document, verdict.Rejection, stagesRun);
+                return new PipelineResult(document, verdict.Rejection, stagesRun, timings);
         }
-        return new PipelineResult(document, null, stagesRun);
+        return new PipelineResult(document, null, stagesRun, timings);
     }
 }

@@ -65,6 +65,20 @@ public sealed class TextPipelineTests
     }
 
     [Fact]
+    public async Task Every_stage_that_ran_is_timed_in_order_including_the_one_that_rejected()
+    {
+        var slow = new DelayStage("slow", TimeSpan.FromMilliseconds(60));
+        var pipeline = new TextPipeline([slow, new RejectingStage(), new RecordingStage()]);
+        var result = await Run(pipeline, "a.txt", "text");
+
+        Assert.Equal(["slow", "rejecting"], result.StageTimings.Select(t => t.Stage));
+        Assert.Equal(result.StagesRun, result.StageTimings.Select(t => t.Stage));
+        // The wait counts: stages backed by storage spend most of their time awaiting it.
+        Assert.True(result.StageTimings[0].Elapsed >= TimeSpan.FromMilliseconds(50), $"{result.StageTimings[0].Elapsed}");
+        Assert.True(result.StageTimings[1].Elapsed >= TimeSpan.Zero);
+    }
+
+    [Fact]
     public void Two_stages_with_one_name_are_refused() =>
         Assert.Throws<ArgumentException>(() => new TextPipeline([new RecordingStage(), new RecordingStage()]));
 
@@ -82,6 +96,25 @@ public sealed class TextPipelineTests
     {
         var bytes = Encoding.UTF8.GetBytes(text);
         return pipeline.RunAsync(Source with { Name = name, ContentLength = bytes.Length }, bytes, CancellationToken.None);
+    }
+
+    private sealed class DelayStage(string name, TimeSpan delay) : IPipelineStage
+    {
+        public string Name => name;
+
+        public async ValueTask<StageVerdict> ProcessAsync(PipelineDocument document, CancellationToken cancellationToken)
+        {
+            await Task.Delay(delay, cancellationToken);
+            return StageVerdict.Continue;
+        }
+    }
+
+    private sealed class RejectingStage : IPipelineStage
+    {
+        public string Name => "rejecting";
+
+        public ValueTask<StageVerdict> ProcessAsync(PipelineDocument document, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(StageVerdict.Reject(Name, ReasonCodes.Empty, "Nothing to keep."));
     }
 
     private sealed class RecordingStage : IPipelineStage
