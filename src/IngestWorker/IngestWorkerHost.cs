@@ -119,12 +119,14 @@ public static class IngestWorkerHost
                 services.AddSingleton<IWorkerTrigger>(sp => sp.GetRequiredService<QueueTrigger>());
                 services.AddHostedService(sp => sp.GetRequiredService<QueueTrigger>());
                 services.AddHostedService(sp => sp.GetRequiredService<ScanLeader>());
+                services.AddHostedService<QueueDepthMonitor>();
                 break;
             case TriggerOptions.EventGridMode:
                 services.AddSingleton<WorkQueues>();
                 services.AddSingleton<QueueTrigger>();
                 services.AddSingleton<IWorkerTrigger>(sp => sp.GetRequiredService<QueueTrigger>());
                 services.AddHostedService(sp => sp.GetRequiredService<QueueTrigger>());
+                services.AddHostedService<QueueDepthMonitor>();
                 break;
             default:
                 services.AddSingleton<ContainerPollingTrigger>();

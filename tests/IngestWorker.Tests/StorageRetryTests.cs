@@ -1,7 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Azure;
 using IngestWorker.Options;
 using IngestWorker.Storage;
+using IngestWorker.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IngestWorker.Tests;
@@ -37,6 +40,32 @@ public sealed class StorageRetryTests
         Assert.Contains($"{1 + maxRetryCount} tr", error.Message);
         Assert.Equal(1 + maxRetryCount, server.Requests);
         Assert.Equal(maxRetryCount, resilience.Retries);
+    }
+
+    [Fact]
+    public async Task Each_retry_is_counted_on_the_meter_with_its_error_type()
+    {
+        using var server = new AlwaysUnavailableServer();
+        var retry = new RetryOptions { MaxRetryCount = 3, MinimumInterval = TimeSpan.FromMilliseconds(1), MaximumInterval = TimeSpan.FromMilliseconds(5) };
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new IngestWorkerMetrics(services.GetRequiredService<IMeterFactory>());
+        var retries = new List<(long Value, object? ErrorType)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter == metrics.Meter && instrument.Name == IngestWorkerMetrics.StorageRetriesName)
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) => retries.Add((value, tags.ToArray().Single(t => t.Key == "error.type").Value)));
+        listener.Start();
+        var service = StorageClientFactory.CreateBlobServiceClient(new StorageOptions { ConnectionString = server.ConnectionString }, retry);
+        var resilience = new StorageResilience(Microsoft.Extensions.Options.Options.Create(retry), NullLogger<StorageResilience>.Instance, metrics);
+
+        var blob = service.GetBlobContainerClient("box").GetBlobClient("item.txt");
+        await Assert.ThrowsAsync<StorageUnavailableException>(async () =>
+            await resilience.RunAsync(async ct => await blob.GetPropertiesAsync(cancellationToken: ct), CancellationToken.None));
+
+        Assert.Equal([(1L, "503"), (1L, "503"), (1L, "503")], retries);
     }
 
     [Fact]

@@ -13,11 +13,26 @@ public sealed class IngestWorkerOptions
 
     public PipelineOptions Pipeline { get; set; } = new();
 
+    public TelemetryOptions Telemetry { get; set; } = new();
+
     /// <summary>
     /// How long a stopping worker waits for blobs in flight before it abandons them (they are
     /// picked up again on the next start; nothing is lost either way).
     /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// <c>ingestWorker:telemetry</c>. The OTLP exporter is configured with the standard
+/// <c>OTEL_EXPORTER_OTLP_*</c> settings instead (README, Monitoring).
+/// </summary>
+public sealed class TelemetryOptions
+{
+    /// <summary>
+    /// How often the work and poison queue depths are asked of storage (queue and Event Grid modes),
+    /// and only while something reads the <c>ingestworker.queue.depth</c> gauge.
+    /// </summary>
+    public TimeSpan QueueDepthInterval { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 public sealed class ContainerOptions

@@ -25,6 +25,7 @@ public sealed class BlobProcessor
     private readonly OutputDocumentFactory _documents;
     private readonly TimeProvider _clock;
     private readonly ILogger<BlobProcessor> _logger;
+    private readonly IngestWorkerMetrics _metrics;
     private readonly int _poisonThreshold;
     private readonly long _maxInputBytes;
     private readonly string _pipelineVersion;
@@ -40,6 +41,7 @@ public sealed class BlobProcessor
         TimeProvider clock,
         IOptions<BlobsOptions> blobs,
         IOptions<IngestWorkerOptions> options,
+        IngestWorkerMetrics metrics,
         ILogger<BlobProcessor> logger)
     {
         _inputs = inputs;
@@ -50,6 +52,7 @@ public sealed class BlobProcessor
         _documents = documents;
         _clock = clock;
         _logger = logger;
+        _metrics = metrics;
         _poisonThreshold = blobs.Value.PoisonBlobThreshold;
         _maxInputBytes = options.Value.Pipeline.MaxInputBytes;
         _pipelineVersion = options.Value.Pipeline.Version;
@@ -59,6 +62,8 @@ public sealed class BlobProcessor
     public async Task<ProcessingResult> ProcessAsync(InputBlob input, CancellationToken cancellationToken)
     {
         using var blobScope = _logger.BeginScope(LogScopes.Blob(_inputs.ContainerName, input.Name, input.ETag));
+        _metrics.BlobSeen();
+        using var inFlight = _metrics.BlobInFlight();
         if (await _receipts.ExistsAsync(input, cancellationToken).ConfigureAwait(false))
             return ProcessingResult.AlreadyDone;
 
@@ -95,6 +100,8 @@ public sealed class BlobProcessor
         }
 
         var attempt = before.Attempts + 1;
+        if (attempt > 1)
+            _metrics.BlobRetried();
         using var attemptScope = _logger.BeginScope(LogScopes.Attempt(attempt));
         using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, claim.Lost);
         try
@@ -118,6 +125,7 @@ public sealed class BlobProcessor
             // Storage stayed unreachable through every retry: not the blob's fault, so the attempt
             // does not count towards poisoning it.
             _logger.LogWarning("Storage was unavailable while processing {BlobName} ({Error}); it will be tried again.", input.Name, e.Message);
+            _metrics.BlobFailed(e.GetType().FullName!);
             await RollBackAttemptAsync(claim, before).ConfigureAwait(false);
             return ProcessingResult.Failed;
         }
@@ -131,6 +139,7 @@ public sealed class BlobProcessor
                 return ProcessingResult.Poisoned;
             }
             _logger.LogWarning(e, "Processing {BlobName} failed on attempt {Attempt} of {Threshold}; it will be tried again.", input.Name, attempt, _poisonThreshold);
+            _metrics.BlobFailed(e.GetType().FullName!);
             await claim.SaveAsync(failed, cancellationToken).ConfigureAwait(false);
             await claim.ReleaseAsync(cancellationToken).ConfigureAwait(false);
             return ProcessingResult.Failed;
@@ -144,6 +153,8 @@ public sealed class BlobProcessor
     public async Task<ProcessingResult> PoisonAsync(InputBlob input, string error, CancellationToken cancellationToken)
     {
         using var blobScope = _logger.BeginScope(LogScopes.Blob(_inputs.ContainerName, input.Name, input.ETag));
+        _metrics.BlobSeen();
+        using var inFlight = _metrics.BlobInFlight();
         if (await _receipts.ExistsAsync(input, cancellationToken).ConfigureAwait(false))
             return ProcessingResult.AlreadyDone;
         var state = ClaimState.Fresh(input.ETag, _pipelineVersion) with { LastAttemptAt = _clock.GetUtcNow(), Worker = _worker };
@@ -173,16 +184,26 @@ public sealed class BlobProcessor
             }
             content = read.Content;
         }
+        var downloaded = Stopwatch.GetElapsedTime(started);
 
         var source = new DocumentSource(_inputs.ContainerName, input.Name, input.ETag, input.ContentLength, input.LastModified);
         var result = await _pipeline.RunAsync(source, content, cancellationToken).ConfigureAwait(false);
         var document = _documents.FromResult(result);
+        var writing = Stopwatch.GetTimestamp();
         var location = await _outcomes.WriteAsync(document, firstForName, cancellationToken).ConfigureAwait(false);
+        var latency = _clock.GetUtcNow() - input.LastModified;
         await WriteReceiptAsync(input, document, location, cancellationToken).ConfigureAwait(false);
 
-        _logger.LogInformation("{BlobName} {Status}{Reasons} -> {OutputContainer}/{OutputName} (attempt {Attempt}, {ElapsedMs:F0} ms).",
-            input.Name, document.Status, document.Reasons.Count == 0 ? "" : " [" + string.Join(", ", document.Reasons) + "]",
-            location.Container, location.Name, attempt, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        Finished(new BlobSummary(input.Name, result.IsAccepted ? BlobSummary.Accepted : BlobSummary.Rejected, document.Reasons,
+            location.Container, location.Name, attempt)
+        {
+            RejectionStage = result.Rejection?.Stage,
+            InputBytes = content.Length,
+            OutputBytes = location.Bytes,
+            Total = Stopwatch.GetElapsedTime(started),
+            Steps = [new("download", downloaded), .. result.StageTimings, new("write_outcome", Stopwatch.GetElapsedTime(writing))],
+            Latency = latency,
+        }, LogLevel.Information);
         return ProcessingResult.Completed;
     }
 
@@ -191,10 +212,23 @@ public sealed class BlobProcessor
         var source = new DocumentSource(_inputs.ContainerName, input.Name, input.ETag, input.ContentLength, input.LastModified);
         var document = _documents.Failed(source, errorType, error, attempts, claim.State.LastAttemptAt ?? _clock.GetUtcNow());
         var location = await _outcomes.WriteAsync(document, claim.IsFirst, cancellationToken).ConfigureAwait(false);
+        var latency = _clock.GetUtcNow() - input.LastModified;
         await WriteReceiptAsync(input, document, location, cancellationToken).ConfigureAwait(false);
         await claim.ReleaseAsync(cancellationToken).ConfigureAwait(false);
-        _logger.LogError("{BlobName} poisoned after {Attempts} failed attempts ({ErrorType}: {Error}) -> {OutputContainer}/{OutputName}. It is not tried again until it changes.",
-            input.Name, attempts, errorType, error, location.Container, location.Name);
+        Finished(new BlobSummary(input.Name, BlobSummary.Poisoned, document.Reasons, location.Container, location.Name, attempts)
+        {
+            ErrorType = errorType,
+            Error = error,
+            OutputBytes = location.Bytes,
+            Latency = latency,
+        }, LogLevel.Error);
+    }
+
+    /// <summary>The input's one summary line, and the metrics recorded from the same facts.</summary>
+    private void Finished(BlobSummary summary, LogLevel level)
+    {
+        _metrics.BlobFinished(summary);
+        _logger.Log(level, BlobSummary.EventId, summary, null, static (s, _) => s.ToString());
     }
 
     private ValueTask WriteReceiptAsync(InputBlob input, OutputDocument document, OutcomeLocation location, CancellationToken cancellationToken) =>

@@ -59,7 +59,7 @@ public sealed class BlobOutcomeWriter : IOutcomeWriter
             HttpHeaders = new BlobHttpHeaders { ContentType = "application/json; charset=utf-8" },
         };
         if (firstForName && await TryCreateAsync(blob, json, upload, cancellationToken).ConfigureAwait(false))
-            return new OutcomeLocation(target.Name, name, WrittenBefore: false);
+            return new OutcomeLocation(target.Name, name, WrittenBefore: false, json.ToMemory().Length);
 
         var writtenBefore = false;
         for (var conflicts = 0; ; conflicts++)
@@ -90,7 +90,7 @@ public sealed class BlobOutcomeWriter : IOutcomeWriter
             var stale = other.GetBlobClient(name);
             await _resilience.RunAsync(async ct => await stale.DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
-        return new OutcomeLocation(target.Name, name, writtenBefore);
+        return new OutcomeLocation(target.Name, name, writtenBefore, writtenBefore ? 0 : json.ToMemory().Length);
     }
 
     private async ValueTask<bool> TryCreateAsync(BlobClient blob, BinaryData json, BlobUploadOptions upload, CancellationToken cancellationToken)

@@ -2,7 +2,8 @@ using IngestWorker.Text.Output;
 
 namespace IngestWorker.Storage;
 
-public sealed record OutcomeLocation(string Container, string Name, bool WrittenBefore);
+/// <param name="Bytes">Size of the document this call wrote; 0 when the same outcome was already there.</param>
+public sealed record OutcomeLocation(string Container, string Name, bool WrittenBefore, long Bytes = 0);
 
 /// <summary>Writes the one outcome document of an input version, idempotently.</summary>
 public interface IOutcomeWriter

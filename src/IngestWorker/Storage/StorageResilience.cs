@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Azure;
 using IngestWorker.Options;
+using IngestWorker.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -20,7 +21,7 @@ public sealed class StorageResilience
     private readonly int _tries;
     private long _retries;
 
-    public StorageResilience(IOptions<RetryOptions> options, ILogger<StorageResilience> logger)
+    public StorageResilience(IOptions<RetryOptions> options, ILogger<StorageResilience> logger, IngestWorkerMetrics? metrics = null)
     {
         var retry = options.Value;
         _tries = retry.MaxRetryCount + 1;
@@ -40,6 +41,7 @@ public sealed class StorageResilience
                 OnRetry = args =>
                 {
                     Interlocked.Increment(ref _retries);
+                    metrics?.StorageRetry(ErrorType(args.Outcome.Exception));
                     logger.LogWarning("Storage call failed transiently ({Error}); retry {Retry} of {MaxRetries} in {DelayMs} ms.",
                         Describe(args.Outcome.Exception), args.AttemptNumber + 1, retry.MaxRetryCount, (int)args.RetryDelay.TotalMilliseconds);
                     return ValueTask.CompletedTask;
@@ -95,6 +97,16 @@ public sealed class StorageResilience
         OperationCanceledException => !callerToken.IsCancellationRequested,
         AggregateException a => a.InnerExceptions.Any(inner => IsTransient(inner, callerToken)),
         _ => false,
+    };
+
+    // A closed set, as a metric tag must be: an HTTP status, "timeout", or an exception type.
+    internal static string ErrorType(Exception? e) => e switch
+    {
+        RequestFailedException { Status: > 0 } r => r.Status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        TimeoutRejectedException => "timeout",
+        RequestFailedException { InnerException: { } inner } => inner.GetType().FullName!,
+        null => "",
+        _ => e.GetType().FullName!,
     };
 
     private static string Describe(Exception? e) => e switch

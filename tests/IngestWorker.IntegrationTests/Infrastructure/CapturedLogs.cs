@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace IngestWorker.IntegrationTests.Infrastructure;
 
-public sealed record LogEntry(string Category, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Scope);
+/// <param name="State">The line's structured fields, as a JSON formatter would write them.</param>
+/// <param name="Exception">The exception as a console formatter prints it (type, message, stack, inner exceptions).</param>
+public sealed record LogEntry(string Category, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Scope,
+    IReadOnlyDictionary<string, object?>? State = null, string? Exception = null, EventId EventId = default);
 
 /// <summary>Keeps every log line with the fields of all its scopes, so tests can check what a user could filter on.</summary>
 public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
@@ -37,7 +40,13 @@ public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
                         fields[key] = v;
                 }
             }, scope);
-            owner.Entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), scope));
+            var fields = new Dictionary<string, object?>();
+            if (state is IEnumerable<KeyValuePair<string, object?>> pairs)
+            {
+                foreach (var (key, value) in pairs)
+                    fields[key] = value;
+            }
+            owner.Entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), scope, fields, exception?.ToString(), eventId));
         }
     }
 }
