@@ -109,6 +109,11 @@ public static class IngestWorkerHost
         services.AddSingleton<OutputDocumentFactory>();
         services.AddSingleton<BlobProcessor>();
 
+        // Registered before the trigger: hosted services stop in reverse order, so the exporter's
+        // last export comes after the last blob.
+        services.AddSingleton<OtlpMetricsExporter>();
+        services.AddHostedService(sp => sp.GetRequiredService<OtlpMetricsExporter>());
+
         // The trigger is chosen here, from configuration, so that only the chosen one runs.
         switch (configuration[$"{IngestWorkerOptions.Section}:trigger:mode"] ?? TriggerOptions.ScanMode)
         {
@@ -149,6 +154,8 @@ public static class IngestWorkerHost
         Check<RetryOptions>(services, errors);
         Check<IngestWorkerOptions>(services, errors);
         Check<StorageOptions>(services, errors);
+        // Not an options class: the standard OTEL_* names live at the configuration's root.
+        errors.AddRange(OtlpMetricsExporter.FindConfigurationErrors(services.GetRequiredService<IConfiguration>()));
         return errors;
     }
 

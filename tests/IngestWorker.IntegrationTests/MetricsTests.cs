@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Azure.Storage.Queues;
 using IngestWorker.IntegrationTests.Infrastructure;
@@ -160,10 +162,81 @@ public sealed class MetricsTests(AzuriteFixture azurite) : IClassFixture<Azurite
         Assert.Equal("{message}", metrics.Instruments[IngestWorkerMetrics.QueueDepthName].Unit);
     }
 
+    [Fact]
+    public async Task The_meter_is_exported_over_otlp_when_an_endpoint_is_configured()
+    {
+        var port = FreePort();
+        using var receiver = new HttpListener();
+        receiver.Prefixes.Add($"http://127.0.0.1:{port}/");
+        receiver.Start();
+        var exports = new List<(string Path, byte[] Body)>();
+        var receiving = Task.Run(async () =>
+        {
+            while (receiver.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await receiver.GetContextAsync();
+                }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+                using var body = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(body);
+                lock (exports)
+                    exports.Add((context.Request.Url!.AbsolutePath, body.ToArray()));
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/x-protobuf";
+                context.Response.Close();
+            }
+        });
+
+        var containers = new TestContainers(azurite);
+        await using (var worker = await TestWorker.StartAsync(containers, new Dictionary<string, string?>
+        {
+            [OtlpMetricsExporter.EndpointKey] = $"http://127.0.0.1:{port}",
+            [OtlpMetricsExporter.ProtocolKey] = "http/protobuf",
+            [OtlpMetricsExporter.IntervalKey] = "300",
+            [OtlpMetricsExporter.ServiceNameKey] = "ingest-test",
+        }))
+        {
+            Assert.Contains(worker.Logs.Entries, e => e.Message.StartsWith($"Exporting the 'IngestWorker' meter over OTLP (http/protobuf) to http://127.0.0.1:{port}/ every 300 ms", StringComparison.Ordinal));
+            await containers.UploadAsync("otlp.txt", TestTexts.Article("otlp"));
+            await containers.WaitForOutcomeAsync("otlp.txt");
+            await WaitUntilAsync(() =>
+            {
+                lock (exports)
+                    return exports.Any(e => Contains(e.Body, IngestWorkerMetrics.BlobAcceptedName));
+            }, "an OTLP export with ingestworker.blob.accepted");
+        }
+        receiver.Stop();
+        await receiving;
+
+        lock (exports)
+        {
+            Assert.All(exports, e => Assert.Equal("/v1/metrics", e.Path));
+            var last = exports.Last(e => Contains(e.Body, IngestWorkerMetrics.BlobAcceptedName)).Body;
+            Assert.True(Contains(last, IngestWorkerMetrics.StageDurationName));
+            Assert.True(Contains(last, "ingest-test"));
+        }
+    }
+
+    [Fact]
+    public async Task Without_an_endpoint_nothing_is_exported()
+    {
+        var containers = new TestContainers(azurite);
+        await using var worker = await TestWorker.StartAsync(containers);
+        Assert.DoesNotContain(worker.Logs.Entries, e => e.Message.Contains("OTLP", StringComparison.Ordinal));
+    }
+
     private static IEnumerable<IPipelineStage> StandardPipeline(IServiceProvider services) =>
         TextPipelineBuilder.StandardStages(services.GetRequiredService<PipelineOptions>(), new PipelineServices(
             services.GetRequiredService<IExactDuplicateIndex>(), services.GetRequiredService<ISiteTemplateIndex>(),
             services.GetRequiredService<ILanguageIdentifier>(), services.GetRequiredService<INearDuplicateIndex>()));
+
+    private static bool Contains(byte[] body, string text) => body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
     {
@@ -174,6 +247,13 @@ public sealed class MetricsTests(AzuriteFixture azurite) : IClassFixture<Azurite
                 throw new TimeoutException($"Not seen within 30 s: {what}.");
             await Task.Delay(100);
         }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Throws for one input, every time: the way to poison it.</summary>

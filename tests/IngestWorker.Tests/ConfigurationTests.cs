@@ -144,6 +144,32 @@ public sealed class ConfigurationTests
         Assert.DoesNotContain("c2VjcmV0", error);
     }
 
+    [Fact]
+    public void Telemetry_settings_are_checked_at_start_each_naming_its_key()
+    {
+        using (var host = Build(new()))
+            Assert.Equal(TimeSpan.FromSeconds(10), host.Services.GetRequiredService<IOptions<IngestWorkerOptions>>().Value.Telemetry.QueueDepthInterval);
+        var errors = ConfigurationErrors(new()
+        {
+            ["ingestWorker:telemetry:queueDepthInterval"] = "00:00:00.100",
+            ["ingestWorker:telemetry:otlpEndpoint"] = "http://collector:4317",
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "collector:4317",
+            // A binding error elsewhere must not hide the OTLP check.
+            ["ingestWorker:trigger:pollingInterval"] = "soon",
+        });
+        Assert.Contains(errors, e => e.StartsWith("OTEL_EXPORTER_OTLP_ENDPOINT must be", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("pollingInterval", StringComparison.OrdinalIgnoreCase));
+
+        errors = ConfigurationErrors(new()
+        {
+            ["ingestWorker:telemetry:queueDepthInterval"] = "00:00:00.100",
+            ["ingestWorker:telemetry:otlpEndpoint"] = "http://collector:4317",
+        });
+        Assert.Contains("ingestWorker:telemetry:queueDepthInterval must be between 00:00:01 and 01:00:00; it is 00:00:00.1000000.", errors);
+        // The endpoint is the standard OTEL_EXPORTER_OTLP_ENDPOINT, not a key of ours.
+        Assert.Contains("ingestWorker:telemetry:otlpEndpoint is not a setting IngestWorker knows (check the spelling against README.md, Configuration).", errors);
+    }
+
     private static IReadOnlyList<string> ConfigurationErrors(Dictionary<string, string?> settings)
     {
         using var host = Build(settings);

@@ -1,6 +1,7 @@
 using IngestWorker.Telemetry;
 using IngestWorker.Text.Pipeline;
 using IngestWorker.Text.Quality;
+using Microsoft.Extensions.Configuration;
 
 namespace IngestWorker.Tests;
 
@@ -71,5 +72,50 @@ public sealed class TelemetryTests
         Assert.Equal("c.txt poisoned after 5 failed attempts (System.InvalidOperationException: the stage broke) -> poison/c.txt.json (61 s after upload). It is not tried again until it changes.",
             summary.ToString());
         Assert.Equal("System.InvalidOperationException", summary.ToDictionary()["ErrorType"]);
+    }
+
+    [Theory]
+    [InlineData("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=c2VjcmV0a2V5c2VjcmV0a2V5c2VjcmV0a2V5Cg==;EndpointSuffix=core.windows.net",
+        "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=REDACTED;EndpointSuffix=core.windows.net")]
+    [InlineData("BlobEndpoint=https://acct.blob.core.windows.net/;SharedAccessSignature=sv=2023-11-03&ss=bq&srt=sco&sp=rwdl&se=2030-01-01&sig=AbC%2Bd%3D;QueueEndpoint=https://q/",
+        "BlobEndpoint=https://acct.blob.core.windows.net/;SharedAccessSignature=REDACTED;QueueEndpoint=https://q/")]
+    [InlineData("GET https://acct.blob.core.windows.net/in/a.txt?sv=2023-11-03&sig=AbC%2Bd%3D&se=2030 failed",
+        "GET https://acct.blob.core.windows.net/in/a.txt?sv=2023-11-03&sig=REDACTED&se=2030 failed")]
+    [InlineData("Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=root;SharedAccessKey=abc+def=",
+        "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=root;SharedAccessKey=REDACTED")]
+    [InlineData("news/design-signature.txt accepted -> cleaned/news/design-signature.txt.json", "news/design-signature.txt accepted -> cleaned/news/design-signature.txt.json")]
+    public void Secrets_are_redacted_and_nothing_else(string text, string expected) =>
+        Assert.Equal(expected, Secrets.Redact(text));
+
+    [Fact]
+    public void An_endpoint_is_shown_without_its_query_or_user_information()
+    {
+        Assert.Equal("https://acct.blob.core.windows.net/", Secrets.Endpoint(new Uri("https://acct.blob.core.windows.net/?sv=2023&sig=abc")));
+        Assert.Equal("http://collector:4318/v1/metrics", Secrets.Endpoint("http://user:password@collector:4318/v1/metrics?token=abc"));
+        Assert.Equal(Secrets.Mask, Secrets.Endpoint("not a url"));
+    }
+
+    [Fact]
+    public void Otlp_settings_are_checked_and_an_endpoint_is_never_echoed()
+    {
+        IConfiguration Config(params (string Key, string Value)[] settings) =>
+            new ConfigurationBuilder().AddInMemoryCollection(settings.ToDictionary(s => s.Key, s => (string?)s.Value)).Build();
+
+        Assert.Empty(OtlpMetricsExporter.FindConfigurationErrors(Config()));
+        Assert.False(OtlpMetricsExporter.IsConfigured(Config()));
+        var good = Config((OtlpMetricsExporter.EndpointKey, "http://localhost:4317"), (OtlpMetricsExporter.ProtocolKey, "grpc"), (OtlpMetricsExporter.IntervalKey, "15000"));
+        Assert.Empty(OtlpMetricsExporter.FindConfigurationErrors(good));
+        Assert.True(OtlpMetricsExporter.IsConfigured(good));
+
+        var errors = OtlpMetricsExporter.FindConfigurationErrors(Config(
+            (OtlpMetricsExporter.EndpointKey, "collector:4317?token=s3cr3t"),
+            (OtlpMetricsExporter.ProtocolKey, "http/json"),
+            (OtlpMetricsExporter.IntervalKey, "15s"))).ToList();
+        Assert.Equal(3, errors.Count);
+        Assert.StartsWith("OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http:// or https:// URL", errors[0]);
+        Assert.Equal("OTEL_EXPORTER_OTLP_PROTOCOL must be 'grpc' or 'http/protobuf'; it is 'http/json'.", errors[1]);
+        Assert.Equal("OTEL_METRIC_EXPORT_INTERVAL must be a whole number of milliseconds above 0; it is '15s'.", errors[2]);
+        Assert.DoesNotContain(errors, e => e.Contains("s3cr3t", StringComparison.Ordinal));
+        Assert.Single(OtlpMetricsExporter.FindConfigurationErrors(Config((OtlpMetricsExporter.EndpointKey, "ftp://collector"))));
     }
 }
