@@ -13,6 +13,7 @@ using IngestWorker.Text.Templates;
 using IngestWorker.Triggers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -48,6 +49,10 @@ public static class IngestWorkerHost
 
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("logging"));
         builder.Logging.AddConsole();
+        // Every logger, whatever providers are added later (tests add their own), masks credentials.
+        builder.Services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(sp => new RedactingLoggerFactory(new LoggerFactory(
+            sp.GetServices<ILoggerProvider>(), sp.GetRequiredService<IOptionsMonitor<LoggerFilterOptions>>(),
+            sp.GetService<IOptions<LoggerFactoryOptions>>(), sp.GetService<IExternalScopeProvider>()))));
 
         AddIngestWorker(builder.Services, builder.Configuration);
         builder.Services.AddSingleton(new HostJsonSource(hostJson));

@@ -1,5 +1,6 @@
 using IngestWorker;
 using IngestWorker.Options;
+using IngestWorker.Telemetry;
 using IngestWorker.Text.Language.FastText;
 using IngestWorker.Text.Pipeline;
 using IngestWorker.Triggers;
@@ -25,7 +26,7 @@ using (host)
     {
         await Console.Error.WriteLineAsync("IngestWorker cannot start; fix the configuration:");
         foreach (var error in errors)
-            await Console.Error.WriteLineAsync("  - " + error);
+            await Console.Error.WriteLineAsync("  - " + Secrets.Redact(error));
         return 2;
     }
 
