@@ -1,12 +1,38 @@
+using System.Diagnostics.Metrics;
+using System.Text.RegularExpressions;
 using IngestWorker.Telemetry;
 using IngestWorker.Text.Pipeline;
 using IngestWorker.Text.Quality;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IngestWorker.Tests;
 
-public sealed class TelemetryTests
+public sealed partial class TelemetryTests
 {
+    [Fact]
+    public void Every_instrument_is_documented_in_the_readme_with_its_unit()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new IngestWorkerMetrics(services.GetRequiredService<IMeterFactory>());
+        var published = new Dictionary<string, string?>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, _) =>
+        {
+            if (instrument.Meter == metrics.Meter)
+                published[instrument.Name] = instrument.Unit;
+        };
+        listener.Start();
+        _ = metrics.CreateQueueDepthGauge(() => []);
+
+        // | `ingestworker.blob.accepted` | counter | `{blob}` | … | … |
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var documented = InstrumentRow().Matches(readme).ToDictionary(m => m.Groups["name"].Value, m => m.Groups["unit"].Value);
+        Assert.Equal(published.Keys.Order(), documented.Keys.Order());
+        Assert.All(published, p => Assert.Equal(p.Value, documented[p.Key]));
+        Assert.All(published.Keys, name => Assert.Matches("^ingestworker(\\.[a-z_]+)+$", name));
+    }
+
     [Fact]
     public void Reason_tags_are_the_published_codes_and_anything_else_is_other()
     {
@@ -118,4 +144,17 @@ public sealed class TelemetryTests
         Assert.DoesNotContain(errors, e => e.Contains("s3cr3t", StringComparison.Ordinal));
         Assert.Single(OtlpMetricsExporter.FindConfigurationErrors(Config((OtlpMetricsExporter.EndpointKey, "ftp://collector"))));
     }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "IngestWorker.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException("The repository root (IngestWorker.sln) was not found above " + AppContext.BaseDirectory);
+    }
+
+    [GeneratedRegex(@"^\| `(?<name>ingestworker\.[a-z_.]+)` \| [a-z -]+ \| `(?<unit>[^`]+)` \|", RegexOptions.Multiline)]
+    private static partial Regex InstrumentRow();
 }
