@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using IngestWorker.Storage;
+using IngestWorker.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IngestWorker.Cli;
@@ -44,7 +45,7 @@ internal static class DropCommand
             var info = await containers.Input.GetBlobClient(name).UploadAsync(stream, overwrite: true, cancellationToken);
             dropped[name] = info.Value.ETag.ToString("H");
         }
-        Console.WriteLine($"Dropped {dropped.Count} file(s) into '{containers.Input.Name}' at {containers.Service.Uri}.");
+        Console.WriteLine($"Dropped {dropped.Count} file(s) into '{containers.Input.Name}' at {Secrets.Endpoint(containers.Service.Uri)}.");
         if (!watch)
             return 0;
 

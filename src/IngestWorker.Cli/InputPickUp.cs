@@ -2,6 +2,7 @@ using Azure;
 using Azure.Storage.Blobs.Models;
 using IngestWorker.Options;
 using IngestWorker.Storage;
+using IngestWorker.Telemetry;
 using IngestWorker.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -51,7 +52,7 @@ internal sealed class InputPickUp
         }
         else if (!await _resilience.RunAsync(async ct => (await _containers.Input.ExistsAsync(ct).ConfigureAwait(false)).Value, cancellationToken).ConfigureAwait(false))
         {
-            throw new CommandFailedException($"{command}: the input container '{_containers.Input.Name}' does not exist at {_containers.Service.Uri}.");
+            throw new CommandFailedException($"{command}: the input container '{_containers.Input.Name}' does not exist at {Secrets.Endpoint(_containers.Service.Uri)}.");
         }
     }
 

@@ -1,5 +1,6 @@
 using IngestWorker;
 using IngestWorker.Cli;
+using IngestWorker.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -117,7 +118,7 @@ catch (Exception e) when (e is ArgumentException or CommandFailedException)
 }
 catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException or IngestWorker.Storage.StorageUnavailableException)
 {
-    await Console.Error.WriteLineAsync($"Storage at {host.Services.GetRequiredService<IngestWorker.Storage.IngestContainers>().Service.Uri} failed: {e.Message}");
+    await Console.Error.WriteLineAsync($"Storage at {Secrets.Endpoint(host.Services.GetRequiredService<IngestWorker.Storage.IngestContainers>().Service.Uri)} failed: {Secrets.Redact(e.Message)}");
     return 1;
 }
 

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using IngestWorker.Options;
 using IngestWorker.Storage;
+using IngestWorker.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -128,7 +129,7 @@ internal static class PruneReceiptsCommand
             }
         }
 
-        Console.WriteLine($"Receipts in '{containers.State.Name}' at {containers.Service.Uri}, pipeline version {version}:");
+        Console.WriteLine($"Receipts in '{containers.State.Name}' at {Secrets.Endpoint(containers.Service.Uri)}, pipeline version {version}:");
         Console.WriteLine($"one goes when it was last modified before {cutoff.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} ({DaysText(olderThan)} before {asOf.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ})");
         Console.WriteLine($"and its input version is gone or its pipeline version is not {version}.");
         tally.Print(dryRun);

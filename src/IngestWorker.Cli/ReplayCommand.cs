@@ -4,6 +4,7 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues.Models;
 using IngestWorker.Options;
 using IngestWorker.Storage;
+using IngestWorker.Telemetry;
 using IngestWorker.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -92,7 +93,7 @@ internal sealed class ReplayCommand
     private async Task<int> RunAsync(InputSelection selection, CancellationToken cancellationToken)
     {
         await _pickUp.EnsureReadyAsync(Command, cancellationToken);
-        Console.WriteLine($"Replay of poisoned inputs in '{_containers.Input.Name}' at {_containers.Service.Uri}, pipeline version {_version}, {selection.Describe()}");
+        Console.WriteLine($"Replay of poisoned inputs in '{_containers.Input.Name}' at {Secrets.Endpoint(_containers.Service.Uri)}, pipeline version {_version}, {selection.Describe()}");
         Console.WriteLine($"({_pickUp.Describe()}).");
         Console.WriteLine();
 

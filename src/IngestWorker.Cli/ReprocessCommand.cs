@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs.Models;
 using IngestWorker.Options;
 using IngestWorker.Storage;
+using IngestWorker.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -61,7 +62,7 @@ internal static class ReprocessCommand
         var listing = new BlobListing(services.GetRequiredService<StorageResilience>());
         var pickUp = new InputPickUp(services);
         await pickUp.EnsureReadyAsync(Command, cancellationToken);
-        Console.WriteLine($"Reprocess of inputs without a receipt under pipeline version {version} in '{containers.Input.Name}' at {containers.Service.Uri}, {selection.Describe()}");
+        Console.WriteLine($"Reprocess of inputs without a receipt under pipeline version {version} in '{containers.Input.Name}' at {Secrets.Endpoint(containers.Service.Uri)}, {selection.Describe()}");
         Console.WriteLine($"({pickUp.Describe()}).");
         Console.WriteLine();
 

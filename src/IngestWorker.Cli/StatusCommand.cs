@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Storage.Blobs.Models;
 using IngestWorker.Options;
 using IngestWorker.Storage;
+using IngestWorker.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -83,7 +84,7 @@ internal static class StatusCommand
             queues.Add(new QueueDepth("poison", work.Poison.Name, await work.ApproximateDepthAsync(work.Poison, cancellationToken)));
         }
 
-        var report = new StatusReport(containers.Service.Uri.ToString(), version, prefix, asOf, outcomes, queues,
+        var report = new StatusReport(Secrets.Endpoint(containers.Service.Uri), version, prefix, asOf, outcomes, queues,
             new InputCounts(containers.Input.Name, total, withReceipt, unprocessed,
                 oldest is null ? null : new OldestInput(oldest.Name, oldest.LastModified!.Value, asOf - oldest.LastModified.Value)));
         if (json)
