@@ -58,4 +58,29 @@ public sealed class PipelineDocument
     public ExactDedupResult? Dedup { get; set; }
 
     public Dedup.Near.NearDedupResult? NearDedup { get; set; }
+
+    /// <summary>
+    /// The length of the text the next stage works on: none before decoding, the decoded text until
+    /// a reader has made a page, then the page's kept blocks (joined by newlines, as normalisation
+    /// joins them) until cleaning, then the cleaned text. Between reading and normalising,
+    /// <see cref="Text"/> is still the raw decoded input (markup included), which is why the page is
+    /// measured there instead: what the reader dropped is the reader's doing.
+    /// </summary>
+    public int TextLength
+    {
+        get
+        {
+            if (Page is null || Cleaning is not null)
+                return Text?.Length ?? 0;
+            int length = 0, kept = 0;
+            foreach (var block in Page.Blocks)
+            {
+                if (block.RemovedBy is not null)
+                    continue;
+                length += block.Text.Length;
+                kept++;
+            }
+            return length + Math.Max(0, kept - 1);
+        }
+    }
 }

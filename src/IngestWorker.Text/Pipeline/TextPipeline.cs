@@ -28,16 +28,19 @@ public sealed class TextPipeline
         // Timed here rather than by the host so each stage's cost is known without the text
         // library taking a metrics dependency; the host turns these into histogram records.
         var timings = new List<StageTiming>(_stages.Count);
+        var characters = new List<StageCharacters>(_stages.Count);
         foreach (var stage in _stages)
         {
             cancellationToken.ThrowIfCancellationRequested();
             stagesRun.Add(stage.Name);
+            var before = document.TextLength;
             var started = Stopwatch.GetTimestamp();
             var verdict = await stage.ProcessAsync(document, cancellationToken).ConfigureAwait(false);
             timings.Add(new StageTiming(stage.Name, Stopwatch.GetElapsedTime(started)));
+            characters.Add(new StageCharacters(stage.Name, before, document.TextLength));
             if (verdict.IsRejected)
-                return new PipelineResult(document, verdict.Rejection, stagesRun, timings);
+                return new PipelineResult(document, verdict.Rejection, stagesRun, timings, characters);
         }
-        return new PipelineResult(document, null, stagesRun, timings);
+        return new PipelineResult(document, null, stagesRun, timings, characters);
     }
 }

@@ -79,6 +79,39 @@ public sealed class TextPipelineTests
     }
 
     [Fact]
+    public async Task Each_stage_records_the_text_length_it_found_and_left_including_the_one_that_rejected()
+    {
+        var pipeline = new TextPipeline([new SetTextStage("set", "Hello brave new world"), new SetTextStage("trim", "Hello world"), new RejectingStage(), new RecordingStage()]);
+        var result = await Run(pipeline, "a.txt", "ignored");
+
+        Assert.Equal([new StageCharacters("set", 0, 21), new StageCharacters("trim", 21, 11), new StageCharacters("rejecting", 11, 11)], result.StageCharacters);
+        Assert.Equal([0, 10, 0], result.StageCharacters.Select(c => c.Removed));
+    }
+
+    [Fact]
+    public async Task In_the_standard_stages_each_length_continues_the_last_and_ends_at_the_kept_text()
+    {
+        var pipeline = Standard(new InMemoryExactDuplicateIndex());
+        var input = "<!doctype html><html><body><nav><a href=\"/\">Home</a> <a href=\"/n\">News</a></nav><article><h1>Title of it</h1>"
+            + "<p>The council met on Tuesday and voted on the new plan for the river bank, which has been argued about for years.</p>"
+            + "<p>Residents said they were pleased that the matter was settled at last, though some still want a public vote.</p></article>"
+            + "<footer>Copyright 2024 Example News. All rights reserved.</footer></body></html>";
+        var result = await Run(pipeline, "a.html", input);
+
+        Assert.True(result.IsAccepted, result.Rejection?.Message);
+        var chars = result.StageCharacters;
+        Assert.Equal(result.StagesRun, chars.Select(c => c.Stage));
+        Assert.All(chars.TakeWhile(c => c.Stage != "decode"), c => Assert.Equal((0, 0), (c.Before, c.After)));
+        Assert.Equal(input.Length, chars.Single(c => c.Stage == "decode").After);
+        for (var i = 1; i < chars.Count; i++)
+            Assert.Equal(chars[i - 1].After, chars[i].Before);
+        // The reader drops markup and the navigation; what it kept is what normalisation starts from.
+        var read = chars.Single(c => c.Stage == "read");
+        Assert.True(read.Removed > input.Length / 3, $"{read}");
+        Assert.Equal(result.Document.Text!.Length, chars[^1].After);
+    }
+
+    [Fact]
     public void Two_stages_with_one_name_are_refused() =>
         Assert.Throws<ArgumentException>(() => new TextPipeline([new RecordingStage(), new RecordingStage()]));
 
@@ -106,6 +139,17 @@ public sealed class TextPipelineTests
         {
             await Task.Delay(delay, cancellationToken);
             return StageVerdict.Continue;
+        }
+    }
+
+    private sealed class SetTextStage(string name, string text) : IPipelineStage
+    {
+        public string Name => name;
+
+        public ValueTask<StageVerdict> ProcessAsync(PipelineDocument document, CancellationToken cancellationToken)
+        {
+            document.Text = text;
+            return ValueTask.FromResult(StageVerdict.Continue);
         }
     }
 
