@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using IngestWorker.Options;
 using IngestWorker.Processing;
 using IngestWorker.Storage;
+using IngestWorker.Statistics;
 using IngestWorker.Telemetry;
 using IngestWorker.Text.Dedup;
 using IngestWorker.Text.Dedup.Near;
@@ -112,12 +113,16 @@ public static class IngestWorkerHost
                     sp.GetRequiredService<INearDuplicateIndex>())));
         });
         services.AddSingleton<OutputDocumentFactory>();
+        services.AddSingleton<StatisticsRecorder>();
         services.AddSingleton<BlobProcessor>();
 
         // Registered before the trigger: hosted services stop in reverse order, so the exporter's
         // last export comes after the last blob.
         services.AddSingleton<OtlpMetricsExporter>();
         services.AddHostedService(sp => sp.GetRequiredService<OtlpMetricsExporter>());
+        // Before the trigger too, for the same reason: its last flush counts the last blob.
+        services.AddSingleton<StatisticsFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<StatisticsFlusher>());
 
         // The trigger is chosen here, from configuration, so that only the chosen one runs.
         switch (configuration[$"{IngestWorkerOptions.Section}:trigger:mode"] ?? TriggerOptions.ScanMode)

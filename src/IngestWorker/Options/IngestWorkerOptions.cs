@@ -15,6 +15,8 @@ public sealed class IngestWorkerOptions
 
     public TelemetryOptions Telemetry { get; set; } = new();
 
+    public StatisticsOptions Statistics { get; set; } = new();
+
     /// <summary>
     /// How long a stopping worker waits for blobs in flight before it abandons them (they are
     /// picked up again on the next start; nothing is lost either way).
@@ -33,6 +35,16 @@ public sealed class TelemetryOptions
     /// and only while something reads the <c>ingestworker.queue.depth</c> gauge.
     /// </summary>
     public TimeSpan QueueDepthInterval { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary><c>ingestWorker:statistics</c>: the per-stage run statistics (README, Run statistics).</summary>
+public sealed class StatisticsOptions
+{
+    /// <summary>
+    /// How often a worker writes its counts of the current hour to the state container. A crash
+    /// loses at most this much of the statistics (never an outcome).
+    /// </summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class ContainerOptions

@@ -84,6 +84,7 @@ internal sealed partial class IngestWorkerOptionsValidator(IConfiguration config
         Check.Duration(errors, $"{s}:trigger:maxQueuePollingInterval", trigger.MaxQueuePollingInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(10));
         Check.Duration(errors, $"{s}:trigger:scanLeaseDuration", trigger.ScanLeaseDuration, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(60));
         Check.Duration(errors, $"{s}:telemetry:queueDepthInterval", options.Telemetry.QueueDepthInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        Check.Duration(errors, $"{s}:statistics:flushInterval", options.Statistics.FlushInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
 
         var pipeline = options.Pipeline;
         if (!PipelineVersion().IsMatch(pipeline.Version ?? ""))

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using IngestWorker.Options;
+using IngestWorker.Statistics;
 using IngestWorker.Storage;
 using IngestWorker.Telemetry;
 using IngestWorker.Text.Output;
@@ -26,6 +27,7 @@ public sealed class BlobProcessor
     private readonly TimeProvider _clock;
     private readonly ILogger<BlobProcessor> _logger;
     private readonly IngestWorkerMetrics _metrics;
+    private readonly StatisticsRecorder? _statistics;
     private readonly int _poisonThreshold;
     private readonly long _maxInputBytes;
     private readonly string _pipelineVersion;
@@ -42,7 +44,8 @@ public sealed class BlobProcessor
         IOptions<BlobsOptions> blobs,
         IOptions<IngestWorkerOptions> options,
         IngestWorkerMetrics metrics,
-        ILogger<BlobProcessor> logger)
+        ILogger<BlobProcessor> logger,
+        StatisticsRecorder? statistics = null)
     {
         _inputs = inputs;
         _receipts = receipts;
@@ -53,6 +56,7 @@ public sealed class BlobProcessor
         _clock = clock;
         _logger = logger;
         _metrics = metrics;
+        _statistics = statistics;
         _poisonThreshold = blobs.Value.PoisonBlobThreshold;
         _maxInputBytes = options.Value.Pipeline.MaxInputBytes;
         _pipelineVersion = options.Value.Pipeline.Version;
@@ -203,7 +207,7 @@ public sealed class BlobProcessor
             Total = Stopwatch.GetElapsedTime(started),
             Steps = [new("download", downloaded), .. result.StageTimings, new("write_outcome", Stopwatch.GetElapsedTime(writing))],
             Latency = latency,
-        }, LogLevel.Information);
+        }, LogLevel.Information, result);
         return ProcessingResult.Completed;
     }
 
@@ -225,9 +229,10 @@ public sealed class BlobProcessor
     }
 
     /// <summary>The input's one summary line, and the metrics recorded from the same facts.</summary>
-    private void Finished(BlobSummary summary, LogLevel level)
+    private void Finished(BlobSummary summary, LogLevel level, PipelineResult? result = null)
     {
         _metrics.BlobFinished(summary);
+        _statistics?.Record(summary, result);
         _logger.Log(level, BlobSummary.EventId, summary, null, static (s, _) => s.ToString());
     }
 
