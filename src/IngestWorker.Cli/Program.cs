@@ -24,6 +24,14 @@ const string usage = """
           work queue and its poison queue. --prefix counts only names starting with <p>;
           --json prints the same as one JSON object.
 
+      stats [--from <time>] [--to <time>] [--by hour|day|total] [--json]
+          Run statistics of the configured pipeline version, as the workers flushed them (every
+          statistics:flushInterval and when they stop), merged across workers: per stage, the
+          documents that reached it, dropped (with % and the top reasons) and the characters it
+          removed; then totals (documents, accepted/rejected/poisoned, input bytes, characters kept).
+          --by groups hours (default), UTC days or everything; --from/--to (ISO 8601) keep the hours
+          that overlap the range; --json prints the same as one JSON object.
+
       prune-receipts --older-than <days> [--dry-run] [--now <time>]
           Delete receipts last modified more than <days> (at least 1) ago whose input version is
           gone (the blob was deleted or overwritten) or whose pipeline version is not the configured
@@ -101,6 +109,7 @@ try
         "watch" => await OutcomeWatcher.WatchAllAsync(host.Services, cancel.Token),
         "redecide" => await RedecideCommand.RunAsync(host.Services, rest, cancel.Token),
         "status" => await StatusCommand.RunAsync(host.Services, rest, cancel.Token),
+        StatsCommand.Command => await StatsCommand.RunAsync(host.Services, rest, cancel.Token),
         "prune-receipts" => await PruneReceiptsCommand.RunAsync(host.Services, rest, cancel.Token),
         ReplayCommand.Command => await ReplayCommand.RunAsync(host.Services, rest, cancel.Token),
         ReprocessCommand.Command => await ReprocessCommand.RunAsync(host.Services, rest, cancel.Token),
