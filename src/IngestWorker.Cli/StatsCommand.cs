@@ -4,6 +4,7 @@ using Azure.Storage.Blobs.Models;
 using IngestWorker.Options;
 using IngestWorker.Statistics;
 using IngestWorker.Storage;
+using IngestWorker.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -82,7 +83,7 @@ internal static class StatsCommand
         }
 
         var buckets = StatisticsRollup.Roll(files, period);
-        var report = new StatsReport(containers.Service.Uri.ToString(), version, period, from, to, files.Count, unreadable, buckets);
+        var report = new StatsReport(Secrets.Endpoint(containers.Service.Uri), version, period, from, to, files.Count, unreadable, buckets);
         if (json)
             WriteJson(report);
         else
