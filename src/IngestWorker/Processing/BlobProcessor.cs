@@ -29,6 +29,7 @@ public sealed class BlobProcessor
     private readonly IngestWorkerMetrics _metrics;
     private readonly StatisticsRecorder? _statistics;
     private readonly int _poisonThreshold;
+    private readonly TimeSpan _claimDuration;
     private readonly long _maxInputBytes;
     private readonly string _pipelineVersion;
     private readonly string _worker = $"{Environment.MachineName}/{Environment.ProcessId}";
@@ -60,6 +61,7 @@ public sealed class BlobProcessor
         _poisonThreshold = blobs.Value.PoisonBlobThreshold;
         _maxInputBytes = options.Value.Pipeline.MaxInputBytes;
         _pipelineVersion = options.Value.Pipeline.Version;
+        _claimDuration = options.Value.Trigger.ClaimDuration;
     }
 
     /// <param name="cancellationToken">Cancelled to abandon the blob (shutdown); it is then picked up again later.</param>
@@ -91,6 +93,8 @@ public sealed class BlobProcessor
             if (await _receipts.ExistsAsync(input, cancellationToken).ConfigureAwait(false))
                 return ProcessingResult.AlreadyDone;
             before = claim.State;
+            if (before.IsUnstartedFirstAttempt(_clock.GetUtcNow(), _claimDuration))
+                before = before with { Attempts = 0 };
             if (before.Attempts >= _poisonThreshold)
             {
                 // The attempts were used up by workers that died mid-blob without recording an error.
