@@ -6,6 +6,7 @@
 #   scripts/run-local.sh --exit-when-done # stop once the dropped files have their outcomes
 #   scripts/run-local.sh --json-logs      # the worker logs JSON lines (to .local/worker.log)
 #   scripts/run-local.sh path/to/files... # drop these instead of seeds/
+#   DASHBOARD_PORT=9000 scripts/run-local.sh  # serve the dashboard on another port (default 8080)
 #
 # Azurite keeps its data in .local/azurite (git-ignored); the worker logs to .local/worker.log.
 # When something already listens on 127.0.0.1:10000 it is assumed to be your own Azurite and used.
@@ -20,7 +21,7 @@ for arg in "$@"; do
   case "$arg" in
     --exit-when-done) exit_when_done=(--exit-when-done) ;;
     --json-logs) json_logs=1 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) inputs+=("$arg") ;;
   esac
 done
@@ -68,9 +69,11 @@ else
   port_open 10000 || { echo "Azurite did not start; see .local/azurite.log" >&2; exit 1; }
 fi
 
-worker_env=()
+# The dashboard is off by default (production); here, on the developer's own machine, it is on.
+dashboard_port=${DASHBOARD_PORT:-8080}
+worker_env=(env ingestWorker__http__dashboard=true ingestWorker__http__port="$dashboard_port")
 if [ "$json_logs" = 1 ]; then
-  worker_env=(env logging__console__formatterName=json logging__console__formatterOptions__singleLine=true)
+  worker_env+=(logging__console__formatterName=json logging__console__formatterOptions__singleLine=true)
 fi
 say "Starting the worker (log in .local/worker.log)"
 : >.local/worker.log
@@ -82,6 +85,7 @@ for _ in $(seq 300); do
   sleep 0.1
 done
 grep -q "Watching container" .local/worker.log || { echo "The worker did not start; see .local/worker.log" >&2; exit 1; }
+say "Dashboard: http://127.0.0.1:$dashboard_port/  (health: /healthz/live, /healthz/ready)"
 
 say "Dropping ${inputs[*]} into 'incoming'"
 dotnet src/IngestWorker.Cli/bin/Release/net10.0/ingestworker-cli.dll drop "${inputs[@]}" --watch "${exit_when_done[@]}" --host-json "$root/host.json"

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Azure.Storage.Blobs;
+using IngestWorker.Dashboard;
+using IngestWorker.Http;
 using IngestWorker.Options;
 using IngestWorker.Processing;
 using IngestWorker.Storage;
@@ -114,6 +116,7 @@ public static class IngestWorkerHost
         });
         services.AddSingleton<OutputDocumentFactory>();
         services.AddSingleton<StatisticsRecorder>();
+        services.AddSingleton<DecisionLog>();
         services.AddSingleton<BlobProcessor>();
 
         // Registered before the trigger: hosted services stop in reverse order, so the exporter's
@@ -123,6 +126,8 @@ public static class IngestWorkerHost
         // Before the trigger too, for the same reason: its last flush counts the last blob.
         services.AddSingleton<StatisticsFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<StatisticsFlusher>());
+
+        AddHttpServer(services, configuration);
 
         // The trigger is chosen here, from configuration, so that only the chosen one runs.
         switch (configuration[$"{IngestWorkerOptions.Section}:trigger:mode"] ?? TriggerOptions.ScanMode)
@@ -150,6 +155,27 @@ public static class IngestWorkerHost
                 break;
         }
         return services;
+    }
+
+    // Only when enabled: a production worker that did not ask for the server gets no port, no
+    // probe traffic to storage and no health-check machinery.
+    private static void AddHttpServer(IServiceCollection services, IConfiguration configuration)
+    {
+        var http = new HttpOptions();
+        configuration.GetSection(HttpOptions.Section).Bind(http, o => o.ErrorOnUnknownConfiguration = false);
+        if (!http.ServerEnabled)
+            return;
+        services.AddSingleton<LiveCounters>();
+        services.AddSingleton<StorageProbe>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageProbe>());
+        var checks = services.AddHealthChecks()
+            .AddCheck<TriggerLoopCheck>("trigger", tags: [HealthTags.Live])
+            .AddCheck<StorageCheck>("storage", tags: [HealthTags.Ready])
+            .AddCheck<LanguageModelCheck>("languageModel", tags: [HealthTags.Ready]);
+        if ((configuration[$"{IngestWorkerOptions.Section}:trigger:mode"] ?? TriggerOptions.ScanMode) == TriggerOptions.QueueMode)
+            checks.AddCheck<ScanLeaseCheck>("scanLease", tags: [HealthTags.Ready]);
+        services.AddSingleton<HttpServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<HttpServer>());
     }
 
     /// <summary>

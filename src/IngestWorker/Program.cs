@@ -46,7 +46,15 @@ using (host)
     var hostJson = host.Services.GetRequiredService<HostJsonSource>().Path;
     logger.LogInformation("Configuration from {HostJson}, overridden by environment variables.", hostJson ?? "built-in defaults (no host.json found)");
     var trigger = host.Services.GetRequiredService<IWorkerTrigger>();
-    await host.RunAsync();
+    try
+    {
+        await host.RunAsync();
+    }
+    catch (IngestWorker.Http.HttpServerStartException e)
+    {
+        await Console.Error.WriteLineAsync("IngestWorker cannot start: " + e.Message);
+        return 2;
+    }
     // Storage refusing the worker at start-up (bad credentials, no permission) stops it; the
     // reason is already logged.
     return trigger.StartupFailure is null ? 0 : 1;

@@ -17,6 +17,8 @@ public sealed class IngestWorkerOptions
 
     public StatisticsOptions Statistics { get; set; } = new();
 
+    public HttpOptions Http { get; set; } = new();
+
     /// <summary>
     /// How long a stopping worker waits for blobs in flight before it abandons them (they are
     /// picked up again on the next start; nothing is lost either way).

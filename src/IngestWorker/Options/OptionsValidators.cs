@@ -85,6 +85,7 @@ internal sealed partial class IngestWorkerOptionsValidator(IConfiguration config
         Check.Duration(errors, $"{s}:trigger:scanLeaseDuration", trigger.ScanLeaseDuration, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(60));
         Check.Duration(errors, $"{s}:telemetry:queueDepthInterval", options.Telemetry.QueueDepthInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         Check.Duration(errors, $"{s}:statistics:flushInterval", options.Statistics.FlushInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        HttpOptionsCheck.Validate(errors, options.Http);
 
         var pipeline = options.Pipeline;
         if (!PipelineVersion().IsMatch(pipeline.Version ?? ""))
@@ -178,6 +179,22 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             // The value itself is never echoed: it usually contains an account key.
             return ValidateOptionsResult.Fail($"{StorageOptions.ConnectionStringKey} is not a valid storage connection string ({e.GetType().Name}); the value is not shown because it may contain a key.");
         }
+    }
+}
+
+internal static class HttpOptionsCheck
+{
+    public static void Validate(List<string> errors, HttpOptions http)
+    {
+        const string s = HttpOptions.Section;
+        Check.Range(errors, $"{s}:port", http.Port, 1, 65535);
+        if (!System.Net.IPAddress.TryParse(http.Address ?? "", out _))
+            errors.Add($"{s}:address: '{http.Address}' is not an IP address (e.g. 127.0.0.1, or 0.0.0.0 for a container's probes).");
+        else if (http.Dashboard && !http.IsLoopback)
+            // The dashboard shows document text and has no authentication: it is for the machine it runs on.
+            errors.Add($"{s}:dashboard is on, but {s}:address is '{http.Address}'; the dashboard is served on a loopback address only (127.0.0.1 or ::1).");
+        Check.Range(errors, $"{s}:recentDocuments", http.RecentDocuments, 1, 10_000);
+        Check.Duration(errors, $"{s}:storageCheckInterval", http.StorageCheckInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
     }
 }
 

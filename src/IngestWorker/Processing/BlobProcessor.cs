@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using IngestWorker.Dashboard;
 using IngestWorker.Options;
 using IngestWorker.Statistics;
 using IngestWorker.Storage;
@@ -28,6 +29,7 @@ public sealed class BlobProcessor
     private readonly ILogger<BlobProcessor> _logger;
     private readonly IngestWorkerMetrics _metrics;
     private readonly StatisticsRecorder? _statistics;
+    private readonly DecisionLog? _decisions;
     private readonly int _poisonThreshold;
     private readonly TimeSpan _claimDuration;
     private readonly long _maxInputBytes;
@@ -46,7 +48,8 @@ public sealed class BlobProcessor
         IOptions<IngestWorkerOptions> options,
         IngestWorkerMetrics metrics,
         ILogger<BlobProcessor> logger,
-        StatisticsRecorder? statistics = null)
+        StatisticsRecorder? statistics = null,
+        DecisionLog? decisions = null)
     {
         _inputs = inputs;
         _receipts = receipts;
@@ -58,6 +61,7 @@ public sealed class BlobProcessor
         _logger = logger;
         _metrics = metrics;
         _statistics = statistics;
+        _decisions = decisions;
         _poisonThreshold = blobs.Value.PoisonBlobThreshold;
         _maxInputBytes = options.Value.Pipeline.MaxInputBytes;
         _pipelineVersion = options.Value.Pipeline.Version;
@@ -211,7 +215,7 @@ public sealed class BlobProcessor
             Total = Stopwatch.GetElapsedTime(started),
             Steps = [new("download", downloaded), .. result.StageTimings, new("write_outcome", Stopwatch.GetElapsedTime(writing))],
             Latency = latency,
-        }, LogLevel.Information, result);
+        }, LogLevel.Information, document, result);
         return ProcessingResult.Completed;
     }
 
@@ -229,14 +233,15 @@ public sealed class BlobProcessor
             Error = error,
             OutputBytes = location.Bytes,
             Latency = latency,
-        }, LogLevel.Error);
+        }, LogLevel.Error, document);
     }
 
-    /// <summary>The input's one summary line, and the metrics recorded from the same facts.</summary>
-    private void Finished(BlobSummary summary, LogLevel level, PipelineResult? result = null)
+    /// <summary>The input's one summary line, and the metrics (and the dashboard's decisions) recorded from the same facts.</summary>
+    private void Finished(BlobSummary summary, LogLevel level, OutputDocument document, PipelineResult? result = null)
     {
         _metrics.BlobFinished(summary);
         _statistics?.Record(summary, result);
+        _decisions?.Record(summary, document);
         _logger.Log(level, BlobSummary.EventId, summary, null, static (s, _) => s.ToString());
     }
 
