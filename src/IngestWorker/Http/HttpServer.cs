@@ -19,7 +19,7 @@ namespace IngestWorker.Http;
 /// dashboard. A small Kestrel app of its own inside the worker's host, so the worker stays a
 /// generic-host program and the server exists only when it is enabled.
 /// </summary>
-public sealed class HttpServer(IServiceProvider services, IOptions<IngestWorkerOptions> options, ILogger<HttpServer> logger) : IHostedService, IAsyncDisposable
+public sealed class HttpServer(IServiceProvider services, IOptions<IngestWorkerOptions> options, ILogger<HttpServer> logger) : IHostedService
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -65,16 +65,15 @@ public sealed class HttpServer(IServiceProvider services, IOptions<IngestWorkerO
             http.Dashboard ? $"; dashboard at {BaseAddress}" : "");
     }
 
+    // Disposed here rather than by the container: the worker's host is disposed synchronously
+    // (Program.cs, tests), and a service that is only IAsyncDisposable would make that throw.
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_app is not null)
-            await _app.StopAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-            await _app.DisposeAsync().ConfigureAwait(false);
+        if (_app is null)
+            return;
+        await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _app = null;
     }
 
     private static async Task WriteHealthAsync(HttpContext context, HealthCheckService health, string tag)

@@ -58,8 +58,8 @@ public sealed class StorageProbe(IngestContainers containers, IWorkerTrigger tri
         }
         catch (Exception e) when (e is RequestFailedException or OperationCanceledException or IOException or HttpRequestException or AggregateException && !stoppingToken.IsCancellationRequested)
         {
-            var why = e is OperationCanceledException ? $"no answer within {Timeout.TotalSeconds:0} s" : e.Message.Split('\n')[0];
-            return new StorageState(false, clock.GetUtcNow(), $"storage did not answer: {why}");
+            var why = e switch { OperationCanceledException => $"no answer within {Timeout.TotalSeconds:0} s", RequestFailedException r => $"HTTP {r.Status} {r.ErrorCode}", _ => e.Message.Split('\n')[0] };
+            return new StorageState(false, clock.GetUtcNow(), $"storage is unavailable: {why}");
         }
     }
 }
