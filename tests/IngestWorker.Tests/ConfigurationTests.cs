@@ -170,6 +170,40 @@ public sealed class ConfigurationTests
         Assert.Contains("ingestWorker:telemetry:otlpEndpoint is not a setting IngestWorker knows (check the spelling against README.md, Configuration).", errors);
     }
 
+    [Fact]
+    public void The_http_server_and_dashboard_are_off_by_default_and_their_settings_are_checked()
+    {
+        using (var host = Build(new()))
+        {
+            var http = host.Services.GetRequiredService<IOptions<IngestWorkerOptions>>().Value.Http;
+            Assert.Equal((false, false, "127.0.0.1", 8080), (http.Enabled, http.Dashboard, http.Address, http.Port));
+            // Off means no server at all, not a server that answers 404.
+            Assert.Empty(host.Services.GetServices<IHostedService>().OfType<IngestWorker.Http.HttpServer>());
+        }
+        using (var host = Build(new() { ["ingestWorker:http:dashboard"] = "true" }))
+        {
+            Assert.Empty(IngestWorkerHost.FindConfigurationErrors(host.Services));
+            Assert.Single(host.Services.GetServices<IHostedService>().OfType<IngestWorker.Http.HttpServer>());
+        }
+
+        var errors = ConfigurationErrors(new()
+        {
+            ["ingestWorker:http:enabled"] = "true",
+            ["ingestWorker:http:port"] = "70000",
+            ["ingestWorker:http:address"] = "0.0.0.0",
+            ["ingestWorker:http:dashboard"] = "true",
+            ["ingestWorker:http:recentDocuments"] = "0",
+            ["ingestWorker:http:storageCheckInterval"] = "00:00:00.100",
+            ["ingestWorker:http:dashbord"] = "true",
+        });
+        Assert.Contains("ingestWorker:http:port must be between 1 and 65535; it is 70000.", errors);
+        Assert.Contains(errors, e => e.StartsWith("ingestWorker:http:dashboard is on, but ingestWorker:http:address is '0.0.0.0'", StringComparison.Ordinal));
+        Assert.Contains("ingestWorker:http:recentDocuments must be between 1 and 10000; it is 0.", errors);
+        Assert.Contains(errors, e => e.StartsWith("ingestWorker:http:storageCheckInterval must be between", StringComparison.Ordinal));
+        Assert.Contains("ingestWorker:http:dashbord is not a setting IngestWorker knows (check the spelling against README.md, Configuration).", errors);
+        Assert.Contains(ConfigurationErrors(new() { ["ingestWorker:http:address"] = "localhost" }), e => e.StartsWith("ingestWorker:http:address: 'localhost' is not an IP address", StringComparison.Ordinal));
+    }
+
     private static IReadOnlyList<string> ConfigurationErrors(Dictionary<string, string?> settings)
     {
         using var host = Build(settings);
