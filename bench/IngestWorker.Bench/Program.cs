@@ -2,30 +2,58 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
 
 // dotnet run -c Release --project bench/IngestWorker.Bench -- [--files 1000] [--rounds 3] [--trickle 200] [--rate 10] [--near on|off]
+//     [--mode scan|queue|eventGrid[,...]] [--processes 1[,2,3]]
 //
-// Each round, on one fresh in-memory Azurite:
-//   raw      upload N small files, then download them, 8 at a time: the storage ceiling for "one
-//            upload + one download per file", which any worker on this Azurite must stay under;
-//   burst    the worker (separate process, Release build, default host.json apart from containers)
-//            running; N files dropped at once, 8 uploads at a time. Latency = the output's
-//            pipeline.processedAt − the upload's completion (one clock: same machine), which leaves
-//            out only the output write itself (one storage call); throughput = N / (last
-//            processedAt − first upload started). Outputs are read after the run, so measuring
-//            does not load Azurite while the worker runs;
-//   trickle  M files dropped at a steady rate: the detection latency a lightly loaded worker gives.
-// Figures are medians over rounds; the machine is shared and noisy, so ratios matter more.
+// Each round:
+//   raw      on a fresh in-memory Azurite, upload N small files, then download them, 8 at a time:
+//            the storage ceiling for "one upload + one download per file", which any worker on this
+//            Azurite must stay under. Measured once per round; every cell of the round is compared
+//            with it;
+// then for every trigger mode and process count (a "cell"), on another fresh Azurite (so that no
+// blob, queue message or scanner lease of an earlier cell is listed, polled or raced for):
+//   burst    that many worker processes (Release build, the repository's host.json apart from
+//            container names and the mode) running; N files dropped at once, 8 uploads at a time.
+//            Latency = the output's pipeline.processedAt − the upload's completion (one clock: same
+//            machine), which leaves out only the output write itself (one storage call); throughput
+//            = N / (last processedAt − first upload started). Outputs are read after the run, so
+//            measuring does not load Azurite while the workers run;
+//   trickle  M files dropped at a steady rate (fresh containers and fresh processes): the detection
+//            latency of workers that are not saturated.
+// In eventGrid mode nothing lists the container, so the bench plays Event Grid: once an upload
+// completes it posts a BlobCreated event (Event Grid schema, one event per message, as Event Grid
+// delivers to a storage queue) to the work queue. Its latency therefore includes that post, as it
+// would include Event Grid's delivery delay in Azure (not modelled here).
+// Figures are medians over rounds; the machine is shared and noisy, so ratios matter more. Cells are
+// rotated from round to round, so that drift does not always favour the same one.
 
 var files = Option("--files", 1000);
 var rounds = Option("--rounds", 3);
 var trickle = Option("--trickle", 200);
 var rate = Option("--rate", 10);
 // Near-duplicate detection costs a band walk (14 conditional creates) per accepted document.
-var near = args.SkipWhile(a => a != "--near").Skip(1).FirstOrDefault() ?? "on";
+var near = StringOption("--near") ?? "on";
+var modes = (StringOption("--mode") ?? Modes.Scan).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+var processCounts = (StringOption("--processes") ?? "1").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    .Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToList();
+if (modes.Length == 0 || modes.Any(m => !Modes.All.Contains(m)))
+{
+    Console.Error.WriteLine($"--mode takes {string.Join(", ", Modes.All)} (or a comma-separated list of them), not '{string.Join(",", modes)}'.");
+    return 2;
+}
+if (processCounts.Count == 0 || processCounts.Any(n => n < 1))
+{
+    Console.Error.WriteLine("--processes takes a comma-separated list of counts of at least 1, e.g. 1,2,3.");
+    return 2;
+}
 var root = FindRoot();
 var workerDll = Path.Combine(root, "src", "IngestWorker", "bin", "Release", "net10.0", "IngestWorker.dll");
 if (!File.Exists(workerDll))
@@ -33,29 +61,90 @@ if (!File.Exists(workerDll))
     Console.Error.WriteLine($"Build the worker first: dotnet build -c Release ({workerDll} is missing).");
     return 1;
 }
+var hostJson = Path.Combine(root, "host.json");
 
-var results = new List<RoundResult>();
-for (var round = 1; round <= rounds; round++)
+// Workers and Azurite are processes of their own: a bench that is interrupted or fails must not
+// leave them running and loading a shared machine.
+AppDomain.CurrentDomain.ProcessExit += (_, _) => Children.KillAll();
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Children.KillAll());
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Children.KillAll());
+using var onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => Children.KillAll());
+
+var cells = modes.SelectMany(mode => processCounts.Select(n => new Cell(mode, n))).ToList();
+var results = new List<CellResult>();
+var raws = new List<double>();
+try
 {
-    await using var azurite = await Azurite.StartAsync(root);
-    var service = new BlobServiceClient(azurite.ConnectionString);
-    var raw = await RawThroughputAsync(service, files);
-    Console.Error.WriteLine($"round {round}: raw {raw:F0} files/s");
-    var burst = await WorkerRunAsync(service, azurite.ConnectionString, workerDll, files, ratePerSecond: null, near);
-    Console.Error.WriteLine($"round {round}: burst {burst.Throughput:F0} files/s, p50 {burst.P50:F0} ms, p99 {burst.P99:F0} ms");
-    var slow = await WorkerRunAsync(service, azurite.ConnectionString, workerDll, trickle, ratePerSecond: rate, near);
-    Console.Error.WriteLine($"round {round}: trickle p50 {slow.P50:F0} ms, p99 {slow.P99:F0} ms, max {slow.Max:F0} ms");
-    results.Add(new RoundResult(raw, burst, slow));
+    for (var round = 1; round <= rounds; round++)
+    {
+        double raw;
+        await using (var azurite = await Azurite.StartAsync(root))
+            raw = await RawThroughputAsync(new BlobServiceClient(azurite.ConnectionString), files);
+        raws.Add(raw);
+        Console.Error.WriteLine($"round {round}: raw {raw:F0} files/s");
+        var shift = (round - 1) % cells.Count;
+        foreach (var cell in cells.Skip(shift).Concat(cells.Take(shift)))
+        {
+            await using var azurite = await Azurite.StartAsync(root);
+            var burst = await WorkerRunAsync(azurite.ConnectionString, workerDll, hostJson, cell, files, ratePerSecond: null, near);
+            Console.Error.WriteLine($"round {round} {cell}: burst {burst.Throughput:F0} files/s ({burst.Throughput / raw:P0} of raw), p50 {burst.P50:F0} ms, p99 {burst.P99:F0} ms; {burst.Checks}");
+            RunResult? slow = null;
+            if (trickle > 0)
+            {
+                slow = await WorkerRunAsync(azurite.ConnectionString, workerDll, hostJson, cell, trickle, ratePerSecond: rate, near);
+                Console.Error.WriteLine($"round {round} {cell}: trickle p50 {slow.P50:F0} ms, p99 {slow.P99:F0} ms, max {slow.Max:F0} ms; {slow.Checks}");
+            }
+            results.Add(new CellResult(round, cell, raw, burst, slow));
+        }
+    }
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"The benchmark failed: {e}");
+    return 1;
+}
+finally
+{
+    Children.KillAll();
 }
 
-string Median(Func<RoundResult, double> pick) => Stats.Median(results.Select(pick).ToList()).ToString("F0", CultureInfo.InvariantCulture);
-Console.WriteLine($"| measure ({files} files burst, {trickle} files trickle at {rate}/s; near duplicates {near}; median of {rounds} rounds) | value |");
-Console.WriteLine("|---|---|");
-Console.WriteLine($"| raw Azurite upload+download, 8 concurrent | {Median(r => r.Raw)} files/s |");
-Console.WriteLine($"| worker burst throughput (drop → output) | {Median(r => r.Burst.Throughput)} files/s |");
-Console.WriteLine($"| worker / raw | {Stats.Median(results.Select(r => r.Burst.Throughput / r.Raw).ToList()):P0} |");
-Console.WriteLine($"| burst latency p50 / p99 | {Median(r => r.Burst.P50)} ms / {Median(r => r.Burst.P99)} ms |");
-Console.WriteLine($"| trickle latency p50 / p99 / max | {Median(r => r.Trickle.P50)} ms / {Median(r => r.Trickle.P99)} ms / {Median(r => r.Trickle.Max)} ms |");
+static string Ms(double? value) => value is { } v ? v.ToString("N0", CultureInfo.InvariantCulture) : "–";
+
+if (cells.Count == 1)
+{
+    // One cell: the table this benchmark has always printed.
+    var only = cells[0];
+    string Median(Func<CellResult, double?> pick) =>
+        results.Select(pick).All(v => v is not null) ? Stats.Median(results.Select(r => pick(r)!.Value).ToList()).ToString("F0", CultureInfo.InvariantCulture) : "–";
+    var label = only == new Cell(Modes.Scan, 1) ? "" : $"; {only}";
+    Console.WriteLine($"| measure ({files} files burst, {trickle} files trickle at {rate}/s; near duplicates {near}{label}; median of {rounds} rounds) | value |");
+    Console.WriteLine("|---|---|");
+    Console.WriteLine($"| raw Azurite upload+download, 8 concurrent | {Median(r => r.Raw)} files/s |");
+    Console.WriteLine($"| worker burst throughput (drop → output) | {Median(r => r.Burst.Throughput)} files/s |");
+    Console.WriteLine($"| worker / raw | {Stats.Median(results.Select(r => r.Burst.Throughput / r.Raw).ToList()):P0} |");
+    Console.WriteLine($"| burst latency p50 / p99 | {Median(r => r.Burst.P50)} ms / {Median(r => r.Burst.P99)} ms |");
+    Console.WriteLine($"| trickle latency p50 / p99 / max | {Median(r => r.Trickle?.P50)} ms / {Median(r => r.Trickle?.P99)} ms / {Median(r => r.Trickle?.Max)} ms |");
+    Console.WriteLine($"| checks (all rounds) | {Checks.Sum(results.SelectMany(r => r.Runs))} |");
+    return 0;
+}
+
+Console.WriteLine($"Worker end to end on Azurite: {files:N0}-file burst, {(trickle > 0 ? $"{trickle:N0}-file trickle at {rate}/s" : "no trickle")}; " +
+    $"near duplicates {near}; median of {rounds} rounds. Raw Azurite upload + download, 8 concurrent: {Stats.Median(raws):F0} files/s " +
+    $"(rounds {string.Join(" / ", raws.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))}).");
+Console.WriteLine();
+Console.WriteLine("| mode | processes | burst files/s (per round) | worker / raw (same round) | burst p50 / p99 ms | trickle p50 / p99 / max ms | checks (all rounds) |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---|");
+foreach (var cell in cells)
+{
+    var mine = results.Where(r => r.Cell == cell).OrderBy(r => r.Round).ToList();
+    double Med(Func<CellResult, double> pick) => Stats.Median(mine.Select(pick).ToList());
+    var perRound = string.Join(" / ", mine.Select(r => r.Burst.Throughput.ToString("F0", CultureInfo.InvariantCulture)));
+    var trickleCell = mine.All(r => r.Trickle is not null)
+        ? $"{Ms(Med(r => r.Trickle!.P50))} / {Ms(Med(r => r.Trickle!.P99))} / {Ms(Med(r => r.Trickle!.Max))}"
+        : "–";
+    Console.WriteLine($"| {cell.Mode} | {cell.Processes} | **{Med(r => r.Burst.Throughput):F0}** ({perRound}) | {Med(r => r.Burst.Throughput / r.Raw):P0} | " +
+        $"{Ms(Med(r => r.Burst.P50))} / {Ms(Med(r => r.Burst.P99))} | {trickleCell} | {Checks.Sum(mine.SelectMany(r => r.Runs))} |");
+}
 return 0;
 
 static async Task<double> RawThroughputAsync(BlobServiceClient service, int count)
@@ -71,100 +160,217 @@ static async Task<double> RawThroughputAsync(BlobServiceClient service, int coun
     return count / clock.Elapsed.TotalSeconds;
 }
 
-static async Task<RunResult> WorkerRunAsync(BlobServiceClient service, string connectionString, string workerDll, int count, int? ratePerSecond, string near)
+static async Task<RunResult> WorkerRunAsync(string connectionString, string workerDll, string hostJson, Cell cell, int count, int? ratePerSecond, string near)
 {
+    var service = new BlobServiceClient(connectionString);
     var prefix = "b" + Guid.NewGuid().ToString("N")[..8];
     var input = service.GetBlobContainerClient(prefix + "-incoming");
     var accepted = service.GetBlobContainerClient(prefix + "-cleaned");
+    var rejected = service.GetBlobContainerClient(prefix + "-rejected");
+    var poisoned = service.GetBlobContainerClient(prefix + "-poison");
     await input.CreateAsync();
     await accepted.CreateIfNotExistsAsync();
+    // The worker's default work queue name, derived from the input container.
+    var queues = new QueueServiceClient(connectionString);
+    var workQueue = queues.GetQueueClient(input.Name + "-work");
+    var poisonQueue = queues.GetQueueClient(input.Name + "-work-poison");
+    // The first event may be posted before any worker has created the queue.
+    if (cell.Mode == Modes.EventGrid)
+        await workQueue.CreateIfNotExistsAsync();
 
-    using var worker = StartWorker(workerDll, connectionString, prefix, near);
-    await worker.Ready.WaitAsync(TimeSpan.FromSeconds(60));
-
-    var uploaded = new Dictionary<string, DateTimeOffset>();
-    var names = Enumerable.Range(0, count).Select(i => $"in/{i / 100:D2}/{i:D5}.txt").ToList();
-    var started = DateTimeOffset.UtcNow;
-    if (ratePerSecond is { } rate)
+    var workers = new List<WorkerProcess>();
+    try
     {
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < names.Count; i++)
+        for (var i = 0; i < cell.Processes; i++)
+            workers.Add(StartWorker(workerDll, hostJson, connectionString, prefix, cell.Mode, near));
+        await Task.WhenAll(workers.Select(w => w.Ready)).WaitAsync(TimeSpan.FromSeconds(120));
+
+        var uploaded = new Dictionary<string, DateTimeOffset>();
+        var names = Enumerable.Range(0, count).Select(i => $"in/{i / 100:D2}/{i:D5}.txt").ToList();
+        var sequencer = 0L;
+        async Task<DateTimeOffset> DropAsync(string name, CancellationToken ct)
         {
-            var wait = TimeSpan.FromSeconds((double)i / rate) - clock.Elapsed;
-            if (wait > TimeSpan.Zero)
-                await Task.Delay(wait);
-            await input.GetBlobClient(names[i]).UploadAsync(BinaryData.FromString(Article(names[i])));
-            uploaded[names[i]] = DateTimeOffset.UtcNow;
+            var blob = input.GetBlobClient(name);
+            var content = BinaryData.FromString(Article(name));
+            var created = (await blob.UploadAsync(content, ct)).Value;
+            var completed = DateTimeOffset.UtcNow;
+            if (cell.Mode == Modes.EventGrid)
+                await workQueue.SendMessageAsync(BlobCreatedEvent(blob, created.ETag, content.ToMemory().Length, Interlocked.Increment(ref sequencer)), ct);
+            return completed;
         }
-    }
-    else
-    {
+
+        var started = DateTimeOffset.UtcNow;
+        if (ratePerSecond is { } rate)
+        {
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < names.Count; i++)
+            {
+                var wait = TimeSpan.FromSeconds((double)i / rate) - clock.Elapsed;
+                if (wait > TimeSpan.Zero)
+                    await Task.Delay(wait);
+                uploaded[names[i]] = await DropAsync(names[i], CancellationToken.None);
+            }
+        }
+        else
+        {
+            await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (name, ct) =>
+            {
+                var completed = await DropAsync(name, ct);
+                lock (uploaded)
+                    uploaded[name] = completed;
+            });
+        }
+
+        // Wait for all outputs with a slow poll (a fast one would compete with the workers for Azurite).
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (await CountAsync(accepted) < count)
+        {
+            if (workers.FirstOrDefault(w => w.HasExited) is { } dead)
+                throw new InvalidOperationException($"Worker process {dead.Id} exited (code {dead.ExitCode}) before every output was written.");
+            var failedSoFar = await CountAsync(rejected) + await CountAsync(poisoned);
+            if (DateTime.UtcNow > deadline || failedSoFar > 0)
+            {
+                var example = await FirstReasonAsync(rejected) ?? await FirstReasonAsync(poisoned) ?? "";
+                throw new TimeoutException($"{await CountAsync(accepted)} of {count} outputs were accepted, {await CountAsync(rejected)} rejected, " +
+                    $"{await CountAsync(poisoned)} poisoned; the benchmark expects every article accepted.{example}");
+            }
+            await Task.Delay(1000);
+        }
+
+        var processedAt = new Dictionary<string, DateTimeOffset>();
         await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (name, ct) =>
         {
-            await input.GetBlobClient(name).UploadAsync(BinaryData.FromString(Article(name)), ct);
-            lock (uploaded)
-                uploaded[name] = DateTimeOffset.UtcNow;
+            var content = (await accepted.GetBlobClient(name + ".json").DownloadContentAsync(ct)).Value.Content;
+            using var json = JsonDocument.Parse(content.ToMemory());
+            var at = json.RootElement.GetProperty("pipeline").GetProperty("processedAt").GetDateTimeOffset();
+            lock (processedAt)
+                processedAt[name] = at;
         });
-    }
+        var latencies = names.Select(n => (processedAt[n] - uploaded[n]).TotalMilliseconds).Order().ToList();
+        var last = processedAt.Values.Max();
 
-    // Wait for all outputs with a slow poll (a fast one would compete with the worker for Azurite).
-    var rejected = service.GetBlobContainerClient(prefix + "-rejected");
-    var deadline = DateTime.UtcNow.AddMinutes(5);
-    while (await CountAsync(accepted) < count)
-    {
-        if (DateTime.UtcNow > deadline || await CountAsync(rejected) > 0)
-        {
-            var example = "";
-            await foreach (var item in rejected.GetBlobsAsync())
-            {
-                using var json = System.Text.Json.JsonDocument.Parse((await rejected.GetBlobClient(item.Name).DownloadContentAsync()).Value.Content.ToMemory());
-                example = $" {item.Name}: {json.RootElement.GetProperty("rejection").GetProperty("message").GetString()}";
-                break;
-            }
-            throw new TimeoutException($"{await CountAsync(accepted)} of {count} outputs were accepted, {await CountAsync(rejected)} rejected; the benchmark expects every article accepted.{example}");
-        }
-        await Task.Delay(1000);
+        var checks = await CheckAsync(workers, count, cell.Mode == Modes.Scan ? null : (workQueue, poisonQueue));
+        return new RunResult(
+            count / (last - started).TotalSeconds,
+            Stats.Percentile(latencies, 0.50),
+            Stats.Percentile(latencies, 0.99),
+            latencies[^1],
+            checks);
     }
-
-    var processedAt = new Dictionary<string, DateTimeOffset>();
-    await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (name, ct) =>
+    finally
     {
-        var content = (await accepted.GetBlobClient(name + ".json").DownloadContentAsync(ct)).Value.Content;
-        using var json = System.Text.Json.JsonDocument.Parse(content.ToMemory());
-        var at = json.RootElement.GetProperty("pipeline").GetProperty("processedAt").GetDateTimeOffset();
-        lock (processedAt)
-            processedAt[name] = at;
-    });
-    var latencies = names.Select(n => (processedAt[n] - uploaded[n]).TotalMilliseconds).Order().ToList();
-    var last = processedAt.Values.Max();
-    return new RunResult(
-        count / (last - started).TotalSeconds,
-        Stats.Percentile(latencies, 0.50),
-        Stats.Percentile(latencies, 0.99),
-        latencies[^1]);
+        foreach (var worker in workers)
+            worker.Dispose();
+    }
+}
+
+// What went wrong without failing the run: a blob processed twice, an attempt retried, a message
+// left behind or poisoned, a worker warning. Read from each worker's outcome log lines and the queues.
+static async Task<Checks> CheckAsync(List<WorkerProcess> workers, int count, (QueueClient Work, QueueClient Poison)? queues)
+{
+    // A blob's outcome line follows its outcome write by a moment.
+    var settle = Stopwatch.StartNew();
+    while (workers.Sum(w => w.OutcomeCount) < count && settle.Elapsed < TimeSpan.FromSeconds(10))
+        await Task.Delay(100);
+    var outcomes = workers.SelectMany(w => w.Outcomes).ToList();
+    var left = 0;
+    var poisonMessages = 0;
+    if (queues is { } pair)
+    {
+        var (work, poison) = pair;
+        // Deleted just after its outcome, so a message may still be on its way out.
+        settle.Restart();
+        while ((left = (await work.GetPropertiesAsync()).Value.ApproximateMessagesCount) > 0 && settle.Elapsed < TimeSpan.FromSeconds(15))
+            await Task.Delay(250);
+        poisonMessages = (await poison.ExistsAsync()).Value ? (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount : 0;
+    }
+    return new Checks(
+        [.. workers.Select(w => w.OutcomeCount)],
+        outcomes.Count - outcomes.Select(o => o.Name).Distinct(StringComparer.Ordinal).Count(),
+        outcomes.Count(o => o.Attempt > 1),
+        left,
+        poisonMessages,
+        workers.Sum(w => w.Warnings));
 }
 
 static async Task<int> CountAsync(BlobContainerClient container)
 {
     var n = 0;
-    await foreach (var _ in container.GetBlobsAsync())
-        n++;
+    try
+    {
+        await foreach (var _ in container.GetBlobsAsync())
+            n++;
+    }
+    catch (RequestFailedException e) when (e.Status == 404)
+    {
+        // Not created yet: nothing in it.
+    }
     return n;
 }
 
-static WorkerProcess StartWorker(string workerDll, string connectionString, string prefix, string near)
+static async Task<string?> FirstReasonAsync(BlobContainerClient container)
+{
+    try
+    {
+        await foreach (var item in container.GetBlobsAsync())
+        {
+            using var json = JsonDocument.Parse((await container.GetBlobClient(item.Name).DownloadContentAsync()).Value.Content.ToMemory());
+            var why = json.RootElement.TryGetProperty("rejection", out var rejection) ? rejection.GetProperty("message").GetString()
+                : json.RootElement.TryGetProperty("error", out var error) ? error.GetProperty("message").GetString()
+                : null;
+            return $" {item.Name}: {why}";
+        }
+    }
+    catch (RequestFailedException e) when (e.Status == 404)
+    {
+    }
+    return null;
+}
+
+// Shaped as Azure Storage publishes BlobCreated in the Event Grid schema (see
+// tests/IngestWorker.Tests/BlobEventSamples.cs), for a blob on this Azurite.
+static string BlobCreatedEvent(BlobClient blob, ETag etag, long contentLength, long sequence) => new JsonObject
+{
+    ["topic"] = $"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/bench/providers/Microsoft.Storage/storageAccounts/{blob.AccountName}",
+    ["subject"] = $"/blobServices/default/containers/{blob.BlobContainerName}/blobs/{blob.Name}",
+    ["eventType"] = "Microsoft.Storage.BlobCreated",
+    ["eventTime"] = DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture),
+    ["id"] = Guid.NewGuid().ToString(),
+    ["data"] = new JsonObject
+    {
+        ["api"] = "PutBlob",
+        ["clientRequestId"] = Guid.NewGuid().ToString(),
+        ["requestId"] = Guid.NewGuid().ToString(),
+        // Event Grid writes ETags bare; the upload's response has them quoted.
+        ["eTag"] = etag.ToString().Trim('"'),
+        ["contentType"] = "application/octet-stream",
+        ["contentLength"] = contentLength,
+        ["blobType"] = "BlockBlob",
+        ["url"] = blob.Uri.AbsoluteUri,
+        ["sequencer"] = sequence.ToString("X32", CultureInfo.InvariantCulture),
+        ["storageDiagnostics"] = new JsonObject { ["batchId"] = Guid.NewGuid().ToString() },
+    },
+    ["dataVersion"] = "",
+    ["metadataVersion"] = "1",
+}.ToJsonString();
+
+static WorkerProcess StartWorker(string workerDll, string hostJson, string connectionString, string prefix, string mode, string near)
 {
     var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
     info.ArgumentList.Add(workerDll);
+    info.Environment["INGESTWORKER_HOST_JSON"] = hostJson;
     info.Environment["AzureWebJobsStorage"] = connectionString;
     info.Environment["ingestWorker__containers__input"] = prefix + "-incoming";
     info.Environment["ingestWorker__containers__accepted"] = prefix + "-cleaned";
     info.Environment["ingestWorker__containers__rejected"] = prefix + "-rejected";
     info.Environment["ingestWorker__containers__poison"] = prefix + "-poison";
     info.Environment["ingestWorker__containers__state"] = prefix + "-state";
+    info.Environment["ingestWorker__trigger__mode"] = mode;
     info.Environment["ingestWorker__pipeline__nearDuplicates__enabled"] = near == "off" ? "false" : "true";
     info.Environment["logging__logLevel__default"] = "Warning";
     info.Environment["logging__logLevel__IngestWorker.Triggers"] = "Information";
+    // One line per outcome (the worker's default level): how the work was shared, and whether any blob was done twice.
+    info.Environment["logging__logLevel__IngestWorker.Processing.BlobProcessor"] = "Information";
     return new WorkerProcess(Process.Start(info)!);
 }
 
@@ -192,10 +398,13 @@ static string Article(string name)
     return text.ToString();
 }
 
-int Option(string name, int fallback)
+int Option(string name, int fallback) =>
+    StringOption(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+string? StringOption(string name)
 {
     var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
 static string FindRoot()
@@ -208,9 +417,56 @@ static string FindRoot()
     throw new DirectoryNotFoundException("IngestWorker.sln not found");
 }
 
-internal sealed record RunResult(double Throughput, double P50, double P99, double Max);
+internal static class Modes
+{
+    public const string Scan = "scan";
+    public const string Queue = "queue";
+    public const string EventGrid = "eventGrid";
+    public static readonly string[] All = [Scan, Queue, EventGrid];
+}
 
-internal sealed record RoundResult(double Raw, RunResult Burst, RunResult Trickle);
+internal sealed record Cell(string Mode, int Processes)
+{
+    public override string ToString() => $"{Mode} × {Processes} process{(Processes == 1 ? "" : "es")}";
+}
+
+/// <param name="Outcomes">Outcome log lines per worker process, in start order.</param>
+/// <param name="Duplicates">Outcome lines beyond one per blob: blobs processed more than once.</param>
+/// <param name="Retried">Outcomes reached on a second or later attempt.</param>
+/// <param name="LeftInQueue">Work messages still in the queue once every output was there.</param>
+internal sealed record Checks(int[] Outcomes, int Duplicates, int Retried, int LeftInQueue, int PoisonMessages, int Warnings)
+{
+    public bool Clean => Duplicates == 0 && Retried == 0 && LeftInQueue == 0 && PoisonMessages == 0 && Warnings == 0;
+
+    public override string ToString() =>
+        $"outcomes per process {string.Join("/", Outcomes)}; duplicates {Duplicates}, retried {Retried}, left in queue {LeftInQueue}, poison messages {PoisonMessages}, worker warnings {Warnings}";
+
+    public static string Sum(IEnumerable<Checks> all)
+    {
+        var list = all.ToList();
+        if (list.All(c => c.Clean))
+            return "clean";
+        var parts = new List<string>();
+        void Add(int n, string what)
+        {
+            if (n > 0)
+                parts.Add($"{n} {what}");
+        }
+        Add(list.Sum(c => c.Duplicates), "duplicate outcomes");
+        Add(list.Sum(c => c.Retried), "retried");
+        Add(list.Sum(c => c.LeftInQueue), "left in queue");
+        Add(list.Sum(c => c.PoisonMessages), "poison messages");
+        Add(list.Sum(c => c.Warnings), "worker warnings");
+        return string.Join(", ", parts);
+    }
+}
+
+internal sealed record RunResult(double Throughput, double P50, double P99, double Max, Checks Checks);
+
+internal sealed record CellResult(int Round, Cell Cell, double Raw, RunResult Burst, RunResult? Trickle)
+{
+    public IEnumerable<Checks> Runs => Trickle is null ? [Burst.Checks] : [Burst.Checks, Trickle.Checks];
+}
 
 internal static class Stats
 {
@@ -224,33 +480,123 @@ internal static class Stats
     }
 }
 
+/// <summary>Every process the bench started and has not yet stopped.</summary>
+internal static class Children
+{
+    private static readonly List<Process> Running = [];
+
+    public static void Track(Process process)
+    {
+        lock (Running)
+            Running.Add(process);
+    }
+
+    public static void Stop(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        lock (Running)
+            Running.Remove(process);
+    }
+
+    public static void KillAll()
+    {
+        List<Process> all;
+        lock (Running)
+            all = [.. Running];
+        // Newest first: workers before the Azurite they would otherwise fill the log about.
+        all.Reverse();
+        foreach (var process in all)
+            Stop(process);
+    }
+}
+
 internal sealed class WorkerProcess : IDisposable
 {
+    private const int WarningsShown = 10;
     private readonly Process _process;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<(string Name, int Attempt)> _outcomes = [];
+    private int _warnings;
 
     public WorkerProcess(Process process)
     {
         _process = process;
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data?.Contains("Watching container", StringComparison.Ordinal) == true)
-                _ready.TrySetResult();
-        };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("worker: " + e.Data); };
+        Id = process.Id;
+        Children.Track(process);
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => _ready.TrySetException(new InvalidOperationException($"Worker process {Id} exited before it was watching its container."));
+        process.OutputDataReceived += (_, e) => Read(e.Data);
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"worker {Id}: {e.Data}"); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
 
+    public int Id { get; }
+
     public Task Ready => _ready.Task;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public int OutcomeCount
+    {
+        get
+        {
+            lock (_outcomes)
+                return _outcomes.Count;
+        }
+    }
+
+    public IReadOnlyList<(string Name, int Attempt)> Outcomes
+    {
+        get
+        {
+            lock (_outcomes)
+                return [.. _outcomes];
+        }
+    }
+
+    public int Warnings => Volatile.Read(ref _warnings);
+
+    private void Read(string? line)
+    {
+        if (line is null)
+            return;
+        if (line.Contains("Watching container", StringComparison.Ordinal))
+            _ready.TrySetResult();
+        // "{BlobName} {Status}{Reasons} -> {OutputContainer}/{OutputName} (attempt {Attempt}, {ElapsedMs} ms)."
+        var arrow = line.LastIndexOf(" -> ", StringComparison.Ordinal);
+        var attempt = arrow < 0 ? -1 : line.IndexOf(" (attempt ", arrow, StringComparison.Ordinal);
+        if (attempt > 0 && line.Contains("BlobProcessor", StringComparison.Ordinal))
+        {
+            var output = line[(arrow + 4)..attempt];
+            var digits = line.AsSpan(attempt + 10);
+            var n = int.TryParse(digits[..Math.Max(0, digits.IndexOf(','))], NumberStyles.None, CultureInfo.InvariantCulture, out var a) ? a : 0;
+            lock (_outcomes)
+                _outcomes.Add((output[(output.IndexOf('/') + 1)..], n));
+        }
+        if (line.Contains(" warn: ", StringComparison.Ordinal) || line.Contains(" fail: ", StringComparison.Ordinal) || line.Contains(" crit: ", StringComparison.Ordinal))
+        {
+            if (Interlocked.Increment(ref _warnings) <= WarningsShown)
+                Console.Error.WriteLine($"worker {Id}: {line}");
+        }
+    }
 
     public void Dispose()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
+        Children.Stop(_process);
         _process.Dispose();
     }
 }
@@ -267,40 +613,55 @@ internal sealed class Azurite : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>Blob and queue services in one Node.js process, as the <c>azurite</c> command runs them.</summary>
     public static async Task<Azurite> StartAsync(string root)
     {
-        var port = FreePort();
+        var (blobPort, queuePort, tablePort) = (FreePort(), FreePort(), FreePort());
         var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(root, "node_modules", "azurite", "dist", "src", "blob", "main.js"), "--blobHost", "127.0.0.1", "--blobPort", port.ToString(CultureInfo.InvariantCulture), "--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck", "--loose" })
+        foreach (var arg in new[]
+        {
+            Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js"),
+            "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(CultureInfo.InvariantCulture),
+            "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(CultureInfo.InvariantCulture),
+            "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(CultureInfo.InvariantCulture),
+            "--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
+        })
             info.ArgumentList.Add(arg);
+        info.WorkingDirectory = Path.GetTempPath();
         var process = Process.Start(info)!;
+        Children.Track(process);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        foreach (var port in new[] { blobPort, queuePort })
+            await WaitForAsync(process, port);
+        return new Azurite(process, "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+            $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;");
+    }
+
+    private static async Task WaitForAsync(Process process, int port)
+    {
         for (var i = 0; i < 300; i++)
         {
+            if (process.HasExited)
+                throw new InvalidOperationException($"Azurite exited (code {process.ExitCode}) during start-up.");
             try
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync(IPAddress.Loopback, port);
-                break;
+                return;
             }
             catch (SocketException)
             {
                 await Task.Delay(100);
             }
         }
-        return new Azurite(process, "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-            $"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;");
+        throw new TimeoutException($"Azurite was not listening on port {port} after 30 s.");
     }
 
     public ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
+        Children.Stop(_process);
         _process.Dispose();
         return ValueTask.CompletedTask;
     }
