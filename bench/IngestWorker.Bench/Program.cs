@@ -86,13 +86,13 @@ try
         foreach (var cell in cells.Skip(shift).Concat(cells.Take(shift)))
         {
             await using var azurite = await Azurite.StartAsync(root);
-            var burst = await WorkerRunAsync(azurite.ConnectionString, workerDll, hostJson, cell, files, ratePerSecond: null, near);
-            Console.Error.WriteLine($"round {round} {cell}: burst {burst.Throughput:F0} files/s ({burst.Throughput / raw:P0} of raw), p50 {burst.P50:F0} ms, p99 {burst.P99:F0} ms; {burst.Checks}");
+            var burst = await WorkerRunAsync(azurite, workerDll, hostJson, cell, files, ratePerSecond: null, near);
+            Console.Error.WriteLine($"round {round} {cell}: burst {burst.Throughput:F0} files/s ({burst.Throughput / raw:P0} of raw), p50 {burst.P50:F0} ms, p99 {burst.P99:F0} ms; CPU {burst.Cpu}; {burst.Checks}");
             RunResult? slow = null;
             if (trickle > 0)
             {
-                slow = await WorkerRunAsync(azurite.ConnectionString, workerDll, hostJson, cell, trickle, ratePerSecond: rate, near);
-                Console.Error.WriteLine($"round {round} {cell}: trickle p50 {slow.P50:F0} ms, p99 {slow.P99:F0} ms, max {slow.Max:F0} ms; {slow.Checks}");
+                slow = await WorkerRunAsync(azurite, workerDll, hostJson, cell, trickle, ratePerSecond: rate, near);
+                Console.Error.WriteLine($"round {round} {cell}: trickle p50 {slow.P50:F0} ms, p99 {slow.P99:F0} ms, max {slow.Max:F0} ms; CPU {slow.Cpu}; {slow.Checks}");
             }
             results.Add(new CellResult(round, cell, raw, burst, slow));
         }
@@ -107,6 +107,9 @@ finally
 {
     Children.KillAll();
 }
+
+// Under load the rates fall to a few files per second, where a whole number hides differences.
+static string Rate(double value) => value.ToString(value < 20 ? "F1" : "F0", CultureInfo.InvariantCulture);
 
 static string Ms(double? value) => value is { } v ? v.ToString("N0", CultureInfo.InvariantCulture) : "–";
 
@@ -124,6 +127,7 @@ if (cells.Count == 1)
     Console.WriteLine($"| worker / raw | {Stats.Median(results.Select(r => r.Burst.Throughput / r.Raw).ToList()):P0} |");
     Console.WriteLine($"| burst latency p50 / p99 | {Median(r => r.Burst.P50)} ms / {Median(r => r.Burst.P99)} ms |");
     Console.WriteLine($"| trickle latency p50 / p99 / max | {Median(r => r.Trickle?.P50)} ms / {Median(r => r.Trickle?.P99)} ms / {Median(r => r.Trickle?.Max)} ms |");
+    Console.WriteLine($"| burst CPU, cores: Azurite / workers / bench / other | {string.Join(" / ", new Func<CpuUse, double>[] { c => c.Azurite, c => c.Workers, c => c.Bench, c => c.Other }.Select(f => Stats.Median(results.Select(r => f(r.Burst.Cpu)).ToList()).ToString("F2", CultureInfo.InvariantCulture)))} |");
     Console.WriteLine($"| checks (all rounds) | {Checks.Sum(results.SelectMany(r => r.Runs))} |");
     return 0;
 }
@@ -132,18 +136,19 @@ Console.WriteLine($"Worker end to end on Azurite: {files:N0}-file burst, {(trick
     $"near duplicates {near}; median of {rounds} rounds. Raw Azurite upload + download, 8 concurrent: {Stats.Median(raws):F0} files/s " +
     $"(rounds {string.Join(" / ", raws.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))}).");
 Console.WriteLine();
-Console.WriteLine("| mode | processes | burst files/s (per round) | worker / raw (same round) | burst p50 / p99 ms | trickle p50 / p99 / max ms | checks (all rounds) |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|---|");
+Console.WriteLine("| mode | processes | burst files/s (per round) | worker / raw (same round) | burst p50 / p99 ms | trickle p50 / p99 / max ms | burst CPU, cores: Azurite / workers / other | checks (all rounds) |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---|");
 foreach (var cell in cells)
 {
     var mine = results.Where(r => r.Cell == cell).OrderBy(r => r.Round).ToList();
     double Med(Func<CellResult, double> pick) => Stats.Median(mine.Select(pick).ToList());
-    var perRound = string.Join(" / ", mine.Select(r => r.Burst.Throughput.ToString("F0", CultureInfo.InvariantCulture)));
+    var perRound = string.Join(" / ", mine.Select(r => Rate(r.Burst.Throughput)));
     var trickleCell = mine.All(r => r.Trickle is not null)
         ? $"{Ms(Med(r => r.Trickle!.P50))} / {Ms(Med(r => r.Trickle!.P99))} / {Ms(Med(r => r.Trickle!.Max))}"
         : "–";
-    Console.WriteLine($"| {cell.Mode} | {cell.Processes} | **{Med(r => r.Burst.Throughput):F0}** ({perRound}) | {Med(r => r.Burst.Throughput / r.Raw):P0} | " +
-        $"{Ms(Med(r => r.Burst.P50))} / {Ms(Med(r => r.Burst.P99))} | {trickleCell} | {Checks.Sum(mine.SelectMany(r => r.Runs))} |");
+    var cpu = FormattableString.Invariant($"{Med(r => r.Burst.Cpu.Azurite):F2} / {Med(r => r.Burst.Cpu.Workers):F2} / {Med(r => r.Burst.Cpu.Other):F2}");
+    Console.WriteLine($"| {cell.Mode} | {cell.Processes} | **{Rate(Med(r => r.Burst.Throughput))}** ({perRound}) | {Med(r => r.Burst.Throughput / r.Raw):P0} | " +
+        $"{Ms(Med(r => r.Burst.P50))} / {Ms(Med(r => r.Burst.P99))} | {trickleCell} | {cpu} | {Checks.Sum(mine.SelectMany(r => r.Runs))} |");
 }
 return 0;
 
@@ -160,8 +165,9 @@ static async Task<double> RawThroughputAsync(BlobServiceClient service, int coun
     return count / clock.Elapsed.TotalSeconds;
 }
 
-static async Task<RunResult> WorkerRunAsync(string connectionString, string workerDll, string hostJson, Cell cell, int count, int? ratePerSecond, string near)
+static async Task<RunResult> WorkerRunAsync(Azurite azurite, string workerDll, string hostJson, Cell cell, int count, int? ratePerSecond, string near)
 {
+    var connectionString = azurite.ConnectionString;
     var service = new BlobServiceClient(connectionString);
     var prefix = "b" + Guid.NewGuid().ToString("N")[..8];
     var input = service.GetBlobContainerClient(prefix + "-incoming");
@@ -199,6 +205,7 @@ static async Task<RunResult> WorkerRunAsync(string connectionString, string work
             return completed;
         }
 
+        var cpu = CpuMeter.Start(azurite, workers);
         var started = DateTimeOffset.UtcNow;
         if (ratePerSecond is { } rate)
         {
@@ -237,6 +244,8 @@ static async Task<RunResult> WorkerRunAsync(string connectionString, string work
             await Task.Delay(1000);
         }
 
+        var used = cpu.Stop();
+
         var processedAt = new Dictionary<string, DateTimeOffset>();
         await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (name, ct) =>
         {
@@ -255,6 +264,7 @@ static async Task<RunResult> WorkerRunAsync(string connectionString, string work
             Stats.Percentile(latencies, 0.50),
             Stats.Percentile(latencies, 0.99),
             latencies[^1],
+            used,
             checks);
     }
     finally
@@ -461,7 +471,76 @@ internal sealed record Checks(int[] Outcomes, int Duplicates, int Retried, int L
     }
 }
 
-internal sealed record RunResult(double Throughput, double P50, double P99, double Max, Checks Checks);
+internal sealed record RunResult(double Throughput, double P50, double P99, double Max, CpuUse Cpu, Checks Checks);
+
+/// <summary>CPU used while the files were being dropped and processed, in cores (2.0 = both cores of this machine busy).</summary>
+/// <param name="Other">Everything else on the machine: other sessions' builds and tests.</param>
+internal sealed record CpuUse(double Azurite, double Workers, double Bench, double Other)
+{
+    public override string ToString() => FormattableString.Invariant($"Azurite {Azurite:F2}, workers {Workers:F2}, bench {Bench:F2}, other {Other:F2} cores");
+}
+
+/// <summary>
+/// Who used the CPU during a run: tells an Azurite-bound run (Azurite near one core: Node.js runs
+/// its requests on one thread) from a CPU-bound one (the machine's cores all busy) and shows how
+/// much other work on the shared machine took.
+/// </summary>
+internal sealed class CpuMeter
+{
+    private readonly Process _azurite;
+    private readonly List<Process> _workers;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly double _azuriteStart;
+    private readonly double _workersStart;
+    private readonly double _benchStart;
+    private readonly (double Busy, double Total) _machineStart;
+
+    private CpuMeter(Process azurite, List<Process> workers)
+    {
+        _azurite = azurite;
+        _workers = workers;
+        _azuriteStart = Seconds(azurite);
+        _workersStart = workers.Sum(Seconds);
+        _benchStart = Seconds(Process.GetCurrentProcess());
+        _machineStart = Machine();
+    }
+
+    public static CpuMeter Start(Azurite azurite, IEnumerable<WorkerProcess> workers) => new(azurite.Process, [.. workers.Select(w => w.Process)]);
+
+    public CpuUse Stop()
+    {
+        var wall = _clock.Elapsed.TotalSeconds;
+        var azurite = (Seconds(_azurite) - _azuriteStart) / wall;
+        var workers = (_workers.Sum(Seconds) - _workersStart) / wall;
+        var bench = (Seconds(Process.GetCurrentProcess()) - _benchStart) / wall;
+        var (busy, total) = Machine();
+        var machine = (busy - _machineStart.Busy) / (total - _machineStart.Total) * Environment.ProcessorCount;
+        return new CpuUse(azurite, workers, bench, Math.Max(0, machine - azurite - workers - bench));
+    }
+
+    private static double Seconds(Process process)
+    {
+        try
+        {
+            process.Refresh();
+            return process.TotalProcessorTime.TotalSeconds;
+        }
+        catch (InvalidOperationException)
+        {
+            return 0;
+        }
+    }
+
+    // The first line of /proc/stat: time every CPU spent per state, in clock ticks.
+    private static (double Busy, double Total) Machine()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8)
+            .Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var total = fields.Sum();
+        var idle = fields[3] + fields[4];
+        return (total - idle, total);
+    }
+}
 
 internal sealed record CellResult(int Round, Cell Cell, double Raw, RunResult Burst, RunResult? Trickle)
 {
@@ -544,6 +623,8 @@ internal sealed class WorkerProcess : IDisposable
 
     public int Id { get; }
 
+    public Process Process => _process;
+
     public Task Ready => _ready.Task;
 
     public bool HasExited => _process.HasExited;
@@ -612,6 +693,8 @@ internal sealed class Azurite : IAsyncDisposable
     }
 
     public string ConnectionString { get; }
+
+    public Process Process => _process;
 
     /// <summary>Blob and queue services in one Node.js process, as the <c>azurite</c> command runs them.</summary>
     public static async Task<Azurite> StartAsync(string root)
