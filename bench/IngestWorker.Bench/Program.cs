@@ -87,7 +87,7 @@ try
         {
             await using var azurite = await Azurite.StartAsync(root);
             var burst = await WorkerRunAsync(azurite, workerDll, hostJson, cell, files, ratePerSecond: null, near);
-            Console.Error.WriteLine($"round {round} {cell}: burst {burst.Throughput:F0} files/s ({burst.Throughput / raw:P0} of raw), p50 {burst.P50:F0} ms, p99 {burst.P99:F0} ms; CPU {burst.Cpu}; {burst.Checks}");
+            Console.Error.WriteLine($"round {round} {cell}: burst {Rate(burst.Throughput)} files/s ({burst.Throughput / raw:P0} of raw), p50 {burst.P50:F0} ms, p99 {burst.P99:F0} ms; CPU {burst.Cpu}; {burst.Checks}");
             RunResult? slow = null;
             if (trickle > 0)
             {
@@ -136,8 +136,8 @@ Console.WriteLine($"Worker end to end on Azurite: {files:N0}-file burst, {(trick
     $"near duplicates {near}; median of {rounds} rounds. Raw Azurite upload + download, 8 concurrent: {Stats.Median(raws):F0} files/s " +
     $"(rounds {string.Join(" / ", raws.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))}).");
 Console.WriteLine();
-Console.WriteLine("| mode | processes | burst files/s (per round) | worker / raw (same round) | burst p50 / p99 ms | trickle p50 / p99 / max ms | burst CPU, cores: Azurite / workers / other | checks (all rounds) |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---|");
+Console.WriteLine("| mode | processes | burst files/s (per round) | worker / raw (same round) | vs 1 process (same round) | burst p50 / p99 ms | trickle p50 / p99 / max ms | burst CPU, cores: Azurite / workers / other | checks (all rounds) |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
 foreach (var cell in cells)
 {
     var mine = results.Where(r => r.Cell == cell).OrderBy(r => r.Round).ToList();
@@ -146,8 +146,14 @@ foreach (var cell in cells)
     var trickleCell = mine.All(r => r.Trickle is not null)
         ? $"{Ms(Med(r => r.Trickle!.P50))} / {Ms(Med(r => r.Trickle!.P99))} / {Ms(Med(r => r.Trickle!.Max))}"
         : "–";
+    // Raw is a few seconds' snapshot of a machine whose load swings; the same mode with one process,
+    // measured minutes away in the same round, is the steadier yardstick for scaling.
+    var single = mine.Select(r => results.FirstOrDefault(o => o.Round == r.Round && o.Cell == cell with { Processes = 1 })).ToList();
+    var scaling = single.All(o => o is not null)
+        ? Stats.Median(mine.Zip(single, (r, one) => r.Burst.Throughput / one!.Burst.Throughput).ToList()).ToString("F2", CultureInfo.InvariantCulture) + "×"
+        : "–";
     var cpu = FormattableString.Invariant($"{Med(r => r.Burst.Cpu.Azurite):F2} / {Med(r => r.Burst.Cpu.Workers):F2} / {Med(r => r.Burst.Cpu.Other):F2}");
-    Console.WriteLine($"| {cell.Mode} | {cell.Processes} | **{Rate(Med(r => r.Burst.Throughput))}** ({perRound}) | {Med(r => r.Burst.Throughput / r.Raw):P0} | " +
+    Console.WriteLine($"| {cell.Mode} | {cell.Processes} | **{Rate(Med(r => r.Burst.Throughput))}** ({perRound}) | {Med(r => r.Burst.Throughput / r.Raw):P0} | {scaling} | " +
         $"{Ms(Med(r => r.Burst.P50))} / {Ms(Med(r => r.Burst.P99))} | {trickleCell} | {cpu} | {Checks.Sum(mine.SelectMany(r => r.Runs))} |");
 }
 return 0;
