@@ -1,4 +1,3 @@
-using IngestWorker.Cli;
 using IngestWorker.Storage;
 
 namespace IngestWorker.Tests;

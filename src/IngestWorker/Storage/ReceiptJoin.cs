@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
-using IngestWorker.Storage;
 
-namespace IngestWorker.Cli;
+namespace IngestWorker.Storage;
 
 /// <summary>How an input version and a receipt of one pipeline version relate.</summary>
 public enum ReceiptMatch
