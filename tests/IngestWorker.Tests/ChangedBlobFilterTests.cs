@@ -50,4 +50,42 @@ public sealed class ChangedBlobFilterTests
         filter.ListingCompleted(T - TimeSpan.FromHours(1));
         Assert.Equal(T, filter.Since);
     }
+
+    [Fact]
+    public void What_a_listing_passes_is_remembered_only_if_the_next_listing_could_see_it_as_new()
+    {
+        var filter = new ChangedBlobFilter();
+        filter.ListingStarted(T);
+        var old = Blob("old", "\"1\"", T.AddDays(-30));
+        var recent = Blob("recent", "\"1\"", T - ChangedBlobFilter.ClockMargin);
+        var unknownAge = new InputBlob("unknown", "\"1\"", 10, null);
+        for (var i = 0; i < 1000; i++)
+            filter.PassedByListing(old with { Name = $"old{i}" });
+        filter.PassedByListing(recent);
+        filter.PassedByListing(unknownAge);
+
+        Assert.Equal(2, filter.Remembered);
+        Assert.False(filter.IsNew(recent));
+        Assert.False(filter.IsNew(unknownAge));
+        filter.ListingCompleted(T);
+        Assert.False(filter.IsNew(old));
+        Assert.False(filter.IsNew(recent));
+        Assert.True(filter.IsNew(recent with { ETag = "\"2\"" }));
+    }
+
+    [Fact]
+    public void A_blob_handed_out_while_a_listing_runs_is_remembered_whatever_its_age()
+    {
+        // Processing may end before the listing in progress reaches the name; forgetting the blob
+        // would hand it out a second time.
+        var filter = new ChangedBlobFilter();
+        filter.ListingCompleted(T);
+        filter.ListingStarted(T.AddMinutes(1));
+        var betweenListings = Blob("b", "\"1\"", T.AddSeconds(10) - ChangedBlobFilter.ClockMargin);
+        filter.HandedOut(betweenListings);
+        Assert.False(filter.IsNew(betweenListings));
+        filter.ListingCompleted(T.AddMinutes(1));
+        Assert.Equal(0, filter.Remembered);
+        Assert.False(filter.IsNew(betweenListings));
+    }
 }

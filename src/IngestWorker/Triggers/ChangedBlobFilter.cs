@@ -14,13 +14,16 @@ namespace IngestWorker.Triggers;
 /// the front end that answers a listing and the server that stores a blob. A blob committed while a
 /// listing runs is at or after its start, so the next listing hands it out even when this one went
 /// past its name. Blobs modified within the margin come up in several listings; the handed-out set
-/// (only those blobs) keeps them from being handed out twice.
+/// (only those blobs) keeps them from being handed out twice. What a listing itself disposes of
+/// (<see cref="PassedByListing"/>) is remembered only if it is that recent, so even the first
+/// listing of a large container does not put every name in the set.
 /// </remarks>
 public sealed class ChangedBlobFilter
 {
     public static readonly TimeSpan ClockMargin = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<string, (string ETag, DateTimeOffset LastModified)> _handedOut = new(StringComparer.Ordinal);
+    private DateTimeOffset? _listingSince;
 
     public ChangedBlobFilter(DateTimeOffset? since = null) => Since = since;
 
@@ -37,8 +40,26 @@ public sealed class ChangedBlobFilter
         return !(_handedOut.TryGetValue(blob.Name, out var seen) && seen.ETag == blob.ETag);
     }
 
+    /// <summary>This version is dealt with (done, or taken care of elsewhere): not new again.</summary>
     public void HandedOut(InputBlob blob) =>
         _handedOut[blob.Name] = (blob.ETag, blob.LastModified ?? DateTimeOffset.MaxValue);
+
+    /// <summary>A listing began at <paramref name="listingStartedAt"/> (server time).</summary>
+    public void ListingStarted(DateTimeOffset listingStartedAt) => _listingSince = listingStartedAt - ClockMargin;
+
+    /// <summary>
+    /// The listing in progress, which has gone past this blob, handed it out or found it done. Unlike
+    /// <see cref="HandedOut"/> (called whenever processing ends, perhaps before the listing in
+    /// progress reaches the name), this forgets a blob older than that listing: this listing will
+    /// not meet it again, and once it completes the blob's age alone excludes it. (Should it fail
+    /// instead, the next listing may hand the blob out again, which costs a receipt check.)
+    /// </summary>
+    public void PassedByListing(InputBlob blob)
+    {
+        if (_listingSince is { } since && blob.LastModified is { } modified && modified < since)
+            return;
+        HandedOut(blob);
+    }
 
     /// <summary>A listing that began at <paramref name="listingStartedAt"/> (server time) went through to its end.</summary>
     public void ListingCompleted(DateTimeOffset listingStartedAt)
