@@ -1,5 +1,8 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using IngestWorker.Options;
 using Microsoft.Extensions.Options;
 
@@ -8,6 +11,8 @@ namespace IngestWorker.Storage;
 /// <summary>Receipts as small JSON blobs under <c>receipts/{version}/{container}/{name}@{etag}</c> in the state container.</summary>
 public sealed class BlobReceiptStore : IReceiptStore
 {
+    private const int PageSize = 5000;
+
     private readonly BlobContainerClient _state;
     private readonly StorageResilience _resilience;
     private readonly string _inputContainer;
@@ -25,6 +30,35 @@ public sealed class BlobReceiptStore : IReceiptStore
     {
         var blob = _state.GetBlobClient(BlobNames.Receipt(_pipelineVersion, _inputContainer, input.Name, input.ETag));
         return _resilience.RunAsync(async ct => (await blob.ExistsAsync(ct).ConfigureAwait(false)).Value, cancellationToken);
+    }
+
+    public async IAsyncEnumerable<string> ListNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var prefix = BlobNames.ReceiptPrefix(_pipelineVersion, _inputContainer);
+        string? continuation = null;
+        do
+        {
+            var token = continuation;
+            var page = await _resilience.RunAsync(async ct =>
+            {
+                try
+                {
+                    await foreach (var p in _state.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, ct).AsPages(token, PageSize).WithCancellation(ct).ConfigureAwait(false))
+                        return p;
+                }
+                catch (RequestFailedException e) when (e.Status == 404)
+                {
+                    // No state container yet: no receipts.
+                }
+                return null;
+            }, cancellationToken).ConfigureAwait(false);
+            if (page is null)
+                yield break;
+            foreach (var item in page.Values)
+                yield return item.Name;
+            continuation = page.ContinuationToken;
+        }
+        while (!string.IsNullOrEmpty(continuation));
     }
 
     public ValueTask WriteAsync(Receipt receipt, CancellationToken cancellationToken)

@@ -5,6 +5,12 @@ public interface IReceiptStore
 {
     ValueTask<bool> ExistsAsync(InputBlob input, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The blob names of every receipt of the configured pipeline version for the input container,
+    /// in the order storage lists them, a page per storage call.
+    /// </summary>
+    IAsyncEnumerable<string> ListNamesAsync(CancellationToken cancellationToken);
+
     /// <summary>Idempotent: writing the same receipt twice leaves one receipt.</summary>
     ValueTask WriteAsync(Receipt receipt, CancellationToken cancellationToken);
 }

@@ -13,15 +13,20 @@ namespace IngestWorker.Triggers;
 /// <summary>
 /// Mode <c>scan</c>: finds new and overwritten blobs by listing the input container every
 /// <c>pollingInterval</c> and hands them to <c>maxDegreeOfParallelism</c> processors. After the
-/// first listing only blobs changed since the previous one are looked at (<see cref="ChangedBlobFilter"/>);
-/// that memory is only a shortcut: the durable truth is the receipt, so a restart costs one receipt
-/// check per blob, never a reprocessing.
+/// first listing only blobs changed since the previous one are looked at (<see cref="ChangedBlobFilter"/>).
+/// That memory is only a shortcut: the durable truth is the receipt. So the first listing after a
+/// start reads the receipt listing alongside (<see cref="ScanListing"/>): finished blobs cost no
+/// call each, and are never reprocessed.
 /// </summary>
 public sealed class ContainerPollingTrigger : WorkerTrigger
 {
     private static readonly TimeSpan MaxFailedBlobRetryDelay = TimeSpan.FromMinutes(1);
+    // Blobs found by a listing go to the processors in batches of this many, shuffled, while the
+    // listing goes on: a container of new blobs never has all its names waiting in memory.
+    private const int DispatchBatch = 1024;
 
     private readonly IInputStore _inputs;
+    private readonly ScanListing _listing;
     private readonly IngestContainers _containers;
     private readonly StorageResilience _resilience;
     private readonly BlobProcessor _processor;
@@ -40,6 +45,7 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
 
     public ContainerPollingTrigger(
         IInputStore inputs,
+        IReceiptStore receipts,
         IngestContainers containers,
         StorageResilience resilience,
         BlobProcessor processor,
@@ -51,6 +57,7 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
         : base(lifetime, options.Value.ShutdownTimeout, logger)
     {
         _inputs = inputs;
+        _listing = new ScanListing(inputs, receipts, options.Value.Pipeline.Version);
         _containers = containers;
         _resilience = resilience;
         _processor = processor;
@@ -113,11 +120,25 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
     {
         var due = new List<InputBlob>();
         var now = _clock.GetUtcNow();
+        var began = _clock.GetTimestamp();
+        // Until a listing has completed every blob is a candidate; the receipt listing then saves
+        // a receipt check per finished blob.
+        var withReceipts = _changes.Since is null;
+        var counts = new ScanListingCounts();
+        long handedOut = 0;
         DateTimeOffset? listingStarted = null;
-        await foreach (var blob in _inputs.ListAsync(t => listingStarted = t, cancellationToken).ConfigureAwait(false))
+        var listing = _listing.ListAsync(withReceipts, t => { listingStarted = t; _changes.ListingStarted(t); }, counts, cancellationToken);
+        await foreach (var (blob, receipted) in listing.ConfigureAwait(false))
         {
             if (!_changes.IsNew(blob))
                 continue;
+            if (receipted)
+            {
+                // What a receipt check would have found, for no call.
+                _changes.PassedByListing(blob);
+                ForgetBackoff(blob);
+                continue;
+            }
             if (_inFlight.TryGetValue(blob.Name, out var busy))
             {
                 // A newer version than the one in flight: tried as soon as that one is done (the
@@ -133,6 +154,8 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
                 _backoff.TryRemove(blob.Name, out _);
             }
             due.Add(blob);
+            if (due.Count >= DispatchBatch)
+                handedOut += await DispatchAsync(due, cancellationToken).ConfigureAwait(false);
         }
         if (listingStarted is { } started)
             _changes.ListingCompleted(started);
@@ -141,16 +164,33 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
             if (backoff.NotBefore <= now && !_inFlight.ContainsKey(name))
                 due.Add(backoff.Blob);
         }
+        handedOut += await DispatchAsync(due, cancellationToken).ConfigureAwait(false);
 
+        if (withReceipts)
+        {
+            _logger.LogInformation("Listed '{Container}' with its receipts of pipeline version {PipelineVersion} in {Elapsed:F1} s: {Listed} blobs, {Receipted} done already, {HandedOut} handed out ({NotJoinable} of them only for a receipt check: names the listings cannot pair).",
+                _inputs.ContainerName, _options.Pipeline.Version, _clock.GetElapsedTime(began).TotalSeconds, counts.Listed, counts.Receipted, handedOut, counts.NotJoinable);
+            if (counts.OutOfOrder > 0)
+                _logger.LogWarning("Storage listed {OutOfOrder} name(s) of '{Container}' or its receipts out of ordinal order; their blobs had their receipts checked one by one.", counts.OutOfOrder, _inputs.ContainerName);
+        }
+    }
+
+    /// <returns>How many were handed out (not already in flight).</returns>
+    private async Task<int> DispatchAsync(List<InputBlob> due, CancellationToken cancellationToken)
+    {
         // Several workers list the same container in the same order; shuffling makes them start on
         // different blobs instead of all contending for the first one.
         Random.Shared.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(due));
+        var handedOut = 0;
         foreach (var blob in due)
         {
             if (!_inFlight.TryAdd(blob.Name, blob.ETag))
                 continue;
             await _work.Writer.WriteAsync(blob, cancellationToken).ConfigureAwait(false);
+            handedOut++;
         }
+        due.Clear();
+        return handedOut;
     }
 
     private async Task ProcessQueuedAsync(CancellationToken stoppingToken)

@@ -18,11 +18,14 @@ namespace IngestWorker.Triggers;
 /// in the state container; when its holder dies the lease lapses within <c>scanLeaseDuration</c>
 /// and another worker takes over. The leased blob also holds the scan checkpoint (where the last
 /// complete listing began), which only the lease holder can write, so a new scanner carries on
-/// from there instead of enqueueing the whole container again.
+/// from there instead of enqueueing the whole container again. A scanner without a checkpoint
+/// reads the receipt listing alongside its first listing (<see cref="ScanListing"/>) and enqueues
+/// only blobs without a receipt.
 /// </summary>
 public sealed class ScanLeader : BackgroundService
 {
     private readonly IInputStore _inputs;
+    private readonly ScanListing _listing;
     private readonly WorkQueues _queues;
     private readonly StorageResilience _resilience;
     private readonly IngestWorkerOptions _options;
@@ -32,10 +35,11 @@ public sealed class ScanLeader : BackgroundService
     private long _completedScans;
     private long _enqueued;
 
-    public ScanLeader(IInputStore inputs, IngestContainers containers, WorkQueues queues, StorageResilience resilience,
+    public ScanLeader(IInputStore inputs, IReceiptStore receipts, IngestContainers containers, WorkQueues queues, StorageResilience resilience,
         IOptions<IngestWorkerOptions> options, TimeProvider clock, ILogger<ScanLeader> logger)
     {
         _inputs = inputs;
+        _listing = new ScanListing(inputs, receipts, options.Value.Pipeline.Version);
         _queues = queues;
         _resilience = resilience;
         _options = options.Value;
@@ -131,13 +135,22 @@ public sealed class ScanLeader : BackgroundService
             while (!lost.IsCancellationRequested)
             {
                 DateTimeOffset? listingStarted = null;
-                await foreach (var blob in _inputs.ListAsync(t => listingStarted = t, lost.Token).ConfigureAwait(false))
+                var began = _clock.GetTimestamp();
+                var withReceipts = changes.Since is null;
+                var counts = new ScanListingCounts();
+                long enqueued = 0;
+                var listing = _listing.ListAsync(withReceipts, t => { listingStarted = t; changes.ListingStarted(t); }, counts, lost.Token);
+                await foreach (var (blob, receipted) in listing.ConfigureAwait(false))
                 {
                     if (!changes.IsNew(blob))
                         continue;
-                    await _queues.SendAsync(WorkMessage.For(_inputs.ContainerName, blob.Name, blob.ETag, blob.ContentLength, blob.LastModified), lost.Token).ConfigureAwait(false);
-                    changes.HandedOut(blob);
-                    Interlocked.Increment(ref _enqueued);
+                    if (!receipted)
+                    {
+                        await _queues.SendAsync(WorkMessage.For(_inputs.ContainerName, blob.Name, blob.ETag, blob.ContentLength, blob.LastModified), lost.Token).ConfigureAwait(false);
+                        Interlocked.Increment(ref _enqueued);
+                        enqueued++;
+                    }
+                    changes.PassedByListing(blob);
                 }
                 if (listingStarted is { } started)
                 {
@@ -146,6 +159,8 @@ public sealed class ScanLeader : BackgroundService
                     if (changes.Since != before)
                         await WriteCheckpointAsync(lease, changes.Since!.Value, lost.Token).ConfigureAwait(false);
                 }
+                if (withReceipts)
+                    LogListedWithReceipts(counts, enqueued, _clock.GetElapsedTime(began));
                 Interlocked.Increment(ref _completedScans);
                 await Task.Delay(_options.Trigger.PollingInterval, _clock, lost.Token).ConfigureAwait(false);
             }
@@ -172,6 +187,14 @@ public sealed class ScanLeader : BackgroundService
                 }
             }
         }
+    }
+
+    private void LogListedWithReceipts(ScanListingCounts counts, long enqueued, TimeSpan elapsed)
+    {
+        _logger.LogInformation("Listed '{Container}' with its receipts of pipeline version {PipelineVersion} in {Elapsed:F1} s: {Listed} blobs, {Receipted} done already, {Enqueued} enqueued ({NotJoinable} of them only for a receipt check: names the listings cannot pair).",
+            _inputs.ContainerName, _options.Pipeline.Version, elapsed.TotalSeconds, counts.Listed, counts.Receipted, enqueued, counts.NotJoinable);
+        if (counts.OutOfOrder > 0)
+            _logger.LogWarning("Storage listed {OutOfOrder} name(s) of '{Container}' or its receipts out of ordinal order; their blobs had their receipts checked one by one.", counts.OutOfOrder, _inputs.ContainerName);
     }
 
     private async Task RenewAsync(BlobLeaseClient lease, CancellationTokenSource lost)
