@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using IngestWorker.IntegrationTests.Infrastructure;
+using IngestWorker.Storage;
+using IngestWorker.Triggers;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace IngestWorker.IntegrationTests;
+
+/// <summary>
+/// A worker restarted over a container of finished blobs: it reprocesses none of them, spends no
+/// storage call per blob on them (the receipt listing is merged into the blob listing), and still
+/// picks up a blob dropped while that first listing runs. The 100,000-blob version is
+/// bench/IngestWorker.ScanBench.
+/// </summary>
+public sealed class LargeContainerTests(AzuriteFixture azurite, ITestOutputHelper output) : IClassFixture<AzuriteFixture>
+{
+    private const int Finished = 3000;
+
+    // Names that list in another order than their receipts do, one with '@' and one whose receipt
+    // name is shortened: the last two cannot be merged and get a receipt check each.
+    private static readonly string[] Tricky = ["a", "a.txt", "a/b.txt", "mail@example.txt", "long/" + new string('n', 1000) + ".txt"];
+
+    [Fact]
+    public async Task A_restarted_worker_spends_nothing_per_finished_blob_and_picks_up_a_blob_dropped_mid_scan()
+    {
+        var containers = new TestContainers(azurite);
+
+        // Some receipts written by the worker itself, the bulk written directly in its format
+        // (processing 3,000 blobs would take minutes). In scan mode, which leaves no scanner
+        // checkpoint: the queue-mode restart below starts without one.
+        foreach (var name in Tricky)
+            await containers.UploadAsync(name, TestTexts.Article("large-" + name[..Math.Min(name.Length, 20)]));
+        var first = await TestWorker.StartAsync(containers);
+        await containers.WaitForOutcomesAsync(Tricky.Length);
+        await first.StopAsync();
+        var receipts = first.Services.GetRequiredService<IReceiptStore>();
+        var prepared = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, Finished), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        {
+            var name = $"done/{i % 7}/{i:D5}.txt";
+            var uploaded = await containers.Input.GetBlobClient(name).UploadAsync(BinaryData.FromString($"finished article {i}"), ct);
+            await receipts.WriteAsync(new Receipt(containers.Input.Name, name, uploaded.Value.ETag.ToString("H"), "1", "accepted", [],
+                containers.Accepted.Name, name + ".json", DateTimeOffset.UtcNow), ct);
+        });
+        await first.DisposeAsync();
+        output.WriteLine($"{Finished} finished blobs and their receipts written in {prepared.Elapsed.TotalSeconds:F1} s");
+
+        var outcomes = Tricky.Length;
+        foreach (var mode in new[] { "scan", "queue" })
+        {
+            await RestartAsync(containers, mode, outcomes);
+            outcomes += DroppingInputs.Names(mode).Length;
+        }
+    }
+
+    private async Task RestartAsync(TestContainers containers, string mode, int outcomesBefore)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ingestWorker:trigger:mode"] = mode,
+            ["ingestWorker:trigger:maxQueuePollingInterval"] = "00:00:00.200",
+        };
+        // Its first listing waits until calls are counted, and stops halfway to drop two blobs:
+        // one whose name it has gone past, one still ahead.
+        var dropper = new DroppingInputs(containers, mode, dropAfter: Finished / 2);
+        await using var worker = await TestWorker.StartAsync(containers, settings,
+            services => services.AddSingleton<IInputStore>(sp => dropper.Around(ActivatorUtilities.CreateInstance<BlobInputStore>(sp))));
+        using var calls = new StorageCallRecorder(worker.Services.GetRequiredService<IMeterFactory>());
+        dropper.Go.SetResult();
+
+        var dropped = await dropper.Dropped.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        foreach (var name in dropper.Dropping)
+            await containers.WaitForOutcomeAsync(name, timeout: TimeSpan.FromSeconds(30));
+        var pickedUp = dropped.Elapsed;
+        await worker.WaitForScansAsync(2);
+        var counts = calls.TakeSnapshot();
+
+        output.WriteLine($"mode {mode}: both dropped blobs had their outcomes {pickedUp.TotalSeconds:F1} s after the drop");
+        output.WriteLine(worker.Logs.Entries.Single(e => e.Message.Contains("with its receipts", StringComparison.Ordinal)).Message);
+        foreach (var (kind, n) in counts.Where(c => c.Value > 0).OrderBy(c => c.Key))
+            output.WriteLine($"  {kind,-40} {n,6}");
+
+        // Nothing finished was done again: the only new outcomes are the dropped blobs'.
+        var outcomes = await containers.OutcomesAsync();
+        Assert.Equal(outcomesBefore + dropper.Dropping.Length, outcomes.Count);
+        Assert.DoesNotContain(outcomes, o => o.Name.StartsWith("done/", StringComparison.Ordinal));
+        Assert.Equal(dropper.Dropping.Length, worker.OutcomeLines().Count);
+
+        // Calls that are neither listings nor the queue's and scanner's upkeep: per finished blob,
+        // nearly none. The dropped blobs cost what new blobs cost; the two names the merge cannot
+        // pair a receipt check each (and, in queue mode, a message each).
+        var perBlobWork = counts.Where(c => c.Key.Operation != "list" && c.Key.Area != "scanner" && !(c.Key.Role == "queue" && c.Key.Operation == "read")).Sum(c => c.Value);
+        var receiptChecks = counts.Where(c => c.Key.Area == "receipts" && c.Key.Operation == "read").Sum(c => c.Value);
+        output.WriteLine($"calls beyond listings and upkeep: {perBlobWork} ({perBlobWork / (double)Finished:F4} per finished blob); receipt checks: {receiptChecks}");
+        Assert.InRange(receiptChecks, 2, 2 + 2 * dropper.Dropping.Length);
+        Assert.True(perBlobWork <= dropper.Dropping.Length * 40 + 2 * 5, $"{perBlobWork} calls for {dropper.Dropping.Length} new blobs");
+        Assert.True(perBlobWork / (double)Finished < 0.05);
+        // The receipts were listed once, with the first listing; later listings look at changes only.
+        Assert.Equal(1, counts.Where(c => c.Key.Role == "state" && c.Key.Operation == "list").Sum(c => c.Value));
+        if (mode == "queue")
+            Assert.Equal(2 + dropper.Dropping.Length, worker.Services.GetRequiredService<ScanLeader>().Enqueued);
+
+        // Within seconds: the next listing, a quarter of a second after the first, finds the one the first had gone past.
+        Assert.True(pickedUp < TimeSpan.FromSeconds(15), $"the dropped blobs took {pickedUp.TotalSeconds:F1} s");
+    }
+
+    /// <summary>Holds the first listing until told to go, and drops two blobs halfway through it.</summary>
+    private sealed class DroppingInputs(TestContainers containers, string mode, int dropAfter)
+    {
+        // "0…" sorts before "done/…": the listing has gone past it. "zz…" is still ahead.
+        public static string[] Names(string mode) => [$"0-{mode}-dropped-behind.txt", $"zz-{mode}-dropped-ahead.txt"];
+
+        public string[] Dropping { get; } = Names(mode);
+
+        private int _listings;
+
+        private TestContainers Containers { get; } = containers;
+
+        private int DropAfter { get; } = dropAfter;
+
+        public TaskCompletionSource Go { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>A stopwatch started when both uploads had completed.</summary>
+        public TaskCompletionSource<Stopwatch> Dropped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IInputStore Around(IInputStore inner) => new Store(this, inner);
+
+        private sealed class Store(DroppingInputs owner, IInputStore inner) : IInputStore
+        {
+            public string ContainerName => inner.ContainerName;
+
+            public async IAsyncEnumerable<InputBlob> ListAsync(Action<DateTimeOffset>? listingStarted, [EnumeratorCancellation] CancellationToken cancellationToken)
+            {
+                var first = Interlocked.Increment(ref owner._listings) == 1;
+                if (first)
+                    await owner.Go.Task.WaitAsync(cancellationToken);
+                var listed = 0;
+                await foreach (var blob in inner.ListAsync(listingStarted, cancellationToken))
+                {
+                    yield return blob;
+                    if (first && ++listed == owner.DropAfter)
+                    {
+                        foreach (var name in owner.Dropping)
+                            await owner.Containers.UploadAsync(name, TestTexts.Article("large-" + name));
+                        owner.Dropped.SetResult(Stopwatch.StartNew());
+                    }
+                }
+            }
+
+            public ValueTask<InputRead> ReadAsync(InputBlob input, CancellationToken cancellationToken) => inner.ReadAsync(input, cancellationToken);
+        }
+    }
+}
