@@ -17,7 +17,8 @@ using Microsoft.Extensions.Hosting;
 
 // dotnet run -c Release --project bench/IngestWorker.ScanBench -- [--sizes 10000,100000] [--modes scan,queue]
 //     [--rounds 3] [--drops 5] [--worker-dll PATH] [--label TEXT]
-//     [--baseline-dll PATH --baseline-label TEXT --baseline-sizes 10000 --baseline-modes scan,queue]
+//     [--baseline-dll PATH --baseline-label TEXT --baseline-sizes 10000 --baseline-modes scan,queue --baseline-drops false]
+//     [--storage CONNECTION --prefix PREFIX --blobs COUNT] [--raw false] [--steady false] [--expected-scan SECONDS]
 //
 // For each size N, on one fresh in-memory Azurite (blob and queue services):
 //   prepare  N input blobs (small articles) and, for each, the receipt the worker writes once it has
@@ -71,16 +72,34 @@ if (baselineDll.Length > 0)
 
 var rows = new List<string>();
 var rawRows = new List<string>();
+// Preparing 100,000 blobs takes long on a busy machine: --storage CONNECTION --prefix PREFIX
+// --blobs COUNT measures again over containers an earlier run prepared (its Azurite still running),
+// skipping preparation and the raw listing; --sizes then names the finished count.
+var existing = Option("--storage", "");
+var baselineDrops = Option("--baseline-drops", "true") == "true";
+// --steady false: no drops after the first scan (at 100,000 blobs on Azurite each waits minutes).
+var steady = Option("--steady", "true") == "true";
 foreach (var size in sizes)
 {
-    await using var azurite = await Azurite.StartAsync(root);
-    var bench = new BenchContainers(azurite.ConnectionString, "s" + Guid.NewGuid().ToString("N")[..8]);
-    var prepared = await PrepareAsync(bench, size);
-    Log($"{size}: {size} finished blobs written in {prepared.TotalSeconds:F0} s");
-    var raw = await bench.RawListingAsync();
-    Log($"{size}: raw listing: blobs {raw.Inputs.TotalSeconds:F1} s, receipts {raw.Receipts.TotalSeconds:F1} s, both at once {raw.Both.TotalSeconds:F1} s");
-    rawRows.Add(FormattableString.Invariant($"| {size:N0} | {raw.Inputs.TotalSeconds:F1} s | {raw.Receipts.TotalSeconds:F1} s | {raw.Both.TotalSeconds:F1} s |"));
+    await using var azurite = existing.Length > 0 ? null : await Azurite.StartAsync(root);
+    BenchContainers bench;
     var blobs = size;
+    if (azurite is null)
+    {
+        bench = new BenchContainers(existing, Option("--prefix", ""));
+        blobs = int.Parse(Option("--blobs", size.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+    }
+    else
+    {
+        bench = new BenchContainers(azurite.ConnectionString, "s" + Guid.NewGuid().ToString("N")[..8]);
+        Log($"{size}: storage {azurite.ConnectionString}, containers {bench.Input.Name[..^"-incoming".Length]}-*");
+        var prepared = await PrepareAsync(bench, size);
+        Log($"{size}: {size} finished blobs written in {prepared.TotalSeconds:F0} s");
+        var raw = Option("--raw", "true") == "true" ? await bench.RawListingAsync() : default;
+        Log($"{size}: raw listing: blobs {raw.Inputs.TotalSeconds:F1} s, receipts {raw.Receipts.TotalSeconds:F1} s, both at once {raw.Both.TotalSeconds:F1} s");
+        if (raw.Inputs > TimeSpan.Zero)
+            rawRows.Add(FormattableString.Invariant($"| {size:N0} | {raw.Inputs.TotalSeconds:F1} s | {raw.Receipts.TotalSeconds:F1} s | {raw.Both.TotalSeconds:F1} s |"));
+    }
     foreach (var (buildLabel, dll, buildRounds, runs) in builds)
     {
         foreach (var mode in modes.Where(m => runs(size, m)))
@@ -92,16 +111,29 @@ foreach (var size in sizes)
                 Log($"{size} {buildLabel} {mode} round {round}: {restart}");
                 restarts.Add(restart);
             }
-            var expected = TimeSpan.FromMilliseconds(Stats.Median(restarts.Select(r => r.FirstScan.TotalMilliseconds).ToList()));
+            // With no restart measured here (--rounds 0), --expected-scan says how long a first scan takes.
+            var expected = restarts.Count > 0
+                ? TimeSpan.FromMilliseconds(Stats.Median(restarts.Select(r => r.FirstScan.TotalMilliseconds).ToList()))
+                : TimeSpan.FromSeconds(double.Parse(Option("--expected-scan", "10"), CultureInfo.InvariantCulture));
+            if (drops == 0 || (buildLabel == baselineLabel && !baselineDrops))
+            {
+                if (restarts.Count == 0)
+                    continue;
+                rows.Add($"| {size:N0} | {buildLabel} | {mode} | {restarts[0].FirstScan.TotalSeconds:F1} s | {restarts[0].Settled.TotalSeconds:F1} s | {restarts[0].Calls} ({restarts[0].Calls / (double)size:F4}) "
+                    + $"| {restarts[0].ListCalls} | {restarts[0].Reprocessed} | {restarts[0].PeakWorkingSet / 1048576.0:F0} MB | {restarts[0].PeakHeap / 1048576.0:F0} MB | – | – |");
+                continue;
+            }
             var dropped = await RestartAsync(dll, bench, mode, blobs, drops, expected);
             blobs += 2 * drops;
             Log($"{size} {buildLabel} {mode} drops: {dropped}; mid-scan latencies {string.Join(", ", dropped.MidScan.Select(l => l.ToString("F1", CultureInfo.InvariantCulture)))} s, steady {string.Join(", ", dropped.Steady.Select(l => l.ToString("F1", CultureInfo.InvariantCulture)))} s");
+            if (restarts.Count == 0)
+                restarts.Add(dropped);
             string Med(Func<Restart, double> pick, string format) => Stats.Median(restarts.Select(pick).ToList()).ToString(format, CultureInfo.InvariantCulture);
             rows.Add($"| {size:N0} | {buildLabel} | {mode} | {Med(r => r.FirstScan.TotalSeconds, "F1")} s | {Med(r => r.Settled.TotalSeconds, "F1")} s "
                 + $"| {Med(r => r.Calls, "F0")} ({Med(r => r.Calls / (double)size, "F4")}) | {Med(r => r.ListCalls, "F0")} "
                 + $"| {restarts.Max(r => r.Reprocessed) + dropped.Reprocessed} "
                 + $"| {Med(r => r.PeakWorkingSet / 1048576.0, "F0")} MB | {Med(r => r.PeakHeap / 1048576.0, "F0")} MB "
-                + FormattableString.Invariant($"| {Stats.Median(dropped.MidScan):F1} s (max {dropped.MidScan.Max():F1}) | {Stats.Median(dropped.Steady):F1} s (max {dropped.Steady.Max():F1}) |"));
+                + FormattableString.Invariant($"| {Stats.Median(dropped.MidScan):F1} s (max {dropped.MidScan.Max():F1}) | {(dropped.Steady.Count > 0 ? $"{Stats.Median(dropped.Steady):F1} s (max {dropped.Steady.Max():F1})" : "–")} |"));
         }
     }
 }
@@ -168,10 +200,10 @@ async Task<Restart> RestartAsync(string dll, BenchContainers bench, string mode,
     var midLatencies = await LatenciesAsync(bench, uploads);
     // Settled: the second listing has begun, and no per-blob call for 3 s. (Blobs dropped during
     // the first listing may have added a page to it.)
-    var listingsPages = dropsDuringScan == 0 ? pages : (blobs + dropsDuringScan + 4999) / 5000 + pages;
+    var listingsPages = dropsDuringScan == 0 ? pages : (blobs + dropsDuringScan + 4999) / 5000;
     var settled = await worker.WaitForAsync(s => s.InputListPages.Count > listingsPages && s.At - s.LastPerBlobCall >= 3000, TimeSpan.FromMinutes(30), "the first scan to settle");
     var steadyUploads = new List<(string, DateTimeOffset)>();
-    for (var k = 0; k < dropsDuringScan; k++)
+    for (var k = 0; k < (steady ? dropsDuringScan : 0); k++)
     {
         var name = DropName(random);
         dropNames.Add(name);
