@@ -72,9 +72,10 @@ if (baselineDll.Length > 0)
 
 var rows = new List<string>();
 var rawRows = new List<string>();
-// Preparing 100,000 blobs takes long on a busy machine: --storage CONNECTION --prefix PREFIX
-// --blobs COUNT measures again over containers an earlier run prepared (its Azurite still running),
-// skipping preparation and the raw listing; --sizes then names the finished count.
+// Preparing 100,000 blobs takes long on a busy machine. --storage CONNECTION uses an Azurite you
+// run yourself instead of one of the bench's own (which ends with the bench); with --prefix PREFIX
+// --blobs COUNT it measures again over containers an earlier run prepared there (logged), skipping
+// preparation and the raw listing; --sizes then names the finished count.
 var existing = Option("--storage", "");
 var baselineDrops = Option("--baseline-drops", "true") == "true";
 // --steady false: no drops after the first scan (at 100,000 blobs on Azurite each waits minutes).
@@ -82,17 +83,19 @@ var steady = Option("--steady", "true") == "true";
 foreach (var size in sizes)
 {
     await using var azurite = existing.Length > 0 ? null : await Azurite.StartAsync(root);
+    var storage = azurite?.ConnectionString ?? existing;
+    var prefix = Option("--prefix", "");
     BenchContainers bench;
     var blobs = size;
-    if (azurite is null)
+    if (prefix.Length > 0)
     {
-        bench = new BenchContainers(existing, Option("--prefix", ""));
+        bench = new BenchContainers(storage, prefix);
         blobs = int.Parse(Option("--blobs", size.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
     }
     else
     {
-        bench = new BenchContainers(azurite.ConnectionString, "s" + Guid.NewGuid().ToString("N")[..8]);
-        Log($"{size}: storage {azurite.ConnectionString}, containers {bench.Input.Name[..^"-incoming".Length]}-*");
+        bench = new BenchContainers(storage, "s" + Guid.NewGuid().ToString("N")[..8]);
+        Log($"{size}: containers {bench.Input.Name[..^"-incoming".Length]}-*");
         var prepared = await PrepareAsync(bench, size);
         Log($"{size}: {size} finished blobs written in {prepared.TotalSeconds:F0} s");
         var raw = Option("--raw", "true") == "true" ? await bench.RawListingAsync() : default;
