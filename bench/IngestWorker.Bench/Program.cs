@@ -9,6 +9,7 @@ using System.Text.Json.Nodes;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using IngestWorker.Triggers;
 
 // dotnet run -c Release --project bench/IngestWorker.Bench -- [--files 1000] [--rounds 3] [--trickle 200] [--rate 10] [--near on|off]
 //     [--mode scan|queue|eventGrid[,...]] [--processes 1[,2,3]]
@@ -204,7 +205,6 @@ static async Task<RunResult> WorkerRunAsync(Azurite azurite, string workerDll, s
 
         var uploaded = new Dictionary<string, DateTimeOffset>();
         var names = Enumerable.Range(0, count).Select(i => $"in/{i / 100:D2}/{i:D5}.txt").ToList();
-        var sequencer = 0L;
         async Task<DateTimeOffset> DropAsync(string name, CancellationToken ct)
         {
             var blob = input.GetBlobClient(name);
@@ -215,7 +215,7 @@ static async Task<RunResult> WorkerRunAsync(Azurite azurite, string workerDll, s
             {
                 // Event Grid base64-encodes what it delivers to a storage queue (it once sent plain
                 // text: MicrosoftDocs/azure-docs#102923); the worker reads both.
-                var message = BlobCreatedEvent(blob, created.ETag, content.ToMemory().Length, Interlocked.Increment(ref sequencer));
+                var message = WorkMessage.EventGridBlobCreated(blob.Uri, created.ETag.ToString(), content.ToMemory().Length, completed);
                 await workQueue.SendMessageAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes(message)), ct);
             }
             return completed;
@@ -352,33 +352,6 @@ static async Task<string?> FirstReasonAsync(BlobContainerClient container)
     }
     return null;
 }
-
-// Shaped as Azure Storage publishes BlobCreated in the Event Grid schema (see
-// tests/IngestWorker.Tests/BlobEventSamples.cs), for a blob on this Azurite.
-static string BlobCreatedEvent(BlobClient blob, ETag etag, long contentLength, long sequence) => new JsonObject
-{
-    ["topic"] = $"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/bench/providers/Microsoft.Storage/storageAccounts/{blob.AccountName}",
-    ["subject"] = $"/blobServices/default/containers/{blob.BlobContainerName}/blobs/{blob.Name}",
-    ["eventType"] = "Microsoft.Storage.BlobCreated",
-    ["eventTime"] = DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture),
-    ["id"] = Guid.NewGuid().ToString(),
-    ["data"] = new JsonObject
-    {
-        ["api"] = "PutBlob",
-        ["clientRequestId"] = Guid.NewGuid().ToString(),
-        ["requestId"] = Guid.NewGuid().ToString(),
-        // Event Grid writes ETags bare; the upload's response has them quoted.
-        ["eTag"] = etag.ToString().Trim('"'),
-        ["contentType"] = "application/octet-stream",
-        ["contentLength"] = contentLength,
-        ["blobType"] = "BlockBlob",
-        ["url"] = blob.Uri.AbsoluteUri,
-        ["sequencer"] = sequence.ToString("X32", CultureInfo.InvariantCulture),
-        ["storageDiagnostics"] = new JsonObject { ["batchId"] = Guid.NewGuid().ToString() },
-    },
-    ["dataVersion"] = "",
-    ["metadataVersion"] = "1",
-}.ToJsonString();
 
 static WorkerProcess StartWorker(string workerDll, string hostJson, string connectionString, string prefix, string mode, string near)
 {

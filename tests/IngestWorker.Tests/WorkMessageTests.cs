@@ -17,6 +17,19 @@ public sealed class WorkMessageTests
     }
 
     [Fact]
+    public void The_event_the_tools_post_in_place_of_event_grid_reads_back_as_the_blob_it_names()
+    {
+        var at = new DateTimeOffset(2026, 11, 22, 9, 30, 15, TimeSpan.Zero);
+        var url = new Uri("http://127.0.0.1:10000/devstoreaccount1/incoming/news/a%20b.txt");
+        var posted = WorkMessage.EventGridBlobCreated(url, "\"0x8DE0A1B2C3D4E5F\"", 1234, at);
+        Assert.Contains("\"eTag\":\"0x8DE0A1B2C3D4E5F\"", posted, StringComparison.Ordinal);   // bare, as Event Grid writes it
+
+        var item = Assert.Single(WorkMessage.Parse(BinaryData.FromString(posted), "incoming").Items);
+        Assert.Equal(("incoming", "news/a b.txt", "\"0x8DE0A1B2C3D4E5F\"", 1234L, at), (item.Container, item.Name, item.ETag, item.ContentLength!.Value, item.LastModified!.Value));
+        Assert.Empty(WorkMessage.Parse(BinaryData.FromString(posted), "other").Items);
+    }
+
+    [Fact]
     public void Base64_encoded_messages_are_read_like_plain_ones()
     {
         var text = BlobEventSamples.EventGridBlobCreated("acct", "incoming", "a.txt");

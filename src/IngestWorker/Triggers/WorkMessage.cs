@@ -1,5 +1,7 @@
 using System.Text;
+using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Azure.Messaging;
 using Azure.Messaging.EventGrid;
@@ -31,6 +33,40 @@ public static class WorkMessage
     /// <summary>The scanner's message for one blob version.</summary>
     public static string For(string container, string name, string etag, long contentLength, DateTimeOffset? lastModified) =>
         JsonSerializer.Serialize(new ScannerMessage(container, name, etag, contentLength, lastModified), WorkMessageJsonContext.Default.ScannerMessage);
+
+    /// <summary>
+    /// A <c>Microsoft.Storage.BlobCreated</c> event in the Event Grid schema, shaped as Azure Storage
+    /// publishes it (ETag bare, one event in an array), for tools that stand in for Event Grid where
+    /// there is none: the CLI's <c>drop</c> on Azurite, the benchmarks.
+    /// </summary>
+    public static string EventGridBlobCreated(Uri blobUrl, string etag, long contentLength, DateTimeOffset eventTime)
+    {
+        var blob = new BlobUriBuilder(blobUrl);
+        var created = new JsonObject
+        {
+            ["topic"] = $"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/Microsoft.Storage/storageAccounts/{blob.AccountName}",
+            ["subject"] = $"/blobServices/default/containers/{blob.BlobContainerName}/blobs/{blob.BlobName}",
+            ["eventType"] = BlobCreated,
+            ["eventTime"] = eventTime.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
+            ["id"] = Guid.NewGuid().ToString(),
+            ["data"] = new JsonObject
+            {
+                ["api"] = "PutBlob",
+                ["clientRequestId"] = Guid.NewGuid().ToString(),
+                ["requestId"] = Guid.NewGuid().ToString(),
+                ["eTag"] = etag.Trim('"'),
+                ["contentType"] = "application/octet-stream",
+                ["contentLength"] = contentLength,
+                ["blobType"] = "BlockBlob",
+                ["url"] = blobUrl.AbsoluteUri,
+                ["sequencer"] = eventTime.UtcTicks.ToString("X32", CultureInfo.InvariantCulture),
+                ["storageDiagnostics"] = new JsonObject { ["batchId"] = Guid.NewGuid().ToString() },
+            },
+            ["dataVersion"] = "",
+            ["metadataVersion"] = "1",
+        };
+        return new JsonArray(created).ToJsonString();
+    }
 
     public static ParsedWorkMessage Parse(BinaryData body, string inputContainer)
     {
