@@ -8,11 +8,13 @@ using Microsoft.Extensions.Hosting;
 const string usage = """
     ingestworker-cli — operator commands for IngestWorker (same host.json and environment as the worker)
 
-      drop <file|folder>... [--prefix <p>] [--watch] [--exit-when-done] [--timeout <seconds>]
+      drop <file|folder>... [--prefix <p>] [--event] [--watch] [--exit-when-done] [--timeout <seconds>]
           Upload files to the input container (folders recursively, names relative to the folder,
-          under the optional prefix). With --watch, print each one's outcome as it arrives and keep
-          printing later outcomes until Ctrl-C; --exit-when-done stops once every dropped file has
-          its outcome (exit code 1 on --timeout, default 120 s).
+          under the optional prefix). In eventGrid mode, and with --event in queue mode, also post
+          to the work queue the BlobCreated event Event Grid would (Azurite has none). With --watch,
+          print each one's outcome as it arrives and keep printing later outcomes until Ctrl-C;
+          --exit-when-done stops once every dropped file has its outcome (exit code 1 on
+          --timeout, default 120 s).
 
       watch
           Print every new outcome as it arrives, until Ctrl-C.

@@ -1,14 +1,18 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Azure.Storage.Queues;
 using IngestWorker.IntegrationTests.Infrastructure;
+using IngestWorker.Storage;
 using IngestWorker.Tests;
 using IngestWorker.Triggers;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace IngestWorker.IntegrationTests;
 
 /// <summary>Modes <c>queue</c> (one scanner, every worker consuming) and <c>eventGrid</c>, on Azurite's queues.</summary>
-public sealed class QueueTriggerTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+public sealed class QueueTriggerTests(AzuriteFixture azurite, ITestOutputHelper output) : IClassFixture<AzuriteFixture>
 {
     private static Dictionary<string, string?> Mode(string mode) => new()
     {
@@ -91,6 +95,87 @@ public sealed class QueueTriggerTests(AzuriteFixture azurite) : IClassFixture<Az
         // No event, no work: Event Grid mode never lists the container.
         Assert.Equal(3, (await containers.OutcomesAsync()).Count);
         Assert.Equal(0, worker.Services.GetRequiredService<IWorkerTrigger>().CompletedScans);
+    }
+
+    [Fact]
+    public async Task In_queue_mode_a_blob_created_event_gets_a_blob_processed_while_the_scanners_listing_is_still_running()
+    {
+        // Events are the fast path, the scanner's listing the safety net. Here the listing is held
+        // before its first blob: a listing of a container so large it has not got anywhere yet.
+        var containers = new TestContainers(azurite);
+        for (var i = 0; i < 10; i++)
+            await containers.UploadAsync($"old/{i:D2}.txt", TestTexts.Article($"queue-events-old-{i}"));
+        var heldListing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listingsBegun = 0;
+        await using var worker = await TestWorker.StartAsync(containers, Mode("queue"),
+            services => services.AddSingleton<IInputStore>(sp => new HeldFirstListing(ActivatorUtilities.CreateInstance<BlobInputStore>(sp), heldListing.Task, () => Interlocked.Increment(ref listingsBegun))));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Volatile.Read(ref listingsBegun) == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.Equal(1, Volatile.Read(ref listingsBegun));
+
+        var text = TestTexts.Article("queue-events-new");
+        var created = await containers.UploadAsync("new/with-event.txt", text);
+        var sinceDrop = Stopwatch.StartNew();
+        var queue = new QueueServiceClient(containers.ConnectionString).GetQueueClient(containers.Input.Name + "-work");
+        var message = WorkMessage.EventGridBlobCreated(containers.Input.GetBlobClient("new/with-event.txt").Uri, created.ETag.ToString(), Encoding.UTF8.GetByteCount(text), created.LastModified);
+        await queue.SendMessageAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes(message)));
+        Assert.Equal("accepted", (await containers.WaitForOutcomeAsync("new/with-event.txt", timeout: TimeSpan.FromSeconds(30))).GetProperty("status").GetString());
+        output.WriteLine($"outcome {sinceDrop.Elapsed.TotalSeconds:F2} s after the drop, with the scanner's first listing still held");
+        // Picked up through its event alone: the listing has yielded nothing, no scan has completed.
+        Assert.Equal(0, worker.Services.GetRequiredService<IWorkerTrigger>().CompletedScans);
+        Assert.Single(await containers.OutcomesAsync());
+
+        // The listing goes on: the old blobs are enqueued and processed, and the evented blob, which
+        // the listing also meets, is not done again.
+        heldListing.SetResult();
+        var outcomes = await containers.WaitForOutcomesAsync(11);
+        await worker.WaitForScansAsync(2);
+        Assert.Equal(11, outcomes.Count);
+        Assert.Single(outcomes, o => o.Name.StartsWith("new/with-event.txt", StringComparison.Ordinal));
+        await worker.WaitForOutcomeLinesAsync(11);
+        Assert.Single(worker.OutcomeLines(), e => e.Message.Contains("new/with-event.txt", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task In_event_grid_mode_the_cli_drop_posts_the_event_azurite_cannot_and_refuses_event_in_scan_mode()
+    {
+        var containers = new TestContainers(azurite);
+        await using var worker = await TestWorker.StartAsync(containers, Mode("eventGrid"));
+        var file = Path.Combine(Path.GetTempPath(), $"drop-event-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(file, TestTexts.Article("cli-drop-event"));
+        try
+        {
+            var result = await CliProcess.RunAsync(containers, Mode("eventGrid"), "drop", file, "--exit-when-done", "--timeout", "60");
+            Assert.True(result.ExitCode == 0, result.Output);
+            Assert.Contains("posted a BlobCreated event for each to queue", result.Output, StringComparison.Ordinal);
+            Assert.Equal("accepted", (await containers.WaitForOutcomeAsync(Path.GetFileName(file))).GetProperty("status").GetString());
+            Assert.Equal(0, worker.Services.GetRequiredService<IWorkerTrigger>().CompletedScans);
+
+            result = await CliProcess.RunAsync(containers, Mode("scan"), "drop", file, "--event");
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains("--event needs mode queue or eventGrid", result.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>The first listing waits for <paramref name="release"/> before it lists anything.</summary>
+    private sealed class HeldFirstListing(IInputStore inner, Task release, Func<int> begin) : IInputStore
+    {
+        public string ContainerName => inner.ContainerName;
+
+        public async IAsyncEnumerable<InputBlob> ListAsync(Action<DateTimeOffset>? listingStarted, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            if (begin() == 1)
+                await release.WaitAsync(cancellationToken);
+            await foreach (var blob in inner.ListAsync(listingStarted, cancellationToken))
+                yield return blob;
+        }
+
+        public ValueTask<InputRead> ReadAsync(InputBlob input, CancellationToken cancellationToken) => inner.ReadAsync(input, cancellationToken);
     }
 
     // The shared event sample names an Azure account URL; point it at this Azurite container.
