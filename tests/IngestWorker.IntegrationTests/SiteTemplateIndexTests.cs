@@ -41,6 +41,25 @@ public sealed class SiteTemplateIndexTests(AzuriteFixture azurite) : IClassFixtu
         Assert.Equal(61, counts[42]);
     }
 
+    [Fact]
+    public async Task Three_busy_processes_on_one_site_all_get_their_turn()
+    {
+        // As three worker processes of 16 blobs each, all from one site: the process that just
+        // wrote has the current version cached and writes again at once, while the others must
+        // read first. Without a pause after a conflict the same process keeps winning, and another
+        // gives up after its last allowed conflict (seen as failed attempts in the scale-out bench).
+        var containers = new TestContainers(azurite);
+        await containers.State.CreateIfNotExistsAsync();
+        var instances = Enumerable.Range(0, 3).Select(_ => Index(containers)).ToArray();
+        const int Documents = 600;
+
+        await Task.WhenAll(instances.Select((index, p) => Parallel.ForEachAsync(Enumerable.Range(0, Documents / 3), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            await index.ObserveAsync("folder:incoming/busy", $"doc-{p}-{i}.txt", [7UL], ct))));
+
+        var counts = await Index(containers).ObserveAsync("folder:incoming/busy", "last.txt", [7UL], CancellationToken.None);
+        Assert.Equal(Documents + 1, counts[7]);
+    }
+
     private static BlobSiteTemplateIndex Index(TestContainers containers)
     {
         var options = new IngestWorkerOptions();

@@ -14,18 +14,27 @@ namespace IngestWorker.Storage;
 /// <summary>
 /// Site template line counts as one compact blob per site (<c>templates/{hash of site key}</c>) in
 /// the state container, updated by optimistic concurrency (If-Match) so every worker process adds
-/// to the same counts. Within a process, updates to one site are serialised and the last version
-/// is cached, so a document usually costs a single storage call (the conditional write).
+/// to the same counts. Within a process, a site's documents are written in groups: while one
+/// conditional write is under way the documents that arrive wait, and the next write carries them
+/// all. The last version is cached, so a group usually costs a single storage call.
 /// </summary>
+/// <remarks>
+/// Grouping is what makes several busy processes share a site fairly. A process that just wrote
+/// holds the current version and could write again at once, while the others must read first; one
+/// write per document let the same process win over and over until another gave up (20 conflicts
+/// in a row: a failed attempt for its blob). Now a loser's next try carries everything it has
+/// waiting, and pauses a random moment first so that it is not always a step behind.
+/// </remarks>
 public sealed class BlobSiteTemplateIndex : ISiteTemplateIndex
 {
     private const int MaxConflicts = 20;
     private const int CachedSites = 256;
+    private static readonly TimeSpan MaxConflictPause = TimeSpan.FromMilliseconds(500);
 
     private readonly BlobContainerClient _state;
     private readonly StorageResilience _resilience;
     private readonly int _maxLines;
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SiteWrites> _sites = new(StringComparer.Ordinal);
     private readonly LruCache<string, (ETag ETag, SiteTemplateCounts Counts)> _cache = new(CachedSites);
 
     public BlobSiteTemplateIndex(IngestContainers containers, StorageResilience resilience, IOptions<IngestWorkerOptions> options)
@@ -37,39 +46,87 @@ public sealed class BlobSiteTemplateIndex : ISiteTemplateIndex
 
     public async ValueTask<IReadOnlyDictionary<ulong, int>> ObserveAsync(string site, string documentId, IReadOnlyCollection<ulong> lineKeys, CancellationToken cancellationToken)
     {
-        var blob = _state.GetBlobClient("templates/" + ContentHash.Sha256Hex(site)[..32]);
-        var document = DocumentKey(documentId);
-        var gate = _gates.GetOrAdd(site, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var writes = _sites.GetOrAdd(site, _ => new SiteWrites());
+        var observation = new Observation(DocumentKey(documentId), lineKeys);
+        bool writer;
+        lock (writes)
         {
-            for (var conflicts = 0; ; conflicts++)
-            {
-                var (etag, counts) = _cache.TryGet(site, out var cached) ? cached : await LoadAsync(blob, site, cancellationToken).ConfigureAwait(false);
-                if (counts.HasDocument(document))
-                    return counts.CountsOf(lineKeys);
+            writes.Waiting.Add(observation);
+            writer = !writes.Writing;
+            writes.Writing = true;
+        }
+        if (writer)
+        {
+            // Not under this caller's token: the group carries other callers' documents, and every
+            // storage call in it is bounded by the retry policy's per-try timeout and tries.
+            _ = Task.Run(() => WriteWhileWaitingAsync(site, writes), CancellationToken.None);
+        }
+        var counts = await observation.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return counts.CountsOf(lineKeys);
+    }
 
-                var updated = counts.With(document, lineKeys, _maxLines);
-                var conditions = etag == default ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = etag };
-                try
+    private async Task WriteWhileWaitingAsync(string site, SiteWrites writes)
+    {
+        while (true)
+        {
+            List<Observation> group;
+            lock (writes)
+            {
+                if (writes.Waiting.Count == 0)
                 {
-                    var content = BinaryData.FromBytes(updated.Serialize());
-                    var written = await _resilience.RunAsync(async ct =>
-                        (await blob.UploadAsync(content, new BlobUploadOptions { Conditions = conditions }, ct).ConfigureAwait(false)).Value.ETag,
-                        cancellationToken).ConfigureAwait(false);
-                    _cache.Set(site, (written, updated));
-                    return updated.CountsOf(lineKeys);
+                    writes.Writing = false;
+                    return;
                 }
-                catch (RequestFailedException e) when (e.Status is 409 or 412 && conflicts < MaxConflicts)
-                {
-                    // Another worker updated the site first: start again from its version.
-                    _cache.Remove(site);
-                }
+                group = writes.Waiting;
+                writes.Waiting = [];
+            }
+            try
+            {
+                var counts = await WriteAsync(site, group).ConfigureAwait(false);
+                foreach (var observation in group)
+                    observation.Done.TrySetResult(counts);
+            }
+            catch (Exception e)
+            {
+                foreach (var observation in group)
+                    observation.Done.TrySetException(e);
             }
         }
-        finally
+    }
+
+    private async Task<SiteTemplateCounts> WriteAsync(string site, List<Observation> group)
+    {
+        var blob = _state.GetBlobClient("templates/" + ContentHash.Sha256Hex(site)[..32]);
+        for (var conflicts = 0; ; conflicts++)
         {
-            gate.Release();
+            var (etag, counts) = _cache.TryGet(site, out var cached) ? cached : await LoadAsync(blob, site, CancellationToken.None).ConfigureAwait(false);
+            var updated = counts;
+            foreach (var observation in group)
+            {
+                if (!updated.HasDocument(observation.Document))
+                    updated = updated.With(observation.Document, observation.LineKeys, _maxLines);
+            }
+            if (ReferenceEquals(updated, counts))
+                return counts;
+
+            var conditions = etag == default ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = etag };
+            try
+            {
+                var content = BinaryData.FromBytes(updated.Serialize());
+                var written = await _resilience.RunAsync(async ct =>
+                    (await blob.UploadAsync(content, new BlobUploadOptions { Conditions = conditions }, ct).ConfigureAwait(false)).Value.ETag,
+                    CancellationToken.None).ConfigureAwait(false);
+                _cache.Set(site, (written, updated));
+                return updated;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && conflicts < MaxConflicts)
+            {
+                // Another process updated the site first: start again from its version, after a
+                // pause that grows with the conflicts, random so that the rivals fall out of step.
+                _cache.Remove(site);
+                var ceiling = Math.Min(MaxConflictPause.TotalMilliseconds, 10 * Math.Pow(2, conflicts));
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling)).ConfigureAwait(false);
+            }
         }
     }
 
@@ -88,6 +145,18 @@ public sealed class BlobSiteTemplateIndex : ISiteTemplateIndex
 
     private static ulong DocumentKey(string documentId) =>
         BinaryPrimitives.ReadUInt64LittleEndian(Convert.FromHexString(ContentHash.Sha256Hex(documentId)[..16]));
+
+    private sealed record Observation(ulong Document, IReadOnlyCollection<ulong> LineKeys)
+    {
+        public TaskCompletionSource<SiteTemplateCounts> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>A site's documents waiting for the next write; guarded by locking the instance.</summary>
+    private sealed class SiteWrites
+    {
+        public List<Observation> Waiting = [];
+        public bool Writing;
+    }
 }
 
 /// <summary>
