@@ -97,30 +97,42 @@ internal static class StatusCommand
     // One line per fact in both forms, so a new fact (a queue's depth, say) is one more line in each.
     private static void WriteText(StatusReport report)
     {
-        const string row = "  {0,-36} {1,10}";
+        // Labels name containers and queues, which can be long: the column is as wide as the longest.
+        var labels = report.Outcomes.Select(o => OutcomeLabel(o.Role, o.Container))
+            .Concat(report.Queues.Select(q => QueueLabel(q.Role, q.Queue)))
+            .Append(ReceiptLabel(report.PipelineVersion));
+        var width = Math.Max(36, labels.Max(l => l.Length));
+        void Row(string label, long count) => Console.WriteLine($"  {label.PadRight(width)} {count,10}");
+
         Console.WriteLine($"IngestWorker status at {report.Account}, pipeline version {report.PipelineVersion}"
             + (report.Prefix.Length > 0 ? $", names starting with '{report.Prefix}'" : "")
             + $", as of {report.AsOf.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}");
         Console.WriteLine();
         Console.WriteLine("Outcomes");
         foreach (var outcome in report.Outcomes)
-            Console.WriteLine(row, $"{outcome.Role} ({outcome.Container})", outcome.Count);
+            Row(OutcomeLabel(outcome.Role, outcome.Container), outcome.Count);
         Console.WriteLine();
         Console.WriteLine($"Inputs ({report.Inputs.Container})");
-        Console.WriteLine(row, "total", report.Inputs.Total);
-        Console.WriteLine(row, $"with a receipt under version {report.PipelineVersion}", report.Inputs.WithReceipt);
-        Console.WriteLine(row, "unprocessed", report.Inputs.Unprocessed);
-        Console.WriteLine("  {0,-36} {1}", "oldest unprocessed", report.Inputs.OldestUnprocessed is { } oldest
+        Row("total", report.Inputs.Total);
+        Row(ReceiptLabel(report.PipelineVersion), report.Inputs.WithReceipt);
+        Row("unprocessed", report.Inputs.Unprocessed);
+        Console.WriteLine($"  {"oldest unprocessed".PadRight(width)} " + (report.Inputs.OldestUnprocessed is { } oldest
             ? $"{oldest.Name}, last modified {oldest.LastModified.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} ({CommandArguments.Age(oldest.Age)} ago)"
-            : "none");
+            : "none"));
         if (report.Queues.Count > 0)
         {
             Console.WriteLine();
             Console.WriteLine("Queues (approximate depth)");
             foreach (var queue in report.Queues)
-                Console.WriteLine(row, $"{queue.Role} ({queue.Queue})", queue.Depth);
+                Row(QueueLabel(queue.Role, queue.Queue), queue.Depth);
         }
     }
+
+    private static string OutcomeLabel(string role, string container) => $"{role} ({container})";
+
+    private static string QueueLabel(string role, string queue) => $"{role} ({queue})";
+
+    private static string ReceiptLabel(string pipelineVersion) => $"with a receipt under version {pipelineVersion}";
 
     private static void WriteJson(StatusReport report)
     {

@@ -32,6 +32,10 @@ public sealed class StatusQueueTests(AzuriteFixture azurite) : IClassFixture<Azu
             Assert.Contains("Queues (approximate depth)", result.Output);
             Assert.Matches(new Regex(@"\n  work \(" + Regex.Escape(work.Name) + @"\)\s+3\n"), result.Output);
             Assert.Matches(new Regex(@"\n  poison \(" + Regex.Escape(poison.Name) + @"\)\s+2\n"), result.Output);
+            // One column of counts, however long the queue names: every count ends where the others do.
+            var countLines = result.Stdout.Split('\n').Where(l => Regex.IsMatch(l, @"^  \S.*\s\d+$")).ToList();
+            Assert.True(countLines.Count >= 8, result.Stdout);
+            Assert.Single(countLines.Select(l => l.Length).Distinct());
 
             result = await CliProcess.RunAsync(containers, Mode(mode), "status", "--json");
             Assert.True(result.ExitCode == 0, result.Output);
