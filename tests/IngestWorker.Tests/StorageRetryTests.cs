@@ -5,6 +5,7 @@ using IngestWorker.Options;
 using IngestWorker.Storage;
 using IngestWorker.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IngestWorker.Tests;
@@ -66,6 +67,75 @@ public sealed class StorageRetryTests
             await resilience.RunAsync(async ct => await blob.GetPropertiesAsync(cancellationToken: ct), CancellationToken.None));
 
         Assert.Equal([(1L, "503"), (1L, "503"), (1L, "503")], retries);
+    }
+
+    [Fact]
+    public async Task While_storage_is_down_one_retry_warning_per_window_says_how_many_were_held_back()
+    {
+        using var server = new AlwaysUnavailableServer();
+        var retry = new RetryOptions { MaxRetryCount = 3, MinimumInterval = TimeSpan.FromMilliseconds(1), MaximumInterval = TimeSpan.FromMilliseconds(2) };
+        var service = StorageClientFactory.CreateBlobServiceClient(new StorageOptions { ConnectionString = server.ConnectionString }, retry);
+        var clock = new ManualClock(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        var logger = new WarningLines();
+        var resilience = new StorageResilience(Microsoft.Extensions.Options.Options.Create(retry), logger, clock: clock);
+        var blob = service.GetBlobContainerClient("box").GetBlobClient("item.txt");
+        async Task CallAsync() => await Assert.ThrowsAsync<StorageUnavailableException>(async () =>
+            await resilience.RunAsync(async ct => await blob.GetPropertiesAsync(cancellationToken: ct), CancellationToken.None));
+
+        for (var i = 0; i < 10; i++)
+            await CallAsync();
+        Assert.Equal(30, resilience.Retries);
+        var first = Assert.Single(logger.Lines);
+        Assert.Contains("retry 1 of 3", first);
+        Assert.DoesNotContain("not logged one by one", first);
+
+        clock.Advance(StorageResilience.RetryWarningWindow);
+        await CallAsync();
+        Assert.Equal(2, logger.Lines.Count);
+        Assert.Contains("29 more storage retries since the last such line were not logged one by one", logger.Lines[1]);
+    }
+
+    [Fact]
+    public void The_log_throttle_lets_one_line_through_per_window_and_counts_the_rest()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        var throttle = new LogThrottle(TimeSpan.FromSeconds(5), clock);
+        Assert.True(throttle.TryLog(out var held));
+        Assert.Equal(0, held);
+        Assert.False(throttle.TryLog(out _));
+        clock.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.False(throttle.TryLog(out _));
+        clock.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.True(throttle.TryLog(out held));
+        Assert.Equal(2, held);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.True(throttle.TryLog(out held));
+        Assert.Equal(0, held);
+    }
+
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        private DateTimeOffset _now = now;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
+
+    private sealed class WarningLines : ILogger<StorageResilience>
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel == LogLevel.Warning)
+                lock (Lines)
+                    Lines.Add(formatter(state, exception));
+        }
     }
 
     [Fact]

@@ -21,9 +21,13 @@ public sealed class StorageResilience
     private readonly int _tries;
     private long _retries;
 
-    public StorageResilience(IOptions<RetryOptions> options, ILogger<StorageResilience> logger, IngestWorkerMetrics? metrics = null)
+    // One retry warning per window; the storage retries metric counts them all.
+    internal static readonly TimeSpan RetryWarningWindow = TimeSpan.FromSeconds(5);
+
+    public StorageResilience(IOptions<RetryOptions> options, ILogger<StorageResilience> logger, IngestWorkerMetrics? metrics = null, TimeProvider? clock = null)
     {
         var retry = options.Value;
+        var warnings = new LogThrottle(RetryWarningWindow, clock ?? TimeProvider.System);
         _tries = retry.MaxRetryCount + 1;
         var builder = new ResiliencePipelineBuilder();
         if (retry.MaxRetryCount > 0)
@@ -42,8 +46,14 @@ public sealed class StorageResilience
                 {
                     Interlocked.Increment(ref _retries);
                     metrics?.StorageRetry(ErrorType(args.Outcome.Exception));
-                    logger.LogWarning("Storage call failed transiently ({Error}); retry {Retry} of {MaxRetries} in {DelayMs} ms.",
-                        Describe(args.Outcome.Exception), args.AttemptNumber + 1, retry.MaxRetryCount, (int)args.RetryDelay.TotalMilliseconds);
+                    if (!warnings.TryLog(out var heldBack))
+                        return ValueTask.CompletedTask;
+                    if (heldBack == 0)
+                        logger.LogWarning("Storage call failed transiently ({Error}); retry {Retry} of {MaxRetries} in {DelayMs} ms.",
+                            Describe(args.Outcome.Exception), args.AttemptNumber + 1, retry.MaxRetryCount, (int)args.RetryDelay.TotalMilliseconds);
+                    else
+                        logger.LogWarning("Storage call failed transiently ({Error}); retry {Retry} of {MaxRetries} in {DelayMs} ms. {HeldBack} more storage retries since the last such line were not logged one by one (metric ingestworker.storage.retries counts them).",
+                            Describe(args.Outcome.Exception), args.AttemptNumber + 1, retry.MaxRetryCount, (int)args.RetryDelay.TotalMilliseconds, heldBack);
                     return ValueTask.CompletedTask;
                 },
             });
