@@ -11,6 +11,7 @@ using Azure.Storage.Blobs.Specialized;
 using Azure.Storage.Queues;
 using IngestWorker;
 using IngestWorker.Storage;
+using IngestWorker.Triggers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -41,6 +42,8 @@ using Microsoft.Extensions.Logging;
 //                           empty-queue polls (so it includes the ~7 container and queue creations
 //                           at start), per finished blob;
 //              reprocessed  outcome documents written for finished blobs (must be 0).
+//   mode queue-events is the worker in queue mode with Event Grid subscribed to its work queue: the
+//            bench posts each dropped blob's BlobCreated event (as Event Grid would) after the upload.
 //   drops    per mode, once: a restart during whose first scan `drops` new blobs are uploaded at
 //            even intervals over the median first-scan time, at random places in the name order,
 //            then `drops` more once it has settled (steady state). Pickup latency = the outcome's
@@ -185,9 +188,11 @@ async Task<TimeSpan> PrepareAsync(BenchContainers bench, int count)
 
 async Task<Restart> RestartAsync(string dll, BenchContainers bench, string mode, int blobs, int dropsDuringScan, TimeSpan expectedScan)
 {
-    if (mode == "queue")
+    var postEvents = mode == "queue-events";
+    var workerMode = postEvents ? "queue" : mode;
+    if (workerMode == "queue")
         await bench.ResetQueueModeAsync();
-    using var worker = WorkerProcess.Start(dll, hook, bench, mode, model);
+    using var worker = WorkerProcess.Start(dll, hook, bench, workerMode, model);
     var first = await worker.WaitForAsync(s => s.InputListPages.Count >= 1, TimeSpan.FromMinutes(2), "the first listing page");
     var pages = (blobs + 4999) / 5000;
 
@@ -202,7 +207,7 @@ async Task<Restart> RestartAsync(string dll, BenchContainers bench, string mode,
         midScan.Add(Task.Run(async () =>
         {
             await Task.Delay(at);
-            return (name, await bench.UploadAsync(name, Article(name)));
+            return (name, await bench.UploadAsync(name, Article(name), postEvents));
         }));
     }
 
@@ -217,7 +222,7 @@ async Task<Restart> RestartAsync(string dll, BenchContainers bench, string mode,
     {
         var name = DropName(random);
         dropNames.Add(name);
-        steadyUploads.Add((name, await bench.UploadAsync(name, Article(name))));
+        steadyUploads.Add((name, await bench.UploadAsync(name, Article(name), postEvents)));
         await Task.Delay(1300);
     }
     var steadyLatencies = await LatenciesAsync(bench, steadyUploads);
@@ -477,10 +482,19 @@ internal sealed class BenchContainers
         ["ingestWorker:containers:state"] = State.Name,
     };
 
-    public async Task<DateTimeOffset> UploadAsync(string name, string text)
+    /// <returns>When the upload completed (an event, if posted, is part of the latency).</returns>
+    public async Task<DateTimeOffset> UploadAsync(string name, string text, bool postEvent)
     {
-        await Input.GetBlobClient(name).UploadAsync(BinaryData.FromString(text));
-        return DateTimeOffset.UtcNow;
+        var blob = Input.GetBlobClient(name);
+        var content = BinaryData.FromString(text);
+        var uploaded = (await blob.UploadAsync(content)).Value;
+        var completed = DateTimeOffset.UtcNow;
+        if (postEvent)
+        {
+            var created = WorkMessage.EventGridBlobCreated(blob.Uri, uploaded.ETag.ToString(), content.ToMemory().Length, uploaded.LastModified);
+            await Queues.GetQueueClient(Input.Name + "-work").SendMessageAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes(created)));
+        }
+        return completed;
     }
 
     /// <summary>A queue-mode restart without checkpoint and without messages left by an earlier round.</summary>
