@@ -7,6 +7,7 @@ using IngestWorker.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 IHost host;
 try
@@ -39,6 +40,12 @@ using (host)
     catch (FastTextModelException e)
     {
         await Console.Error.WriteLineAsync($"IngestWorker cannot start: {LanguageModelPath.Key}: {e.Message}");
+        return 2;
+    }
+
+    if (IngestWorker.Http.HttpServer.FindPortProblem(host.Services.GetRequiredService<IOptions<IngestWorkerOptions>>().Value.Http) is { } portProblem)
+    {
+        await Console.Error.WriteLineAsync("IngestWorker cannot start: " + portProblem);
         return 2;
     }
 

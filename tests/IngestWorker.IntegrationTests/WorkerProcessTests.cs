@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using IngestWorker.IntegrationTests.Infrastructure;
 
 namespace IngestWorker.IntegrationTests;
@@ -40,5 +42,23 @@ public sealed class WorkerProcessTests
         {
             File.Delete(model);
         }
+    }
+
+    [Fact]
+    public async Task A_health_port_already_in_use_stops_the_program_with_exit_code_2_and_one_line_saying_so()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        using var worker = WorkerProcess.Start(new Dictionary<string, string?>
+        {
+            ["ingestWorker:http:enabled"] = "true",
+            ["ingestWorker:http:port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        Assert.Equal(2, await worker.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        var output = string.Join("\n", worker.Output);
+        Assert.Contains($"IngestWorker cannot start: ingestWorker:http:port: cannot listen on 127.0.0.1:{port}", output);
+        Assert.DoesNotContain("   at ", output);
     }
 }

@@ -28,6 +28,31 @@ public sealed class HttpServer(IServiceProvider services, IOptions<IngestWorkerO
 
     private WebApplication? _app;
 
+    /// <summary>
+    /// Why the configured port cannot be listened on, checked before the host starts: a failure
+    /// inside the host's start is logged by the host with its stack trace ahead of the one line
+    /// that matters. (The port can still be taken in between; <see cref="StartAsync"/> then says so.)
+    /// </summary>
+    public static string? FindPortProblem(HttpOptions http)
+    {
+        if (!http.ServerEnabled || http.Port == 0 || !IPAddress.TryParse(http.Address, out var address))
+            return null;
+        try
+        {
+            var probe = new System.Net.Sockets.TcpListener(address, http.Port);
+            probe.Start();
+            probe.Stop();
+            return null;
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            return CannotListen(http, e.Message);
+        }
+    }
+
+    private static string CannotListen(HttpOptions http, string why) =>
+        $"{HttpOptions.Section}:port: cannot listen on {http.Address}:{http.Port} ({why}).";
+
     /// <summary>Where the server listens, once started.</summary>
     public Uri? BaseAddress { get; private set; }
 
@@ -55,7 +80,7 @@ public sealed class HttpServer(IServiceProvider services, IOptions<IngestWorkerO
         catch (IOException e)
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            throw new HttpServerStartException($"{HttpOptions.Section}:port: cannot listen on {http.Address}:{http.Port} ({e.Message}).", e);
+            throw new HttpServerStartException(CannotListen(http, e.Message), e);
         }
         _app = app;
         var host = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
