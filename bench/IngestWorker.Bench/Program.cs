@@ -60,7 +60,7 @@ if (processCounts.Count == 0 || processCounts.Any(n => n < 1))
     Console.Error.WriteLine("--processes takes a comma-separated list of counts of at least 1, e.g. 1,2,3.");
     return 2;
 }
-var root = FindRoot();
+var root = BenchSupport.FindRoot();
 var workerDll = Path.Combine(root, "src", "IngestWorker", "bin", "Release", "net10.0", "IngestWorker.dll");
 if (!File.Exists(workerDll))
 {
@@ -171,7 +171,7 @@ static async Task<double> RawThroughputAsync(BlobServiceClient service, int coun
     var names = Enumerable.Range(0, count).Select(i => $"raw/{i:D5}.txt").ToList();
     var clock = Stopwatch.StartNew();
     await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (name, ct) =>
-        await container.GetBlobClient(name).UploadAsync(BinaryData.FromString(Article(name)), overwrite: true, ct));
+        await container.GetBlobClient(name).UploadAsync(BinaryData.FromString(BenchSupport.Article(name)), overwrite: true, ct));
     await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (name, ct) =>
         await container.GetBlobClient(name).DownloadContentAsync(ct));
     return count / clock.Elapsed.TotalSeconds;
@@ -208,7 +208,7 @@ static async Task<RunResult> WorkerRunAsync(Azurite azurite, string workerDll, s
         async Task<DateTimeOffset> DropAsync(string name, CancellationToken ct)
         {
             var blob = input.GetBlobClient(name);
-            var content = BinaryData.FromString(Article(name));
+            var content = BinaryData.FromString(BenchSupport.Article(name));
             var created = (await blob.UploadAsync(content, ct)).Value;
             var completed = DateTimeOffset.UtcNow;
             if (cell.Mode == Modes.EventGrid)
@@ -373,30 +373,6 @@ static WorkerProcess StartWorker(string workerDll, string hostJson, string conne
     return new WorkerProcess(Process.Start(info)!);
 }
 
-// A small news-like article (~1 KB). Its words, not only its numbers, differ per name: exact
-// dedup must not reject it, and site-template learning (which folds digits) must not take its
-// lines for the folder's furniture. So every paragraph draws from at least ~1,000 combinations:
-// with fewer, a folder of 100 articles holds the same paragraph several times, and template
-// learning rightly removes it as furniture.
-static string Article(string name)
-{
-    string[] places = ["Ashford", "Brampton", "Carlow", "Dunmore", "Elmstead", "Fairhaven", "Glenrock", "Hartwell", "Ivybridge", "Kingsbury", "Larkfield", "Millbrook", "Northgate", "Oakridge", "Pinehurst", "Redcliff"];
-    string[] subjects = ["the new library", "the harbour wall", "the bus depot", "the river bridge", "the school roof", "the market square", "the water plant", "the cycle lanes", "the old mill", "the railway crossing"];
-    string[] actions = ["approved money for", "postponed work on", "asked for a review of", "voted to sell", "agreed to repair", "rejected plans for"];
-    string[] people = ["shopkeepers", "parents", "fishermen", "students", "pensioners", "nurses", "farmers", "teachers"];
-    var random = new Random(BitConverter.ToInt32(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(name)), 0));
-    string Pick(string[] words) => words[random.Next(words.Length)];
-    var text = new StringBuilder();
-    text.Append($"{Pick(places)} council {Pick(actions)} {Pick(subjects)}\n\n");
-    // Five different sentence frames: one frame repeated would fail the quality stage's repetition rules.
-    text.Append($"Councillors in {Pick(places)} {Pick(actions)} {Pick(subjects)} after {Pick(people)} and {Pick(people)} spoke at a long meeting on Tuesday evening. The debate went on until after ten o'clock.\n\n");
-    text.Append($"The leader of the council in {Pick(places)} said that {Pick(people)} would be asked again about {Pick(subjects)} before any money is spent. No date has been set for a final vote, {Pick(people)} were told.\n\n");
-    text.Append($"Several {Pick(people)} from {Pick(places)} told reporters they had waited years for a decision, while others feared the cost of {Pick(subjects)}.\n\n");
-    text.Append($"A report prepared for the meeting found that {Pick(subjects)} needed urgent work, and that delays would only make the repairs to {Pick(subjects)} more expensive. Its authors from {Pick(places)} were not at the meeting.\n\n");
-    text.Append($"The next public meeting is planned for the spring, when {Pick(people)} and {Pick(people)} in {Pick(places)} can give their views again.\n\n");
-    return text.ToString();
-}
-
 int Option(string name, int fallback) =>
     StringOption(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
@@ -404,16 +380,6 @@ string? StringOption(string name)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-}
-
-static string FindRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "IngestWorker.sln")))
-            return dir.FullName;
-    }
-    throw new DirectoryNotFoundException("IngestWorker.sln not found");
 }
 
 internal static class Modes
@@ -534,18 +500,6 @@ internal sealed class CpuMeter
 internal sealed record CellResult(int Round, Cell Cell, double Raw, RunResult Burst, RunResult? Trickle)
 {
     public IEnumerable<Checks> Runs => Trickle is null ? [Burst.Checks] : [Burst.Checks, Trickle.Checks];
-}
-
-internal static class Stats
-{
-    public static double Percentile(List<double> sorted, double p) =>
-        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
-
-    public static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 }
 
 /// <summary>Every process the bench started and has not yet stopped.</summary>

@@ -55,7 +55,7 @@ var sizes = Option("--sizes", "10000,100000").Split(',').Select(s => int.Parse(s
 var modes = Option("--modes", "scan,queue").Split(',');
 var rounds = int.Parse(Option("--rounds", "3"), CultureInfo.InvariantCulture);
 var drops = int.Parse(Option("--drops", "5"), CultureInfo.InvariantCulture);
-var root = FindRoot();
+var root = BenchSupport.FindRoot();
 var workerDll = Path.GetFullPath(Option("--worker-dll", Path.Combine(root, "src", "IngestWorker", "bin", "Release", "net10.0", "IngestWorker.dll")));
 var label = Option("--label", "this build");
 if (!File.Exists(workerDll))
@@ -177,7 +177,7 @@ async Task<TimeSpan> PrepareAsync(BenchContainers bench, int count)
     await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
     {
         var name = FinishedName(i);
-        var uploaded = await bench.Input.GetBlobClient(name).UploadAsync(BinaryData.FromString(Article(name)), ct);
+        var uploaded = await bench.Input.GetBlobClient(name).UploadAsync(BinaryData.FromString(BenchSupport.Article(name)), ct);
         await receipts.WriteAsync(new Receipt(bench.Input.Name, name, uploaded.Value.ETag.ToString("H"), "1", "accepted", [],
             bench.Accepted.Name, BlobNames.Output(name), DateTimeOffset.UtcNow), ct);
         if (Interlocked.Increment(ref done) % 10_000 == 0)
@@ -207,7 +207,7 @@ async Task<Restart> RestartAsync(string dll, BenchContainers bench, string mode,
         midScan.Add(Task.Run(async () =>
         {
             await Task.Delay(at);
-            return (name, await bench.UploadAsync(name, Article(name), postEvents));
+            return (name, await bench.UploadAsync(name, BenchSupport.Article(name), postEvents));
         }));
     }
 
@@ -222,7 +222,7 @@ async Task<Restart> RestartAsync(string dll, BenchContainers bench, string mode,
     {
         var name = DropName(random);
         dropNames.Add(name);
-        steadyUploads.Add((name, await bench.UploadAsync(name, Article(name), postEvents)));
+        steadyUploads.Add((name, await bench.UploadAsync(name, BenchSupport.Article(name), postEvents)));
         await Task.Delay(1300);
     }
     var steadyLatencies = await LatenciesAsync(bench, steadyUploads);
@@ -255,42 +255,12 @@ static string FinishedName(int i) => $"in/{i % 100:D2}/{i:D6}.txt";
 
 static string DropName(Random random) => $"in/{random.Next(100):D2}/{random.Next(1_000_000):D6}-drop-{Guid.NewGuid().ToString("N")[..8]}.txt";
 
-// A small news-like article (~1 KB) whose words differ per name, so that a dropped one is accepted
-// (not an exact or near duplicate, not site-template furniture). As in bench/IngestWorker.Bench.
-static string Article(string name)
-{
-    string[] places = ["Ashford", "Brampton", "Carlow", "Dunmore", "Elmstead", "Fairhaven", "Glenrock", "Hartwell", "Ivybridge", "Kingsbury", "Larkfield", "Millbrook", "Northgate", "Oakridge", "Pinehurst", "Redcliff"];
-    string[] subjects = ["the new library", "the harbour wall", "the bus depot", "the river bridge", "the school roof", "the market square", "the water plant", "the cycle lanes", "the old mill", "the railway crossing"];
-    string[] actions = ["approved money for", "postponed work on", "asked for a review of", "voted to sell", "agreed to repair", "rejected plans for"];
-    string[] people = ["shopkeepers", "parents", "fishermen", "students", "pensioners", "nurses", "farmers", "teachers"];
-    var random = new Random(BitConverter.ToInt32(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(name)), 0));
-    string Pick(string[] words) => words[random.Next(words.Length)];
-    var text = new StringBuilder();
-    text.Append($"{Pick(places)} council {Pick(actions)} {Pick(subjects)}\n\n");
-    text.Append($"Councillors in {Pick(places)} {Pick(actions)} {Pick(subjects)} after {Pick(people)} and {Pick(people)} spoke at a long meeting on Tuesday evening. The debate went on until after ten o'clock.\n\n");
-    text.Append($"The leader of the council in {Pick(places)} said that {Pick(people)} would be asked again about {Pick(subjects)} before any money is spent. No date has been set for a final vote, {Pick(people)} were told.\n\n");
-    text.Append($"Several {Pick(people)} from {Pick(places)} told reporters they had waited years for a decision, while others feared the cost of {Pick(subjects)}.\n\n");
-    text.Append($"A report prepared for the meeting found that {Pick(subjects)} needed urgent work, and that delays would only make the repairs to {Pick(subjects)} more expensive. Its authors from {Pick(places)} were not at the meeting.\n\n");
-    text.Append($"The next public meeting is planned for the spring, when {Pick(people)} and {Pick(people)} in {Pick(places)} can give their views again.\n\n");
-    return text.ToString();
-}
-
 static void Log(string line) => Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}");
 
 string Option(string name, string fallback)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-}
-
-static string FindRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "IngestWorker.sln")))
-            return dir.FullName;
-    }
-    throw new DirectoryNotFoundException("IngestWorker.sln not found");
 }
 
 internal sealed record Restart(TimeSpan FirstScan, TimeSpan Settled, long Calls, long ListCalls, int Reprocessed, long PeakWorkingSet, long PeakHeap,
@@ -568,17 +538,6 @@ internal sealed class BenchContainers
                 throw new TimeoutException($"No outcome for {inputName} within {timeout}.");
             await Task.Delay(250);
         }
-    }
-}
-
-internal static class Stats
-{
-    public static double Median(List<double> values)
-    {
-        if (values.Count == 0)
-            return double.NaN;
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }
 
