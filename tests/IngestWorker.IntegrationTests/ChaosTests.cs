@@ -103,12 +103,7 @@ public sealed class ChaosTests(AzuriteFixture azurite, ITestOutputHelper output)
         // Written once: of every upload of an outcome that storage carried out, by any process
         // alive or since killed, there is one per input, and it is what is stored now.
         var outcomeContainers = new[] { containers.Accepted.Name, containers.Rejected.Name, containers.Poison.Name };
-        var outcomeWrites = requests
-            .Where(r => r is { Method: "PUT", StorageStatus: 201 } && !r.Query.Contains("comp=", StringComparison.Ordinal))
-            .Select(r => (Request: r, Segments: r.Path.Split('/', 4)))
-            .Where(w => w.Segments.Length == 4 && outcomeContainers.Contains(w.Segments[2]))
-            .GroupBy(w => w.Segments[3])
-            .ToDictionary(g => g.Key, g => g.Select(w => w.Request.BodySha256).ToList());
+        var outcomeWrites = FaultProxy.BlobWrites(requests, outcomeContainers);
         Assert.Equal(files, outcomeWrites.Count);
         var rewritten = outcomeWrites.Where(w => w.Value.Count > 1).Select(w => w.Key).ToList();
         Assert.True(rewritten.Count == 0, $"{rewritten.Count} outputs written more than once, e.g. {string.Join(", ", rewritten.Take(5))}");

@@ -184,12 +184,7 @@ public sealed class FaultInjectionTests(AzuriteFixture azurite, ITestOutputHelpe
         // Written once each: of all the uploads of outcomes that storage carried out, there is one
         // per input, and what it wrote is what is there now.
         var outcomeContainers = new[] { containers.Accepted.Name, containers.Rejected.Name, containers.Poison.Name };
-        var outcomeWrites = requests
-            .Where(r => r is { Method: "PUT", StorageStatus: 201 } && !r.Query.Contains("comp=", StringComparison.Ordinal))
-            .Select(r => (Request: r, Segments: r.Path.Split('/', 4)))
-            .Where(w => w.Segments.Length == 4 && outcomeContainers.Contains(w.Segments[2]))
-            .GroupBy(w => w.Segments[3])
-            .ToDictionary(g => g.Key, g => g.Select(w => w.Request.BodySha256).ToList());
+        var outcomeWrites = FaultProxy.BlobWrites(requests, outcomeContainers);
         Assert.Equal(files, outcomeWrites.Count);
         foreach (var outcome in outcomes)
         {
@@ -269,14 +264,9 @@ public sealed class FaultInjectionTests(AzuriteFixture azurite, ITestOutputHelpe
         var finished = first.OutcomeLines().Concat(second.OutcomeLines()).Select(BlobNameOf).ToList();
         Assert.Equal(finished.Distinct().Count(), finished.Count);
         var outcomeContainers = new[] { containers.Accepted.Name, containers.Rejected.Name, containers.Poison.Name };
-        var outcomeWrites = blobRequests
-            .Where(r => r is { Method: "PUT", StorageStatus: 201 } && !r.Query.Contains("comp=", StringComparison.Ordinal))
-            .Select(r => r.Path.Split('/', 4))
-            .Where(segments => segments.Length == 4 && outcomeContainers.Contains(segments[2]))
-            .GroupBy(segments => segments[3])
-            .ToDictionary(g => g.Key, g => g.Count());
+        var outcomeWrites = FaultProxy.BlobWrites(blobRequests, outcomeContainers);
         Assert.Equal(files, outcomeWrites.Count);
-        Assert.All(outcomeWrites, w => Assert.Equal(1, w.Value));
+        Assert.All(outcomeWrites, w => Assert.Single(w.Value));
         Assert.Equal(0, (await work.GetPropertiesAsync()).Value.ApproximateMessagesCount);
 
         // The faults hit both services, and retries stayed bounded: blob calls as in scan mode

@@ -160,6 +160,18 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <summary>Every request handled so far, in the order they were finished.</summary>
     public IReadOnlyList<ProxiedRequest> Requests => _requests.ToArray();
 
+    /// <summary>
+    /// The uploads into <paramref name="containers"/> that storage carried out (201), by blob name:
+    /// the SHA-256 of each body, in order. One entry per name means each was written once.
+    /// </summary>
+    public static Dictionary<string, List<string?>> BlobWrites(IEnumerable<ProxiedRequest> requests, IReadOnlyCollection<string> containers) =>
+        requests
+            .Where(r => r is { Method: "PUT", StorageStatus: 201 } && !r.Query.Contains("comp=", StringComparison.Ordinal))
+            .Select(r => (Request: r, Segments: r.Path.Split('/', 4)))
+            .Where(w => w.Segments.Length == 4 && containers.Contains(w.Segments[2]))
+            .GroupBy(w => w.Segments[3])
+            .ToDictionary(g => g.Key, g => g.Select(w => w.Request.BodySha256).ToList());
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
