@@ -25,6 +25,17 @@ function svg(tag, attrs, text) {
   return node;
 }
 
+// Horizontal lines at 0, half and the top of a chart's scale, each labelled on the left.
+function gridLines(max, y, left, width) {
+  const nodes = [];
+  for (const tick of [0, max / 2, max]) {
+    const v = Math.round(tick);
+    nodes.push(svg("line", { x1: left, x2: width, y1: y(v), y2: y(v), stroke: "#e3e6eb" }));
+    nodes.push(svg("text", { x: left - 4, y: y(v) + 3, "text-anchor": "end" }, String(v)));
+  }
+  return nodes;
+}
+
 function colorOf(reason) {
   if (!reasonColors.has(reason)) reasonColors.set(reason, PALETTE[reasonColors.size % PALETTE.length]);
   return reasonColors.get(reason);
@@ -56,12 +67,7 @@ function renderMinutes(minutes) {
   const max = Math.max(1, ...minutes.map(m => m.accepted + m.rejected + m.poisoned));
   const bw = (W - left) / minutes.length;
   const y = v => (H - bottom) - v / max * (H - bottom - top);
-  const nodes = [];
-  for (const tick of [0, max / 2, max]) {
-    const v = Math.round(tick);
-    nodes.push(svg("line", { x1: left, x2: W, y1: y(v), y2: y(v), stroke: "#e3e6eb" }));
-    nodes.push(svg("text", { x: left - 4, y: y(v) + 3, "text-anchor": "end" }, String(v)));
-  }
+  const nodes = gridLines(max, y, left, W);
   minutes.forEach((m, i) => {
     const x = left + i * bw + 0.5;
     let base = 0;
@@ -91,12 +97,7 @@ function renderScores(buckets) {
   const max = Math.max(1, ...buckets.map(b => b.accepted + b.rejected));
   const bw = (W - left) / buckets.length;
   const y = v => (H - bottom) - v / max * (H - bottom - top);
-  const nodes = [];
-  for (const tick of [0, max / 2, max]) {
-    const v = Math.round(tick);
-    nodes.push(svg("line", { x1: left, x2: W, y1: y(v), y2: y(v), stroke: "#e3e6eb" }));
-    nodes.push(svg("text", { x: left - 4, y: y(v) + 3, "text-anchor": "end" }, String(v)));
-  }
+  const nodes = gridLines(max, y, left, W);
   buckets.forEach((b, i) => {
     const x = left + i * bw + 2;
     let base = 0;
