@@ -94,6 +94,7 @@ public static class IngestWorkerHost
             sp.GetRequiredService<IOptions<IngestWorkerOptions>>().Value.Containers, sp.GetRequiredService<IngestWorkerMetrics>()));
         services.AddSingleton<StorageResilience>();
         services.AddSingleton<IngestContainers>();
+        services.AddSingleton<ListingPace>();
         services.AddSingleton<IInputStore, BlobInputStore>();
         services.AddSingleton<IReceiptStore, BlobReceiptStore>();
         services.AddSingleton<IClaimStore, BlobClaimStore>();

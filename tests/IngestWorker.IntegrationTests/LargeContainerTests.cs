@@ -4,6 +4,7 @@ using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using IngestWorker.IntegrationTests.Infrastructure;
 using IngestWorker.Storage;
+using IngestWorker.Telemetry;
 using IngestWorker.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -109,6 +110,63 @@ public sealed class LargeContainerTests(AzuriteFixture azurite, ITestOutputHelpe
         // takes a listing and the blobs' own processing, seconds even on a loaded machine.
         Assert.All(dropper.Dropping, name => Assert.Equal(2, dropper.FirstListedIn(name)));
         Assert.True(pickedUp < TimeSpan.FromSeconds(30), $"the dropped blobs took {pickedUp.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task A_listing_gives_way_between_its_pages_while_a_blob_is_in_processing_and_runs_freely_once_none_is()
+    {
+        var containers = new TestContainers(azurite);
+        for (var i = 0; i < 10; i++)
+            await containers.UploadAsync($"page/{i:D2}.txt", TestTexts.Article("paced-" + i));
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var worker = await TestWorker.StartAsync(containers, services: services => services.AddSingleton<IInputStore>(sp =>
+        {
+            // 12 blobs in 4 pages: 3 waits per listing while a blob is in processing.
+            var store = ActivatorUtilities.CreateInstance<BlobInputStore>(sp);
+            store.PageSize = 3;
+            return new HeldRead(store, "held.txt", reading, held.Task);
+        }));
+        using var metrics = new MetricsRecorder(worker.Services.GetRequiredService<IMeterFactory>());
+        await containers.WaitForOutcomesAsync(10);
+
+        await containers.UploadAsync("held.txt", TestTexts.Article("paced-held"));
+        await containers.UploadAsync("page/zz.txt", TestTexts.Article("paced-last"));
+        await reading.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await containers.WaitForOutcomeAsync("page/zz.txt");
+        await worker.WaitForScansAsync(2);
+        var whileHeld = metrics.Of(IngestWorkerMetrics.ListingPausedName).Count;
+        output.WriteLine($"waits between pages while held.txt was in processing: {whileHeld}");
+        Assert.True(whileHeld >= 3, $"{whileHeld} waits over two listings of 4 pages");
+        Assert.Equal(1, worker.Services.GetRequiredService<ListingPace>().InProcessing);
+
+        held.SetResult();
+        await containers.WaitForOutcomeAsync("held.txt");
+        await worker.WaitForScansAsync(1);
+        var settled = metrics.Of(IngestWorkerMetrics.ListingPausedName).Count;
+        await worker.WaitForScansAsync(2);
+        Assert.Equal(settled, metrics.Of(IngestWorkerMetrics.ListingPausedName).Count);
+        Assert.Equal(0, worker.Services.GetRequiredService<ListingPace>().InProcessing);
+        Assert.Equal(12, (await containers.OutcomesAsync()).Count);
+    }
+
+    /// <summary>Holds the read of one blob, and with it that blob's processing, until released.</summary>
+    private sealed class HeldRead(IInputStore inner, string name, TaskCompletionSource reading, Task release) : IInputStore
+    {
+        public string ContainerName => inner.ContainerName;
+
+        public IAsyncEnumerable<InputBlob> ListAsync(Action<DateTimeOffset>? listingStarted, CancellationToken cancellationToken) =>
+            inner.ListAsync(listingStarted, cancellationToken);
+
+        public async ValueTask<InputRead> ReadAsync(InputBlob input, CancellationToken cancellationToken)
+        {
+            if (input.Name == name)
+            {
+                reading.TrySetResult();
+                await release.WaitAsync(cancellationToken);
+            }
+            return await inner.ReadAsync(input, cancellationToken);
+        }
     }
 
     /// <summary>Holds the first listing until told to go, and drops two blobs halfway through it.</summary>

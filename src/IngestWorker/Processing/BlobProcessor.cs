@@ -30,6 +30,7 @@ public sealed class BlobProcessor
     private readonly IngestWorkerMetrics _metrics;
     private readonly StatisticsRecorder? _statistics;
     private readonly DecisionLog? _decisions;
+    private readonly ListingPace? _pace;
     private readonly int _poisonThreshold;
     private readonly TimeSpan _claimDuration;
     private readonly long _maxInputBytes;
@@ -49,8 +50,10 @@ public sealed class BlobProcessor
         IngestWorkerMetrics metrics,
         ILogger<BlobProcessor> logger,
         StatisticsRecorder? statistics = null,
-        DecisionLog? decisions = null)
+        DecisionLog? decisions = null,
+        ListingPace? pace = null)
     {
+        _pace = pace;
         _inputs = inputs;
         _receipts = receipts;
         _claims = claims;
@@ -74,6 +77,7 @@ public sealed class BlobProcessor
         using var blobScope = _logger.BeginScope(LogScopes.Blob(_inputs.ContainerName, input.Name, input.ETag));
         _metrics.BlobSeen();
         using var inFlight = _metrics.BlobInFlight();
+        using var givingWay = _pace?.BlobStarted();
         if (await _receipts.ExistsAsync(input, cancellationToken).ConfigureAwait(false))
             return ProcessingResult.AlreadyDone;
 
@@ -167,6 +171,7 @@ public sealed class BlobProcessor
         using var blobScope = _logger.BeginScope(LogScopes.Blob(_inputs.ContainerName, input.Name, input.ETag));
         _metrics.BlobSeen();
         using var inFlight = _metrics.BlobInFlight();
+        using var givingWay = _pace?.BlobStarted();
         if (await _receipts.ExistsAsync(input, cancellationToken).ConfigureAwait(false))
             return ProcessingResult.AlreadyDone;
         var state = ClaimState.Fresh(input.ETag, _pipelineVersion) with { LastAttemptAt = _clock.GetUtcNow(), Worker = _worker };

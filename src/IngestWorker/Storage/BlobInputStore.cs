@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Storage.Blobs;
@@ -7,28 +8,34 @@ namespace IngestWorker.Storage;
 
 public sealed class BlobInputStore : IInputStore
 {
-    private const int PageSize = 5000;
-
     private readonly BlobContainerClient _input;
     private readonly StorageResilience _resilience;
+    private readonly ListingPace _pace;
 
-    public BlobInputStore(IngestContainers containers, StorageResilience resilience)
+    public BlobInputStore(IngestContainers containers, StorageResilience resilience, ListingPace pace)
     {
         _input = containers.Input;
         _resilience = resilience;
+        _pace = pace;
     }
 
     public string ContainerName => _input.Name;
+
+    /// <summary>Names per listing page (storage's own maximum); smaller in tests, to list a few blobs in several pages.</summary>
+    internal int PageSize { get; set; } = 5000;
 
     public IAsyncEnumerable<InputBlob> ListAsync(CancellationToken cancellationToken) => ListAsync(null, cancellationToken);
 
     public async IAsyncEnumerable<InputBlob> ListAsync(Action<DateTimeOffset>? listingStarted, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? continuation = null;
+        var lastPage = TimeSpan.Zero;
         do
         {
+            await _pace.BeforeNextPageAsync(lastPage, cancellationToken).ConfigureAwait(false);
             // One page per storage call, so a failure retries that page rather than the whole listing.
             var token = continuation;
+            var asked = Stopwatch.GetTimestamp();
             var page = await _resilience.RunAsync(async ct =>
             {
                 await foreach (var p in _input.GetBlobsAsync(cancellationToken: ct).AsPages(token, PageSize).WithCancellation(ct).ConfigureAwait(false))
@@ -37,6 +44,7 @@ public sealed class BlobInputStore : IInputStore
             }, cancellationToken).ConfigureAwait(false);
             if (page is null)
                 yield break;
+            lastPage = Stopwatch.GetElapsedTime(asked);
             if (continuation is null && listingStarted is not null)
                 listingStarted(page.GetRawResponse().Headers.Date ?? DateTimeOffset.UtcNow);
             foreach (var item in page.Values)

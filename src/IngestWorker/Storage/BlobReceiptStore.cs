@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
@@ -17,9 +18,11 @@ public sealed class BlobReceiptStore : IReceiptStore
     private readonly StorageResilience _resilience;
     private readonly string _inputContainer;
     private readonly string _pipelineVersion;
+    private readonly ListingPace _pace;
 
-    public BlobReceiptStore(IngestContainers containers, StorageResilience resilience, IOptions<IngestWorkerOptions> options)
+    public BlobReceiptStore(IngestContainers containers, StorageResilience resilience, ListingPace pace, IOptions<IngestWorkerOptions> options)
     {
+        _pace = pace;
         _state = containers.State;
         _resilience = resilience;
         _inputContainer = options.Value.Containers.Input;
@@ -36,9 +39,12 @@ public sealed class BlobReceiptStore : IReceiptStore
     {
         var prefix = BlobNames.ReceiptPrefix(_pipelineVersion, _inputContainer);
         string? continuation = null;
+        var lastPage = TimeSpan.Zero;
         do
         {
+            await _pace.BeforeNextPageAsync(lastPage, cancellationToken).ConfigureAwait(false);
             var token = continuation;
+            var asked = Stopwatch.GetTimestamp();
             var page = await _resilience.RunAsync(async ct =>
             {
                 try
@@ -54,6 +60,7 @@ public sealed class BlobReceiptStore : IReceiptStore
             }, cancellationToken).ConfigureAwait(false);
             if (page is null)
                 yield break;
+            lastPage = Stopwatch.GetElapsedTime(asked);
             foreach (var item in page.Values)
                 yield return item.Name;
             continuation = page.ContinuationToken;

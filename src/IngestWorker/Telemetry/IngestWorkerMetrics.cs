@@ -19,6 +19,7 @@ public sealed class IngestWorkerMetrics
 
     public const string StorageRequestsName = "ingestworker.storage.requests";
     public const string StorageRetriesName = "ingestworker.storage.retries";
+    public const string ListingPausedName = "ingestworker.listing.paused";
     public const string BlobSeenName = "ingestworker.blob.seen";
     public const string BlobAcceptedName = "ingestworker.blob.accepted";
     public const string BlobRejectedName = "ingestworker.blob.rejected";
@@ -49,6 +50,7 @@ public sealed class IngestWorkerMetrics
 
     private readonly Counter<long> _storageRequests;
     private readonly Counter<long> _storageRetries;
+    private readonly Counter<double> _listingPaused;
     private readonly Counter<long> _seen;
     private readonly Counter<long> _accepted;
     private readonly Counter<long> _rejected;
@@ -68,6 +70,8 @@ public sealed class IngestWorkerMetrics
             "Requests sent to blob storage, tagged by container role, state area, operation and HTTP status (0 = no response).");
         _storageRetries = Meter.CreateCounter<long>(StorageRetriesName, "{retry}",
             "Storage calls tried again after a transient failure, tagged by error.type (HTTP status, 'timeout' or the exception type).");
+        _listingPaused = Meter.CreateCounter<double>(ListingPausedName, "s",
+            "Time scanner listings waited between pages for this worker's blobs in processing to finish.");
         _seen = Meter.CreateCounter<long>(BlobSeenName, "{blob}",
             "Input blob versions handed to the processor, including ones it then finds done or claimed by another worker.");
         _accepted = Meter.CreateCounter<long>(BlobAcceptedName, "{blob}",
@@ -105,6 +109,8 @@ public sealed class IngestWorkerMetrics
             new KeyValuePair<string, object?>("status", status));
 
     public void StorageRetry(string errorType) => _storageRetries.Add(1, new KeyValuePair<string, object?>("error.type", errorType));
+
+    public void ListingPaused(TimeSpan paused) => _listingPaused.Add(paused.TotalSeconds);
 
     public void BlobSeen() => _seen.Add(1);
 
