@@ -148,9 +148,11 @@ public sealed class FaultInjectionTests(AzuriteFixture azurite, ITestOutputHelpe
             // The recorder must listen before the worker's first storage call, so it is created
             // with the worker's instruments rather than after the host has started.
             services.AddSingleton(sp => new StorageCallRecorder(sp.GetRequiredService<IMeterFactory>()));
+            services.AddSingleton(sp => new MetricsRecorder(sp.GetRequiredService<IMeterFactory>()));
             services.AddSingleton(sp =>
             {
                 sp.GetRequiredService<StorageCallRecorder>();
+                sp.GetRequiredService<MetricsRecorder>();
                 return new IngestWorkerMetrics(sp.GetRequiredService<IMeterFactory>());
             });
         });
@@ -202,6 +204,12 @@ public sealed class FaultInjectionTests(AzuriteFixture azurite, ITestOutputHelpe
         Assert.Equal(proxy.FaultsInjected(FaultKind.ServerBusy), CountedWithStatus(503));
         Assert.Equal(proxy.FaultsInjected(FaultKind.InternalError) + proxy.FaultsInjected(FaultKind.ResponseLost) - proxy.DroppedConnections, CountedWithStatus(500));
         Assert.InRange(requests.Count - recorded.Values.Sum(), 0, proxy.DroppedConnections);
+        // Each injected hang shows in the request durations as abandoned (status 0) at the 2 s per-try
+        // timeout; one hanging when the worker stopped was abandoned sooner.
+        var abandoned = worker.Services.GetRequiredService<MetricsRecorder>().Of(IngestWorkerMetrics.StorageDurationName)
+            .Where(d => d.Has("status", 0) && d.Value >= 1.9).ToList();
+        output.WriteLine($"requests abandoned at the per-try timeout: {abandoned.Count} (hangs injected: {proxy.FaultsInjected(FaultKind.Timeout)})");
+        Assert.InRange(abandoned.Count, proxy.FaultsInjected(FaultKind.Timeout) - 2, proxy.FaultsInjected(FaultKind.Timeout) + 5);
 
         // Retries are bounded. Without faults a document costs about two dozen calls (at most 30,
         // StorageCallTests); with a tenth of them failing and each retried until it succeeds, a

@@ -103,6 +103,14 @@ public sealed class MetricsTests(AzuriteFixture azurite) : IClassFixture<Azurite
         Assert.Single(metrics.Values(IngestWorkerMetrics.BlobLatencyName, ("outcome", BlobSummary.Poisoned)));
         var inFlight = metrics.Of(IngestWorkerMetrics.BlobInFlightName);
         Assert.Contains(inFlight, m => m.Value > 0);
+        // Each storage request is timed and tagged as it is counted, so a slow kind of call shows.
+        var requestDurations = metrics.Of(IngestWorkerMetrics.StorageDurationName);
+        Assert.Contains(requestDurations, d => d.Has("role", "input") && d.Has("operation", "list") && d.Has("status", 200));
+        Assert.Contains(requestDurations, d => d.Has("role", "state") && d.Has("area", "receipts") && d.Has("operation", "write") && d.Has("status", 201));
+        Assert.All(requestDurations, d => Assert.InRange(d.Value, 0, 60));
+        Assert.Equal(
+            metrics.Of(IngestWorkerMetrics.StorageRequestsName).Select(r => string.Join(",", r.Tags.OrderBy(t => t.Key))).ToHashSet(),
+            requestDurations.Select(r => string.Join(",", r.Tags.OrderBy(t => t.Key))).ToHashSet());
 
         // Tags stay within closed sets: never a blob name.
         Assert.DoesNotContain(metrics.Of(IngestWorkerMetrics.BlobRejectedName).Concat(metrics.Of(IngestWorkerMetrics.BlobIoName)),

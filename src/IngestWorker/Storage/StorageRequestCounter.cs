@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
@@ -7,7 +8,7 @@ using IngestWorker.Telemetry;
 namespace IngestWorker.Storage;
 
 /// <summary>
-/// Counts every request the blob client sends, once per try (retries are Polly's, one layer up,
+/// Counts and times every request the blob client sends, once per try (retries are Polly's, one layer up,
 /// so each retry is a request of its own here). Tags name what the request was for rather than
 /// the container's name, so dashboards work across deployments: the container's role, and for
 /// the state container the area of bookkeeping (<c>receipts</c>, <c>claims</c>, <c>hashes</c>,
@@ -17,32 +18,34 @@ internal sealed class StorageRequestCounter(ContainerOptions containers, IngestW
 {
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
+        var sent = Stopwatch.GetTimestamp();
         try
         {
             ProcessNext(message, pipeline);
         }
         finally
         {
-            Record(message);
+            Record(message, sent);
         }
     }
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
+        var sent = Stopwatch.GetTimestamp();
         try
         {
             await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
         }
         finally
         {
-            Record(message);
+            Record(message, sent);
         }
     }
 
-    private void Record(HttpMessage message)
+    private void Record(HttpMessage message, long sent)
     {
         var (role, area) = Classify(message.Request.Uri.ToUri());
-        metrics.StorageRequest(role, area, Operation(message.Request), message.HasResponse ? message.Response.Status : 0);
+        metrics.StorageRequest(role, area, Operation(message.Request), message.HasResponse ? message.Response.Status : 0, Stopwatch.GetElapsedTime(sent));
     }
 
     internal (string Role, string Area) Classify(Uri uri)
