@@ -35,9 +35,11 @@ public sealed class BlobInputStore : IInputStore
             await _pace.BeforeNextPageAsync(lastPage, cancellationToken).ConfigureAwait(false);
             // One page per storage call, so a failure retries that page rather than the whole listing.
             var token = continuation;
-            var asked = Stopwatch.GetTimestamp();
+            // Timed per try: a page that needed a retry would otherwise make the next pause as long as the retries.
+            var asked = 0L;
             var page = await _resilience.RunAsync(async ct =>
             {
+                asked = Stopwatch.GetTimestamp();
                 await foreach (var p in _input.GetBlobsAsync(cancellationToken: ct).AsPages(token, PageSize).WithCancellation(ct).ConfigureAwait(false))
                     return p;
                 return null;

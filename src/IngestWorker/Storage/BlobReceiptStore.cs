@@ -44,9 +44,11 @@ public sealed class BlobReceiptStore : IReceiptStore
         {
             await _pace.BeforeNextPageAsync(lastPage, cancellationToken).ConfigureAwait(false);
             var token = continuation;
-            var asked = Stopwatch.GetTimestamp();
+            // Timed per try: a page that needed a retry would otherwise make the next pause as long as the retries.
+            var asked = 0L;
             var page = await _resilience.RunAsync(async ct =>
             {
+                asked = Stopwatch.GetTimestamp();
                 try
                 {
                     await foreach (var p in _state.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, ct).AsPages(token, PageSize).WithCancellation(ct).ConfigureAwait(false))
