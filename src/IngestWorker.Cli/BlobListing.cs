@@ -17,41 +17,29 @@ internal sealed class BlobListing(StorageResilience resilience)
 
     public async IAsyncEnumerable<BlobItem> ListAsync(BlobContainerClient container, string prefix, BlobTraits traits, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        string? continuation = null;
-        do
+        var pages = Pages((token, ct) => container.GetBlobsAsync(traits, BlobStates.None, NullIfEmpty(prefix), ct).AsPages(token, PageSize), cancellationToken);
+        await foreach (var page in pages.ConfigureAwait(false))
         {
-            var token = continuation;
-            var page = await FirstPageAsync(ct => container.GetBlobsAsync(traits, BlobStates.None, NullIfEmpty(prefix), ct).AsPages(token, PageSize), cancellationToken).ConfigureAwait(false);
-            if (page is null)
-                yield break;
             foreach (var item in page.Values)
             {
                 if (!item.Deleted)
                     yield return item;
             }
-            continuation = page.ContinuationToken;
         }
-        while (!string.IsNullOrEmpty(continuation));
     }
 
     /// <summary>The "folders" directly under <paramref name="prefix"/> (each ending in '/').</summary>
     public async IAsyncEnumerable<string> ListFoldersAsync(BlobContainerClient container, string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        string? continuation = null;
-        do
+        var pages = Pages((token, ct) => container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", NullIfEmpty(prefix), ct).AsPages(token, PageSize), cancellationToken);
+        await foreach (var page in pages.ConfigureAwait(false))
         {
-            var token = continuation;
-            var page = await FirstPageAsync(ct => container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", NullIfEmpty(prefix), ct).AsPages(token, PageSize), cancellationToken).ConfigureAwait(false);
-            if (page is null)
-                yield break;
             foreach (var item in page.Values)
             {
                 if (item.IsPrefix)
                     yield return item.Prefix;
             }
-            continuation = page.ContinuationToken;
         }
-        while (!string.IsNullOrEmpty(continuation));
     }
 
     /// <summary>The blobs as the worker's scan sees them: name, ETag in header form, size, last change.</summary>
@@ -72,22 +60,20 @@ internal sealed class BlobListing(StorageResilience resilience)
         return count;
     }
 
-    private async Task<Page<T>?> FirstPageAsync<T>(Func<CancellationToken, IAsyncEnumerable<Page<T>>> pages, CancellationToken cancellationToken)
-    {
-        try
+    // An operator's listing has no blobs to give way to: no pace.
+    private IAsyncEnumerable<Page<T>> Pages<T>(Func<string?, CancellationToken, IAsyncEnumerable<Page<T>>> pages, CancellationToken cancellationToken)
+        where T : notnull =>
+        PagedListing.PagesAsync(resilience, pace: null, async (token, ct) =>
         {
-            return await resilience.RunAsync(async ct =>
+            try
             {
-                await foreach (var page in pages(ct).WithCancellation(ct).ConfigureAwait(false))
-                    return page;
+                return await PagedListing.FirstAsync(pages(token, ct), ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
+            {
                 return null;
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
-        {
-            return null;
-        }
-    }
+            }
+        }, cancellationToken);
 
     private static string? NullIfEmpty(string prefix) => prefix.Length == 0 ? null : prefix;
 }

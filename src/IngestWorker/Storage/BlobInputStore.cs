@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Storage.Blobs;
@@ -28,27 +27,14 @@ public sealed class BlobInputStore : IInputStore
 
     public async IAsyncEnumerable<InputBlob> ListAsync(Action<DateTimeOffset>? listingStarted, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        string? continuation = null;
-        var lastPage = TimeSpan.Zero;
-        do
+        var first = true;
+        var pages = PagedListing.PagesAsync(_resilience, _pace,
+            (token, ct) => PagedListing.FirstAsync(_input.GetBlobsAsync(cancellationToken: ct).AsPages(token, PageSize), ct), cancellationToken);
+        await foreach (var page in pages.ConfigureAwait(false))
         {
-            await _pace.BeforeNextPageAsync(lastPage, cancellationToken).ConfigureAwait(false);
-            // One page per storage call, so a failure retries that page rather than the whole listing.
-            var token = continuation;
-            // Timed per try: a page that needed a retry would otherwise make the next pause as long as the retries.
-            var asked = 0L;
-            var page = await _resilience.RunAsync(async ct =>
-            {
-                asked = Stopwatch.GetTimestamp();
-                await foreach (var p in _input.GetBlobsAsync(cancellationToken: ct).AsPages(token, PageSize).WithCancellation(ct).ConfigureAwait(false))
-                    return p;
-                return null;
-            }, cancellationToken).ConfigureAwait(false);
-            if (page is null)
-                yield break;
-            lastPage = Stopwatch.GetElapsedTime(asked);
-            if (continuation is null && listingStarted is not null)
+            if (first && listingStarted is not null)
                 listingStarted(page.GetRawResponse().Headers.Date ?? DateTimeOffset.UtcNow);
+            first = false;
             foreach (var item in page.Values)
             {
                 if (item.Deleted || item.Properties.ETag is not { } etag)
@@ -57,9 +43,7 @@ public sealed class BlobInputStore : IInputStore
                 // listings, uploads and documents compare equal.
                 yield return new InputBlob(item.Name, etag.ToString("H"), item.Properties.ContentLength ?? 0, item.Properties.LastModified);
             }
-            continuation = page.ContinuationToken;
         }
-        while (!string.IsNullOrEmpty(continuation));
     }
 
     public ValueTask<InputRead> ReadAsync(InputBlob input, CancellationToken cancellationToken)

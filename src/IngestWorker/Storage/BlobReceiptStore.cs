@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
@@ -38,36 +37,23 @@ public sealed class BlobReceiptStore : IReceiptStore
     public async IAsyncEnumerable<string> ListNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var prefix = BlobNames.ReceiptPrefix(_pipelineVersion, _inputContainer);
-        string? continuation = null;
-        var lastPage = TimeSpan.Zero;
-        do
+        var pages = PagedListing.PagesAsync(_resilience, _pace, async (token, ct) =>
         {
-            await _pace.BeforeNextPageAsync(lastPage, cancellationToken).ConfigureAwait(false);
-            var token = continuation;
-            // Timed per try: a page that needed a retry would otherwise make the next pause as long as the retries.
-            var asked = 0L;
-            var page = await _resilience.RunAsync(async ct =>
+            try
             {
-                asked = Stopwatch.GetTimestamp();
-                try
-                {
-                    await foreach (var p in _state.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, ct).AsPages(token, PageSize).WithCancellation(ct).ConfigureAwait(false))
-                        return p;
-                }
-                catch (RequestFailedException e) when (e.Status == 404)
-                {
-                    // No state container yet: no receipts.
-                }
+                return await PagedListing.FirstAsync(_state.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, ct).AsPages(token, PageSize), ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                // No state container yet: no receipts.
                 return null;
-            }, cancellationToken).ConfigureAwait(false);
-            if (page is null)
-                yield break;
-            lastPage = Stopwatch.GetElapsedTime(asked);
+            }
+        }, cancellationToken);
+        await foreach (var page in pages.ConfigureAwait(false))
+        {
             foreach (var item in page.Values)
                 yield return item.Name;
-            continuation = page.ContinuationToken;
         }
-        while (!string.IsNullOrEmpty(continuation));
     }
 
     public ValueTask WriteAsync(Receipt receipt, CancellationToken cancellationToken)
