@@ -108,6 +108,22 @@ public sealed class ReceiptJoinTests
         Assert.Equal(ReceiptMatch.Receipted, rows.Single(r => r.Input?.Name == "short").Match);
     }
 
+    [Fact]
+    public async Task Names_unsafe_to_address_are_handed_back_for_a_direct_look_up()
+    {
+        // "../b" sorts before "a" and its hashed receipt ("~sha256/…") after every letter: a join
+        // by name would call the input unprocessed and the receipt's input gone.
+        var rows = await JoinAsync([Input("../b"), Input("a"), Input("x/")], [Receipt("../b"), Receipt("a"), Receipt("x/")]);
+
+        Assert.Equal(ReceiptMatch.InputNotJoinable, rows.Single(r => r.Input?.Name == "../b").Match);
+        Assert.Equal(ReceiptMatch.InputNotJoinable, rows.Single(r => r.Input?.Name == "x/").Match);
+        Assert.Equal(ReceiptMatch.Receipted, rows.Single(r => r.Input?.Name == "a").Match);
+        var hashed = rows.Where(r => r.Input is null).ToList();
+        Assert.Equal(2, hashed.Count);
+        Assert.All(hashed, row => Assert.Equal(ReceiptMatch.ReceiptNotJoinable, row.Match));
+        Assert.All(hashed, row => Assert.Null(row.ReceiptName));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -145,8 +161,9 @@ public sealed class ReceiptJoinTests
         {
             var expected = row switch
             {
-                { Input: { } input } when input.Name.Contains('@') => ReceiptMatch.InputNotJoinable,
+                { Input: { } input } when input.Name.Contains('@') || BlobNames.IsHashed(input.Name) => ReceiptMatch.InputNotJoinable,
                 { Input: null, ReceiptName.Name: var name } when name.Contains('@') => ReceiptMatch.ReceiptNotJoinable,
+                { Input: null, ReceiptName: null } => ReceiptMatch.ReceiptNotJoinable, // hashed: ".", "a/../b", "x/"
                 { Input: { } input } => receipts.Contains(Receipt(input.Name, input.ETag)) ? ReceiptMatch.Receipted : ReceiptMatch.NoReceipt,
                 { Receipt: { } receipt } => currentReceipts.Contains(receipt) ? ReceiptMatch.Receipted : ReceiptMatch.InputVersionGone,
                 _ => throw new InvalidOperationException("A row with neither input nor receipt."),

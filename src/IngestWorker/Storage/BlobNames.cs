@@ -1,26 +1,56 @@
+using System.Runtime.InteropServices;
+
 namespace IngestWorker.Storage;
 
-/// <summary>How the worker names the blobs it writes. Every name derives from the input's name, so outcomes are traceable.</summary>
+/// <summary>
+/// How the worker names the blobs it writes. Every name derives from the input's name, so outcomes
+/// are traceable; an input name that cannot be addressed safely (<see cref="BlobNameSafety"/>) is
+/// replaced by its hash (<see cref="Key"/>), so no derived name can leave its container or prefix.
+/// </summary>
 public static class BlobNames
 {
     // Azure's limit on blob name length.
     private const int MaxLength = 1024;
 
+    /// <summary>
+    /// The folder of derived names that stand for an input name by its hash: <c>~sha256/</c> and 64
+    /// hex digits. Input names that start with it are hashed too, though they are safe to address,
+    /// so a name kept as it is can never equal another input's hashed one.
+    /// </summary>
+    public const string HashedPrefix = "~sha256/";
+
+    /// <summary>
+    /// The input's name as it appears inside derived names: itself when it is safe to address (so
+    /// names written before this rule still match), otherwise <c>~sha256/</c> and the lower-case
+    /// hex SHA-256 of its UTF-16LE code units (not UTF-8, which would turn every lone surrogate
+    /// into U+FFFD and make distinct names one).
+    /// </summary>
+    public static string Key(string inputName) =>
+        IsHashed(inputName)
+            ? HashedPrefix + Text.Dedup.ContentHash.Sha256Hex(MemoryMarshal.AsBytes(inputName.AsSpan()))
+            : inputName;
+
+    /// <summary>Whether <see cref="Key"/> replaces the name by its hash.</summary>
+    public static bool IsHashed(string inputName) =>
+        !BlobNameSafety.IsAddressable(inputName) || inputName.StartsWith(HashedPrefix, StringComparison.Ordinal);
+
     /// <summary>Where the receipts of every pipeline version live.</summary>
     public const string ReceiptsRoot = "receipts/";
 
-    /// <summary><c>a/b.txt</c> → <c>a/b.txt.json</c>.</summary>
-    public static string Output(string inputName) => Fit(inputName + ".json", suffix: ".json");
+    /// <summary><c>a/b.txt</c> → <c>a/b.txt.json</c>; <c>../x</c> → <c>~sha256/{hash}.json</c>.</summary>
+    public static string Output(string inputName) => Fit(Key(inputName) + ".json", suffix: ".json");
 
     public static string Receipt(string pipelineVersion, string container, string name, string etag) =>
-        Fit($"{ReceiptPrefix(pipelineVersion, container)}{name}@{BareETag(etag)}");
+        Fit($"{ReceiptPrefix(pipelineVersion, container)}{Key(name)}@{BareETag(etag)}");
 
     /// <summary>Where the receipts of one input container under one pipeline version live.</summary>
     public static string ReceiptPrefix(string pipelineVersion, string container) => $"{ReceiptsRoot}{pipelineVersion}/{container}/";
 
     /// <summary>
-    /// The parts of a receipt's blob name, or null when the name is not a receipt's or was
-    /// shortened (<see cref="Fit"/>): a shortened name keeps only a hash of the input's name.
+    /// The parts of a receipt's blob name, or null when the name is not a receipt's, was shortened
+    /// (<see cref="Fit"/>) or stands for its input by a hash (<see cref="Key"/>): those keep only a
+    /// hash of the input's name. A name that parses to an input name unsafe to address (a receipt
+    /// written before names were checked) is null too, so no caller addresses the input by it.
     /// The ETag is what follows the last <c>@</c>; input names may contain <c>@</c>, ETags never do.
     /// </summary>
     public static ReceiptName? ParseReceipt(string blobName)
@@ -32,10 +62,13 @@ public static class BlobNames
         var at = blobName.LastIndexOf('@');
         if (versionEnd <= ReceiptsRoot.Length || containerEnd <= versionEnd + 1 || at <= containerEnd + 1 || at == blobName.Length - 1)
             return null;
+        var name = blobName[(containerEnd + 1)..at];
+        if (IsHashed(name))
+            return null;
         return new ReceiptName(
             blobName[ReceiptsRoot.Length..versionEnd],
             blobName[(versionEnd + 1)..containerEnd],
-            blobName[(containerEnd + 1)..at],
+            name,
             blobName[(at + 1)..]);
     }
 
@@ -49,7 +82,7 @@ public static class BlobNames
         return tail[0] == '~' && !tail[1..].ContainsAnyExcept("0123456789abcdef");
     }
 
-    public static string Claim(string container, string name) => Fit($"claims/{container}/{name}");
+    public static string Claim(string container, string name) => Fit($"claims/{container}/{Key(name)}");
 
     public static string ContentHash(string sha256Hex) => $"hashes/sha256/{sha256Hex[..2]}/{sha256Hex}";
 
@@ -60,19 +93,24 @@ public static class BlobNames
     public static string NearBand(string scheme, int band, ulong key) => $"near/{scheme}/band-{band:D2}/{key:x16}";
 
     /// <summary>The cluster a near duplicate was found to belong to.</summary>
-    public static string NearCluster(string scheme, string container, string name) => Fit($"near/{scheme}/clusters/{container}/{name}");
+    public static string NearCluster(string scheme, string container, string name) => Fit($"near/{scheme}/clusters/{container}/{Key(name)}");
 
     /// <summary>ETags come quoted (<c>"0x8DC…"</c>); quotes have no place in a blob name.</summary>
     public static string BareETag(string etag) => etag.Trim('"');
 
     // A name near Azure's limit cannot take a prefix or suffix; it is shortened and made unique
-    // with a hash of the full name, so it still maps to exactly one input.
+    // with a hash of the full name, so it still maps to exactly one input. A cut between the two
+    // halves of a surrogate pair would leave a lone surrogate, which the SDK sends as U+FFFD: the
+    // high half is dropped and a second '~' keeps the length.
     private static string Fit(string name, string suffix = "")
     {
         if (name.Length <= MaxLength)
             return name;
         var hash = "~" + Text.Dedup.ContentHash.Sha256Hex(name)[..32];
-        return name[..(MaxLength - hash.Length - suffix.Length)] + hash + suffix;
+        var kept = name[..(MaxLength - hash.Length - suffix.Length)];
+        if (char.IsHighSurrogate(kept[^1]))
+            kept = kept[..^1] + "~";
+        return kept + hash + suffix;
     }
 }
 

@@ -16,15 +16,15 @@ public enum ReceiptMatch
 
     /// <summary>
     /// An input whose receipt name cannot be placed in listing order (its name contains <c>@</c>, or
-    /// its receipt name is shortened): look its receipt up directly.
+    /// its receipt name is shortened or hashed): look its receipt up directly.
     /// </summary>
     InputNotJoinable,
 
-    /// <summary>A receipt that cannot be paired by listing (shortened name, or an input name containing <c>@</c>).</summary>
+    /// <summary>A receipt that cannot be paired by listing (shortened or hashed name, or an input name containing <c>@</c>).</summary>
     ReceiptNotJoinable,
 }
 
-/// <param name="ReceiptName">The receipt's parsed name; null for a shortened one, whose input name is lost in a hash.</param>
+/// <param name="ReceiptName">The receipt's parsed name; null for a shortened or hashed one, whose input name is lost in a hash.</param>
 public readonly record struct ReceiptJoinRow<TReceipt>(ReceiptMatch Match, InputBlob? Input, TReceipt? Receipt, ReceiptName? ReceiptName)
     where TReceipt : class;
 
@@ -141,7 +141,9 @@ public sealed class ReceiptJoin(string pipelineVersion, string container)
         await foreach (var input in inputsByName.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             var key = input.Name + "@" + BlobNames.BareETag(input.ETag);
-            var shortened = BlobNames.Receipt(pipelineVersion, container, input.Name, input.ETag).Length != _prefix.Length + key.Length;
+            // A hashed name (unsafe to address, BlobNames.Key) has a receipt name unrelated to its own.
+            var shortened = BlobNames.IsHashed(input.Name)
+                || BlobNames.Receipt(pipelineVersion, container, input.Name, input.ETag).Length != _prefix.Length + key.Length;
             if (shortened || input.Name.Contains('@', StringComparison.Ordinal))
             {
                 yield return (null, input);
