@@ -75,6 +75,26 @@ public sealed class OutputDocumentFactory
         Pipeline = new OutputPipeline(_pipelineVersion, _clock.GetUtcNow(), []),
     };
 
+    /// <summary>
+    /// The record of an input that was not read because its name cannot be addressed safely: the
+    /// name as it is (JSON escapes what needs escaping), why, and no text.
+    /// </summary>
+    public OutputDocument UnsafeName(DocumentSource source, string problem) => new()
+    {
+        Id = DocumentId(source),
+        Source = Source(source, null),
+        Status = OutputStatus.Rejected,
+        Reasons = [ReasonCodes.UnsafeName],
+        Rejection = new OutputRejection(UnsafeNameStage, ReasonCodes.UnsafeName,
+            $"The input's name cannot be used as a blob path ({problem}): reading it could reach another blob, so it was not read."),
+        Title = null,
+        Text = null,
+        Pipeline = new OutputPipeline(_pipelineVersion, _clock.GetUtcNow(), []),
+    };
+
+    /// <summary>The <c>rejection.stage</c> of <see cref="UnsafeName"/>: the check that runs before any pipeline stage.</summary>
+    public const string UnsafeNameStage = "name";
+
     public static string DocumentId(DocumentSource source) => DocumentId(source.Container, source.Name);
 
     public static string DocumentId(string container, string name)

@@ -42,6 +42,13 @@ public static class ReasonCodes
     /// <summary>Nearly the same text (by MinHash over word n-grams, confirmed by similarity) was already accepted.</summary>
     public const string DuplicateNear = "duplicate_near";
 
+    /// <summary>
+    /// The input's name cannot be addressed safely (a <c>.</c> or <c>..</c> segment, a leading or
+    /// trailing <c>/</c>, a backslash, a control character, a lone surrogate or a noncharacter):
+    /// reading it could reach another blob, so it is not read. Its outcome is named by a hash of the name.
+    /// </summary>
+    public const string UnsafeName = "unsafe_name";
+
     /// <summary>Processing failed <c>poisonBlobThreshold</c> times; see the document's <c>error</c>.</summary>
     public const string ProcessingFailed = "processing_failed";
 }

@@ -184,6 +184,8 @@ public sealed class BlobProcessor
 
     private async Task<ProcessingResult> ProduceOutcomeAsync(InputBlob input, int attempt, bool firstForName, CancellationToken cancellationToken)
     {
+        if (BlobNameSafety.Problem(input.Name) is { } problem)
+            return await RejectUnsafeNameAsync(input, problem, attempt, firstForName, cancellationToken).ConfigureAwait(false);
         var started = Stopwatch.GetTimestamp();
         // Inputs over the limit are not downloaded at all; the pipeline rejects them by their declared size.
         var content = ReadOnlyMemory<byte>.Empty;
@@ -221,6 +223,29 @@ public sealed class BlobProcessor
             Steps = [new("download", downloaded), .. result.StageTimings, new("write_outcome", Stopwatch.GetElapsedTime(writing))],
             Latency = latency,
         }, LogLevel.Information, document, result);
+        return ProcessingResult.Completed;
+    }
+
+    /// <summary>
+    /// An input whose name the SDK would turn into another blob's (<see cref="BlobNameSafety"/>) is
+    /// not read: it gets one rejected outcome, named by the hash of its name like its claim and
+    /// receipt (<see cref="BlobNames.Key"/>), that records the name as it is.
+    /// </summary>
+    private async Task<ProcessingResult> RejectUnsafeNameAsync(InputBlob input, string problem, int attempt, bool firstForName, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var source = new DocumentSource(_inputs.ContainerName, input.Name, input.ETag, input.ContentLength, input.LastModified);
+        var document = _documents.UnsafeName(source, problem);
+        var location = await _outcomes.WriteAsync(document, firstForName, cancellationToken).ConfigureAwait(false);
+        var latency = _clock.GetUtcNow() - input.LastModified;
+        await WriteReceiptAsync(input, document, location, cancellationToken).ConfigureAwait(false);
+        Finished(new BlobSummary(input.Name, BlobSummary.Rejected, document.Reasons, location.Container, location.Name, attempt)
+        {
+            RejectionStage = OutputDocumentFactory.UnsafeNameStage,
+            OutputBytes = location.Bytes,
+            Total = Stopwatch.GetElapsedTime(started),
+            Latency = latency,
+        }, LogLevel.Warning, document);
         return ProcessingResult.Completed;
     }
 

@@ -19,7 +19,7 @@ public sealed class RunStatistics
     /// <summary>In pipeline order (the order stages were first seen).</summary>
     public List<StepStatistics> Steps { get; set; } = [];
 
-    /// <summary>Counts one outcome: a pipeline run that ended accepted or rejected, or (result null) a poisoned input.</summary>
+    /// <summary>Counts one outcome: a pipeline run that ended accepted or rejected, or (result null) a poisoned input or one rejected for its name.</summary>
     public void Record(BlobSummary summary, PipelineResult? result)
     {
         Totals.Documents++;

@@ -48,6 +48,10 @@ public sealed class BlobInputStore : IInputStore
 
     public ValueTask<InputRead> ReadAsync(InputBlob input, CancellationToken cancellationToken)
     {
+        // The processor never reads such an input (it rejects it as unsafe_name); addressed, it
+        // would be another blob.
+        if (BlobNameSafety.Problem(input.Name) is { } problem)
+            throw new InvalidOperationException($"An input whose name cannot be addressed safely ({problem}) must not be read.");
         var blob = _input.GetBlobClient(input.Name);
         // If-Match pins the version the scan saw; reading a newer one under the old ETag would
         // attach the wrong content to the old version's receipt.

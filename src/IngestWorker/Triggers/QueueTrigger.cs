@@ -206,6 +206,8 @@ public sealed class QueueTrigger : WorkerTrigger
     {
         if (item.ETag is { } etag && item.ContentLength is { } length)
             return new InputBlob(item.Name, etag, length, item.LastModified);
+        if (!BlobNameSafety.IsAddressable(item.Name))
+            return await FindByListingAsync(item.Name, cancellationToken).ConfigureAwait(false);
         var blob = _containers.Input.GetBlobClient(item.Name);
         try
         {
@@ -217,6 +219,21 @@ public sealed class QueueTrigger : WorkerTrigger
             return null;
         }
     }
+
+    // A name the SDK cannot address (BlobNameSafety) is looked up by listing: the prefix travels
+    // as a query parameter, which nothing normalises, so it finds this very blob.
+    private async ValueTask<InputBlob?> FindByListingAsync(string name, CancellationToken cancellationToken) =>
+        await _resilience.RunAsync<InputBlob?>(async ct =>
+        {
+            await foreach (var item in _containers.Input.GetBlobsAsync(prefix: name, cancellationToken: ct).ConfigureAwait(false))
+            {
+                if (item.Name == name && item.Properties.ETag is { } etag)
+                    return new InputBlob(item.Name, etag.ToString("H"), item.Properties.ContentLength ?? 0, item.Properties.LastModified);
+                if (string.CompareOrdinal(item.Name, name) > 0)
+                    break;
+            }
+            return null;
+        }, cancellationToken).ConfigureAwait(false);
 
     private async Task KeepHiddenAsync(WorkMessageLease message, CancellationToken done)
     {

@@ -50,6 +50,18 @@ public sealed class OutputDocumentTests
     }
 
     [Fact]
+    public void An_unsafe_name_document_matches_the_published_schema()
+    {
+        var (_, factory) = Create();
+        var document = factory.UnsafeName(Source with { Name = "../../cleaned/x\u0001" }, "it has a '..' path segment");
+
+        var json = Serialize(document);
+        Assert.Empty(MiniJsonSchema.Validate(Schema, json));
+        Assert.Equal([ReasonCodes.UnsafeName], json.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal("../../cleaned/x\u0001", json.GetProperty("source").GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task Field_names_are_the_documented_camel_case_ones_and_sections_that_did_not_run_are_absent()
     {
         var (pipeline, factory) = Create();
