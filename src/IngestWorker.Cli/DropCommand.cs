@@ -57,6 +57,12 @@ internal static class DropCommand
         var queues = postEvents ? services.GetRequiredService<WorkQueues>() : null;
         if (queues is not null)
             await queues.EnsureExistAsync(cancellationToken);
+        foreach (var (path, name) in files)
+        {
+            // Uploaded by the SDK, such a name would land under another name (BlobNameSafety).
+            if (BlobNameSafety.Problem(name) is { } problem)
+                throw new ArgumentException($"drop: {path} cannot be uploaded as '{name}': {problem}.");
+        }
         var dropped = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (path, name) in files)
         {

@@ -76,9 +76,16 @@ internal sealed class InputPickUp
     /// Rewrites the blob's metadata (all of it kept, plus the replay mark), which gives it a new ETag
     /// and Last-Modified without touching its content.
     /// </summary>
-    /// <returns>False when the blob is no longer the version given (overwritten or deleted): that version needs no touch, a new one is processed anyway.</returns>
+    /// <returns>
+    /// False when the blob is no longer the version given (overwritten or deleted): that version
+    /// needs no touch, a new one is processed anyway. False too when its name cannot be addressed
+    /// (<see cref="BlobNameSafety"/>): a worker's full scan at start hands it out.
+    /// </returns>
     public async Task<bool> TouchAsync(InputBlob input, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // Addressed, such a name would be another blob (BlobNameSafety): that one is not touched.
+        if (!BlobNameSafety.IsAddressable(input.Name))
+            return false;
         var blob = _containers.Input.GetBlobClient(input.Name);
         var sameVersion = new BlobRequestConditions { IfMatch = new ETag(input.ETag) };
         try

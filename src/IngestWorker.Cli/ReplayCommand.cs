@@ -207,7 +207,9 @@ internal sealed class ReplayCommand
             return;
         }
         _tally.Replayed();
-        Row("replayed", input.Name, Describe(before) + (handedOver ? "" : "; it changed meanwhile, and its new version is processed as usual"));
+        Row("replayed", input.Name, Describe(before) + (handedOver ? ""
+            : BlobNameSafety.IsAddressable(input.Name) ? "; it changed meanwhile, and its new version is processed as usual"
+            : "; its name cannot be addressed to touch it, so a worker picks it up when it next starts (it checks every input then)"));
     }
 
     private static bool IsStorageFailure(Exception e) => e is RequestFailedException or StorageUnavailableException or HttpRequestException or IOException;
@@ -396,6 +398,8 @@ internal sealed class ReplayCommand
 
     private async Task<InputBlob?> InputAsync(string name, CancellationToken cancellationToken)
     {
+        if (!BlobNameSafety.IsAddressable(name))
+            return await InputByListingAsync(name, cancellationToken);
         var blob = _containers.Input.GetBlobClient(name);
         return await _resilience.RunAsync<InputBlob?>(async ct =>
         {
@@ -410,6 +414,20 @@ internal sealed class ReplayCommand
             }
         }, cancellationToken);
     }
+
+    // A name the SDK would turn into another blob's (BlobNameSafety) is found by listing: the
+    // prefix travels as a query parameter, which nothing normalises.
+    private async Task<InputBlob?> InputByListingAsync(string name, CancellationToken cancellationToken) =>
+        await _resilience.RunAsync<InputBlob?>(async ct =>
+        {
+            await foreach (var item in _containers.Input.GetBlobsAsync(prefix: name, cancellationToken: ct).ConfigureAwait(false))
+            {
+                if (item.Name == name && item.Properties.ETag is { } etag)
+                    return new InputBlob(name, etag.ToString("H"), item.Properties.ContentLength ?? 0, item.Properties.LastModified);
+                break;
+            }
+            return null;
+        }, cancellationToken);
 
     private async Task<ReceiptInfo?> ReceiptAsync(InputBlob input, CancellationToken cancellationToken)
     {

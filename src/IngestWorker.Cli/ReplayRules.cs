@@ -67,13 +67,16 @@ internal static class ReplayRules
 
     /// <summary>
     /// The input name an outcome blob is named after (<c>a/b.txt.json</c> → <c>a/b.txt</c>), or null
-    /// when the outcome name was shortened to fit Azure's limit (its tail is then a hash) or is not an outcome's.
+    /// when the outcome name was shortened to fit Azure's limit (its tail is then a hash), stands for
+    /// the input by a hash (<see cref="BlobNames.HashedPrefix"/>), or is not an outcome's.
     /// </summary>
     public static string? InputNameOf(string outputName)
     {
         const string suffix = ".json";
         const int hashLength = 33; // '~' and 32 hex digits, as BlobNames writes them
         if (!outputName.EndsWith(suffix, StringComparison.Ordinal) || outputName.Length == suffix.Length)
+            return null;
+        if (outputName.StartsWith(BlobNames.HashedPrefix, StringComparison.Ordinal))
             return null;
         if (outputName.Length == 1024)
         {
