@@ -45,6 +45,18 @@ public sealed class WorkMessageTests
         Assert.Equal(("incoming", "deep/x.html", 30699L), (item.Container, item.Name, item.ContentLength!.Value));
     }
 
+    [Theory]
+    [InlineData("incoming/a/%2E%2E/b.txt", "a/../b.txt")]
+    [InlineData("incoming/%2E%2E/%2E%2E/cleaned/zz/victim.json", "../../cleaned/zz/victim.json")]
+    [InlineData("incoming/trailing%2F", "trailing/")]
+    [InlineData("incoming/pct%2525.txt", "pct%25.txt")]
+    public void An_event_names_the_blob_as_stored_not_as_a_path_would_resolve(string path, string name)
+    {
+        // Resolved as a path, these would name another blob (a/../b.txt → b.txt), or one in another container.
+        var parsed = WorkMessage.Parse(BinaryData.FromString(BlobEventSamples.CloudEventBlobCreated("http://127.0.0.1:10000/devstoreaccount1/" + path)), "incoming");
+        Assert.Equal(name, Assert.Single(parsed.Items).Name);
+    }
+
     [Fact]
     public void Events_that_are_not_new_input_blobs_are_ignored_with_the_reason()
     {

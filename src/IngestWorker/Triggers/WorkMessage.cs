@@ -138,7 +138,9 @@ public static class WorkMessage
 
     private static void Add(List<WorkItem> items, List<string> ignored, string id, StorageBlobCreatedEventData created, DateTimeOffset? time, string inputContainer)
     {
-        if (!Uri.TryCreate(created.Url, UriKind.Absolute, out var url))
+        // As the URL is, not canonicalised: Uri would resolve %2E%2E segments and name another blob
+        // (BlobNameSafety), possibly in another container; the name as stored gets its own outcome.
+        if (!Uri.TryCreate(created.Url, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true }, out var url) || !url.IsAbsoluteUri)
         {
             ignored.Add($"event {id} has no usable blob URL ('{created.Url}')");
             return;
