@@ -14,7 +14,7 @@ public sealed class ScanListingCounts
     /// <summary>Blobs whose version has its receipt (a listing with receipts only).</summary>
     public long Receipted { get; set; }
 
-    /// <summary>Blobs whose receipt the merge cannot place (<c>@</c> in the name, a shortened receipt name): their receipt is looked up directly.</summary>
+    /// <summary>Blobs whose receipt the merge cannot place (<c>@</c> in the name, a shortened or hashed receipt name): their receipt is looked up directly.</summary>
     public long NotJoinable { get; set; }
 
     /// <summary>Names storage listed out of ordinal order; each costs a receipt look-up, nothing worse.</summary>
