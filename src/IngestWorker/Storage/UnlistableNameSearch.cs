@@ -30,7 +30,11 @@ public sealed record UnlistableNameSkip(string? After, string CleanPrefix, char 
 /// (binary search over "after, cut at j, next character raised"), then each further character by
 /// binary search over the characters a marker may hold, until the character after the known part
 /// is one no listing can carry. About 17 one-name pages per character of the name's clean part
-/// beyond what it shares with <c>after</c>.
+/// beyond what it shares with <c>after</c>. With a single unlistable name the way past it passes
+/// over no other name. A failed page cannot say which name failed, though: with a second one
+/// after it, a marker past the first can look short of it, and the way found may pass over
+/// listable names between the two; the listing is then incomplete (<see cref="UnlistableNames"/>)
+/// and they come up once the unlistable names are deleted.
 /// </remarks>
 public static class UnlistableNameSearch
 {
