@@ -95,6 +95,7 @@ public static class IngestWorkerHost
         services.AddSingleton<StorageResilience>();
         services.AddSingleton<IngestContainers>();
         services.AddSingleton<ListingPace>();
+        services.AddSingleton<UnlistableNames>();
         services.AddSingleton<IInputStore, BlobInputStore>();
         services.AddSingleton<IReceiptStore, BlobReceiptStore>();
         services.AddSingleton<IClaimStore, BlobClaimStore>();

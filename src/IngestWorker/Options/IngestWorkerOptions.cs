@@ -113,6 +113,16 @@ public sealed class TriggerOptions
     /// <summary>First pause before a failed blob is tried again; doubled per failure, up to a minute.</summary>
     public TimeSpan FailedBlobRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Most one-name listing pages a listing spends to find its way past a name storage cannot list
+    /// (about 17 per character of the name before its bad character, beyond what it shares with the
+    /// name before it); 0: never look past one, the listing stops there.
+    /// </summary>
+    public int UnlistableNameProbes { get; set; } = 2000;
+
+    /// <summary>Least time between two warnings about the same unlistable name (the metric counts every meeting).</summary>
+    public TimeSpan UnlistableNameWarningInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The work queue's name: <see cref="Queue"/>, or derived from the input container.</summary>
     public string WorkQueueName(string inputContainer) =>
         Queue is { Length: > 0 } configured ? configured : (inputContainer.Length > 51 ? inputContainer[..51].TrimEnd('-') : inputContainer) + "-work";

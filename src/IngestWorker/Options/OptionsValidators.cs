@@ -68,6 +68,8 @@ internal sealed partial class IngestWorkerOptionsValidator(IConfiguration config
         Check.Duration(errors, $"{s}:trigger:pollingInterval", options.Trigger.PollingInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromHours(1));
         Check.Duration(errors, $"{s}:trigger:claimDuration", options.Trigger.ClaimDuration, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(60));
         Check.Duration(errors, $"{s}:trigger:failedBlobRetryDelay", options.Trigger.FailedBlobRetryDelay, TimeSpan.Zero, TimeSpan.FromHours(1));
+        Check.Range(errors, $"{s}:trigger:unlistableNameProbes", options.Trigger.UnlistableNameProbes, 0, 100_000);
+        Check.Duration(errors, $"{s}:trigger:unlistableNameWarningInterval", options.Trigger.UnlistableNameWarningInterval, TimeSpan.Zero, TimeSpan.FromDays(1));
         Check.Duration(errors, $"{s}:shutdownTimeout", options.ShutdownTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         var trigger = options.Trigger;
         string[] modes = [TriggerOptions.ScanMode, TriggerOptions.QueueMode, TriggerOptions.EventGridMode];

@@ -10,12 +10,14 @@ public sealed class BlobInputStore : IInputStore
     private readonly BlobContainerClient _input;
     private readonly StorageResilience _resilience;
     private readonly ListingPace _pace;
+    private readonly UnlistableNames _unlistable;
 
-    public BlobInputStore(IngestContainers containers, StorageResilience resilience, ListingPace pace)
+    public BlobInputStore(IngestContainers containers, StorageResilience resilience, ListingPace pace, UnlistableNames unlistable)
     {
         _input = containers.Input;
         _resilience = resilience;
         _pace = pace;
+        _unlistable = unlistable;
     }
 
     public string ContainerName => _input.Name;
@@ -28,8 +30,9 @@ public sealed class BlobInputStore : IInputStore
     public async IAsyncEnumerable<InputBlob> ListAsync(Action<DateTimeOffset>? listingStarted, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var first = true;
-        var pages = PagedListing.PagesAsync(_resilience, _pace,
-            (token, ct) => PagedListing.FirstAsync(_input.GetBlobsAsync(cancellationToken: ct).AsPages(token, PageSize), ct), cancellationToken);
+        var source = new ListingSource<BlobItem>(IngestWorker.Triggers.ScanListing.InputKind, $"container '{_input.Name}'", PageSize, item => item.Name,
+            (token, prefix, size, ct) => PagedListing.FirstAsync(_input.GetBlobsAsync(prefix: prefix, cancellationToken: ct).AsPages(token, size), ct));
+        var pages = PagedListing.PagesAsync(_resilience, _pace, source, _unlistable, cancellationToken);
         await foreach (var page in pages.ConfigureAwait(false))
         {
             if (first && listingStarted is not null)

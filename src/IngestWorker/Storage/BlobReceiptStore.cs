@@ -18,10 +18,12 @@ public sealed class BlobReceiptStore : IReceiptStore
     private readonly string _inputContainer;
     private readonly string _pipelineVersion;
     private readonly ListingPace _pace;
+    private readonly UnlistableNames _unlistable;
 
-    public BlobReceiptStore(IngestContainers containers, StorageResilience resilience, ListingPace pace, IOptions<IngestWorkerOptions> options)
+    public BlobReceiptStore(IngestContainers containers, StorageResilience resilience, ListingPace pace, UnlistableNames unlistable, IOptions<IngestWorkerOptions> options)
     {
         _pace = pace;
+        _unlistable = unlistable;
         _state = containers.State;
         _resilience = resilience;
         _inputContainer = options.Value.Containers.Input;
@@ -37,19 +39,21 @@ public sealed class BlobReceiptStore : IReceiptStore
     public async IAsyncEnumerable<string> ListNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var prefix = BlobNames.ReceiptPrefix(_pipelineVersion, _inputContainer);
-        var pages = PagedListing.PagesAsync(_resilience, _pace, async (token, ct) =>
+        var source = new ListingSource<BlobItem>("receipts", $"the receipts of '{_inputContainer}' ({prefix})", PageSize, item => item.Name, async (token, longer, size, ct) =>
         {
             try
             {
-                return await PagedListing.FirstAsync(_state.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, ct).AsPages(token, PageSize), ct).ConfigureAwait(false);
+                return await PagedListing.FirstAsync(_state.GetBlobsAsync(BlobTraits.None, BlobStates.None, longer ?? prefix, ct).AsPages(token, size), ct).ConfigureAwait(false);
             }
             catch (RequestFailedException e) when (e.Status == 404)
             {
                 // No state container yet: no receipts.
                 return null;
             }
-        }, cancellationToken);
-        await foreach (var page in pages.ConfigureAwait(false))
+        });
+        // A receipt name storage cannot list costs only what the receipt listing saves: the blobs
+        // whose receipts are not listed get a receipt check each.
+        await foreach (var page in PagedListing.PagesAsync(_resilience, _pace, source, _unlistable, cancellationToken).ConfigureAwait(false))
         {
             foreach (var item in page.Values)
                 yield return item.Name;

@@ -22,6 +22,7 @@ public sealed class IngestWorkerMetrics
     public const string StorageDurationName = "ingestworker.storage.duration";
     public const string StorageRetriesName = "ingestworker.storage.retries";
     public const string ListingPausedName = "ingestworker.listing.paused";
+    public const string ListingUnlistableName = "ingestworker.listing.unlistable";
     public const string BlobSeenName = "ingestworker.blob.seen";
     public const string BlobAcceptedName = "ingestworker.blob.accepted";
     public const string BlobRejectedName = "ingestworker.blob.rejected";
@@ -54,6 +55,7 @@ public sealed class IngestWorkerMetrics
     private readonly Histogram<double> _storageDuration;
     private readonly Counter<long> _storageRetries;
     private readonly Counter<double> _listingPaused;
+    private readonly Counter<long> _listingUnlistable;
     private readonly Counter<long> _seen;
     private readonly Counter<long> _accepted;
     private readonly Counter<long> _rejected;
@@ -78,6 +80,8 @@ public sealed class IngestWorkerMetrics
             "Storage calls tried again after a transient failure, tagged by error.type (HTTP status, 'timeout' or the exception type).");
         _listingPaused = Meter.CreateCounter<double>(ListingPausedName, "s",
             "Time scanner listings waited between pages for this worker's blobs in processing to finish.");
+        _listingUnlistable = Meter.CreateCounter<long>(ListingUnlistableName, "{name}",
+            "Names a listing could not list (a character its XML cannot carry), each time a listing met one; tagged by listing (input, receipts) and skipped (true: the listing went on past it; false: it stopped there).");
         _seen = Meter.CreateCounter<long>(BlobSeenName, "{blob}",
             "Input blob versions handed to the processor, including ones it then finds done or claimed by another worker.");
         _accepted = Meter.CreateCounter<long>(BlobAcceptedName, "{blob}",
@@ -123,6 +127,9 @@ public sealed class IngestWorkerMetrics
     public void StorageRetry(string errorType) => _storageRetries.Add(1, new KeyValuePair<string, object?>("error.type", errorType));
 
     public void ListingPaused(TimeSpan paused) => _listingPaused.Add(paused.TotalSeconds);
+
+    public void ListingUnlistable(string listing, bool skipped) => _listingUnlistable.Add(1,
+        new KeyValuePair<string, object?>("listing", listing), new KeyValuePair<string, object?>("skipped", skipped));
 
     public void BlobSeen() => _seen.Add(1);
 

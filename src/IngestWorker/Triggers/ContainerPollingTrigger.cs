@@ -46,6 +46,7 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
     public ContainerPollingTrigger(
         IInputStore inputs,
         IReceiptStore receipts,
+        UnlistableNames unlistable,
         IngestContainers containers,
         StorageResilience resilience,
         BlobProcessor processor,
@@ -57,7 +58,7 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
         : base(lifetime, options.Value.ShutdownTimeout, logger)
     {
         _inputs = inputs;
-        _listing = new ScanListing(inputs, receipts, options.Value.Pipeline.Version);
+        _listing = new ScanListing(inputs, receipts, options.Value.Pipeline.Version, unlistable);
         _containers = containers;
         _resilience = resilience;
         _processor = processor;
@@ -157,7 +158,8 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
             if (due.Count >= DispatchBatch)
                 handedOut += await DispatchAsync(due, cancellationToken).ConfigureAwait(false);
         }
-        if (listingStarted is { } started)
+        // A listing that met a name storage cannot list cannot be proved whole (reported where it happened).
+        if (!counts.Incomplete && listingStarted is { } started)
             _changes.ListingCompleted(started);
         foreach (var (name, backoff) in _backoff)
         {

@@ -35,11 +35,11 @@ public sealed class ScanLeader : BackgroundService
     private long _completedScans;
     private long _enqueued;
 
-    public ScanLeader(IInputStore inputs, IReceiptStore receipts, IngestContainers containers, WorkQueues queues, StorageResilience resilience,
+    public ScanLeader(IInputStore inputs, IReceiptStore receipts, UnlistableNames unlistable, IngestContainers containers, WorkQueues queues, StorageResilience resilience,
         IOptions<IngestWorkerOptions> options, TimeProvider clock, ILogger<ScanLeader> logger)
     {
         _inputs = inputs;
-        _listing = new ScanListing(inputs, receipts, options.Value.Pipeline.Version);
+        _listing = new ScanListing(inputs, receipts, options.Value.Pipeline.Version, unlistable);
         _queues = queues;
         _resilience = resilience;
         _options = options.Value;
@@ -152,7 +152,8 @@ public sealed class ScanLeader : BackgroundService
                     }
                     changes.PassedByListing(blob);
                 }
-                if (listingStarted is { } started)
+                // A listing that met a name storage cannot list cannot be proved whole: the checkpoint stays.
+                if (!counts.Incomplete && listingStarted is { } started)
                 {
                     var before = changes.Since;
                     changes.ListingCompleted(started);

@@ -19,6 +19,12 @@ public sealed class ScanListingCounts
 
     /// <summary>Names storage listed out of ordinal order; each costs a receipt look-up, nothing worse.</summary>
     public long OutOfOrder { get; set; }
+
+    /// <summary>
+    /// The input listing met a name storage cannot list (<see cref="UnlistableNames"/>): what it
+    /// listed is handed out, but it cannot be proved whole, so it must not count as a complete listing.
+    /// </summary>
+    public bool Incomplete { get; set; }
 }
 
 /// <summary>
@@ -36,15 +42,19 @@ public sealed class ScanListingCounts
 /// receipt listed a moment too early, a name listed out of order or a name the merge cannot place
 /// leaves the blob unmarked, and the processor's own receipt check decides.
 /// </remarks>
-public sealed class ScanListing(IInputStore inputs, IReceiptStore receipts, string pipelineVersion)
+public sealed class ScanListing(IInputStore inputs, IReceiptStore receipts, string pipelineVersion, UnlistableNames? unlistable = null)
 {
     // A listing page: each listing fetches its next page while the merge works through the current one.
     private const int ReadAhead = 5000;
+
+    /// <summary>The input listing's kind in <see cref="UnlistableNames"/> (<see cref="BlobInputStore"/>'s).</summary>
+    public const string InputKind = "input";
 
     /// <param name="listingStarted">Told the storage server's time at the start of the input listing, before the first blob.</param>
     public async IAsyncEnumerable<ListedBlob> ListAsync(bool withReceipts, Action<DateTimeOffset> listingStarted, ScanListingCounts counts,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var incompleteBefore = unlistable?.IncompleteListings(InputKind) ?? 0;
         if (!withReceipts)
         {
             await foreach (var blob in inputs.ListAsync(listingStarted, cancellationToken).ConfigureAwait(false))
@@ -52,6 +62,7 @@ public sealed class ScanListing(IInputStore inputs, IReceiptStore receipts, stri
                 counts.Listed++;
                 yield return new ListedBlob(blob, false);
             }
+            counts.Incomplete = unlistable?.IncompleteListings(InputKind) > incompleteBefore;
             yield break;
         }
 
@@ -85,6 +96,7 @@ public sealed class ScanListing(IInputStore inputs, IReceiptStore receipts, stri
                 break;
         }
         counts.OutOfOrder = join.OutOfOrder;
+        counts.Incomplete = unlistable?.IncompleteListings(InputKind) > incompleteBefore;
         Tell();
 
         void Tell()
