@@ -136,7 +136,8 @@ internal static class DateText
                 if (!TryNumeric(text, tokens, i, out year, out month, out day, out used))
                     continue;
             }
-            if (used == 0 || month is < 1 or > 12 || day is < 1 or > 31 || year is < 1990 or > 2100)
+            // "31 de fevereiro" is no date: the day must exist in its month (and year, for 29 February).
+            if (used == 0 || month is < 1 or > 12 || year is < 1990 or > 2100 || day < 1 || day > DateTime.DaysInMonth(year, month))
                 continue;
 
             // A time of day anywhere on the line: H:MM, with am/pm after it.

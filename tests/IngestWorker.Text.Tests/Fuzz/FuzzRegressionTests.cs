@@ -27,6 +27,18 @@ public sealed class FuzzRegressionTests
         Assert.Equal("Hello world.", TextNormalizer.Normalize("Hello\uFFFE world."));
     }
 
+    [Theory]
+    [InlineData("31 de fevereiro de 2020")]
+    [InlineData("Feb 30, 2019")]
+    [InlineData("29.02.2021")]
+    [InlineData("April 31, 2020 at 9:24 pm")]
+    public void A_day_that_its_month_does_not_have_is_not_a_date(string line) =>
+        Assert.Null(DateText.Find(line));
+
+    [Fact]
+    public void The_29th_of_February_is_a_date_in_a_leap_year() =>
+        Assert.Equal("2020-02-29", DateText.Find("29 de fevereiro de 2020")?.Iso);
+
     private static PipelineResult Run(string name, string text)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
