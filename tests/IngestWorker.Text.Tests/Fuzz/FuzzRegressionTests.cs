@@ -27,6 +27,16 @@ public sealed class FuzzRegressionTests
         Assert.Equal("Hello world.", TextNormalizer.Normalize("Hello\uFFFE world."));
     }
 
+    [Fact]
+    public void A_page_declaring_utf_7_is_read_without_its_declaration()
+    {
+        // .NET knows the label but refuses to decode UTF-7 (NotSupportedException, not ArgumentException).
+        Assert.Null(DeclaredCharset.Resolve("utf-7"));
+        var result = Run("a.html", "<meta charset=\"utf-7\"><p>Hello world, and goodbye.</p>");
+
+        Assert.Equal("utf-8", result.Document.Decoding?.Encoding);
+    }
+
     [Theory]
     [InlineData("31 de fevereiro de 2020")]
     [InlineData("Feb 30, 2019")]
