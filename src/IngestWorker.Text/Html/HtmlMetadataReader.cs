@@ -80,9 +80,10 @@ internal static class HtmlMetadataReader
                 using var json = JsonDocument.Parse(script.TextContent, JsonOptions);
                 ld.Visit(json.RootElement, 0);
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
             {
-                // Broken JSON-LD is common; the meta tags still count.
+                // Broken JSON-LD is common; the meta tags still count. InvalidOperationException is a
+                // string holding an escaped lone surrogate ("\ud800"), which parses but cannot be read.
             }
         }
 

@@ -38,6 +38,27 @@ public sealed class FuzzRegressionTests
     }
 
     [Theory]
+    [InlineData("{\"text\":\"\\ud800\"}")]
+    [InlineData("{\"text\":\"Hello world, and goodbye.\",\"\\udfff\":1}")]
+    [InlineData("{\"title\":\"a\\ud800\\u00e9\",\"text\":\"Hello world, and goodbye.\"}")]
+    public void Json_with_an_escaped_lone_surrogate_is_a_format_mismatch_not_a_crash(string json)
+    {
+        var result = Run("a.json", json);
+
+        Assert.Equal(ReasonCodes.FormatMismatch, result.Rejection?.Code);
+        Assert.Contains("not valid Unicode", result.Rejection!.Message);
+    }
+
+    [Fact]
+    public void Json_ld_with_an_escaped_lone_surrogate_is_ignored_like_broken_json_ld()
+    {
+        var page = new HtmlArticleExtractor().Extract(
+            "<script type=\"application/ld+json\">{\"headline\":\"\\ud800\"}</script><meta property=\"og:title\" content=\"Title\"><p>Hello world.</p>");
+
+        Assert.Equal("Title", page.Metadata.Title);
+    }
+
+    [Theory]
     [InlineData("31 de fevereiro de 2020")]
     [InlineData("Feb 30, 2019")]
     [InlineData("29.02.2021")]
