@@ -59,6 +59,20 @@ public sealed class FuzzRegressionTests
     }
 
     [Theory]
+    [InlineData("Hello world.")]
+    [InlineData("\"a\" \"a\" \"a\" \"a\" \"a\" \"a\" \"a\" \"a\" \"a\" \"a\" \"a\" \"a\"")]
+    [InlineData("\"\" \"\" \"\" \"\" \"\" \"\" \"\" \"\" \"\" \"\" \"\" \"\"")]
+    public void N_gram_character_shares_stay_fractions_when_the_tokens_are_longer_than_the_text(string text)
+    {
+        // Before: top_3_gram_char_frac 13/12 for "Hello world.", up to 3.46 (top 4-gram) and 1.2
+        // (duplicated 7-grams) for the quotes, which NLTK's tokens write as `` and ''.
+        var signals = QualitySignals.Compute(text, "en");
+
+        Assert.All(signals.Where(s => s.Key.EndsWith("_frac", StringComparison.Ordinal)), s => Assert.InRange(s.Value, 0, 1));
+        Assert.Equal(1, signals[QualitySignals.Top3GramCharFrac]);
+    }
+
+    [Theory]
     [InlineData("31 de fevereiro de 2020")]
     [InlineData("Feb 30, 2019")]
     [InlineData("29.02.2021")]
