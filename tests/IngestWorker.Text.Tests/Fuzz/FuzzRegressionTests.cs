@@ -59,6 +59,19 @@ public sealed class FuzzRegressionTests
     }
 
     [Theory]
+    [InlineData("<link rel=\"canonical\" href=\"% \uD83D\uDE00\"><p>Hello world.</p>")]
+    [InlineData("<meta property=\"og:url\" content=\"https://example.com/%\n\uD83D\uDE00\"><p>Hello world.</p>")]
+    public void A_page_url_that_dotnet_unescapes_into_a_lone_surrogate_is_kept_escaped(string html)
+    {
+        // Uri.ToString() turns "% 😀" into "%25 \uD83D%EF%BF%BD": half a surrogate pair.
+        var url = new HtmlArticleExtractor().Extract(html, "https://example.com/a").Metadata.Url;
+
+        Assert.NotNull(url);
+        Assert.StartsWith("https://example.com/%25", url);
+        Assert.All(url, c => Assert.False(char.IsSurrogate(c), url));
+    }
+
+    [Theory]
     [InlineData("Hello world.")]
     [InlineData("\"a\" \"a\" \"a\" \"a\" \"a\" \"a\" \"a\" \"a\" \"a\" \"a\" \"a\" \"a\"")]
     [InlineData("\"\" \"\" \"\" \"\" \"\" \"\" \"\" \"\" \"\" \"\" \"\" \"\"")]
