@@ -1,5 +1,6 @@
 using System.Text;
 using CsCheck;
+using Xunit.Abstractions;
 using IngestWorker.Text.Cleaning;
 using IngestWorker.Text.Decoding;
 using IngestWorker.Text.Dedup.Near;
@@ -16,7 +17,7 @@ namespace IngestWorker.Text.Tests.Fuzz;
 /// whole pipeline happens to reach it.
 /// </summary>
 [Collection(FuzzCollection.Name)]
-public sealed class ComponentFuzzTests
+public sealed class ComponentFuzzTests(ITestOutputHelper output)
 {
     private static readonly TextDecoder Decoder = new(new LegacyEncodingDetector());
 
@@ -55,7 +56,7 @@ public sealed class ComponentFuzzTests
                 FuzzChecks.WellFormed(guess.Text, "legacy text");
             }
             BinarySignatures.Identify(bytes);
-        }, FuzzInput.Describe);
+        }, FuzzInput.Describe, output);
 
     [Fact]
     public void Normalising_gives_well_formed_text_and_is_idempotent() =>
@@ -64,7 +65,7 @@ public sealed class ComponentFuzzTests
             var once = TextNormalizer.Normalize(text);
             FuzzChecks.WellFormed(once, "normalised text");
             Assert.Equal(once, TextNormalizer.Normalize(once));
-        }, Print);
+        }, Print, output);
 
     [Fact]
     public void The_readers_make_well_formed_pages_of_any_text() =>
@@ -78,7 +79,7 @@ public sealed class ComponentFuzzTests
             Assert.True(page is not null ^ problem is not null);
             if (page is not null)
                 FuzzChecks.Page(page, "json");
-        }, Print);
+        }, Print, output);
 
     [Fact]
     public void The_html_extractor_and_the_cleaner_handle_tag_soup() =>
@@ -91,7 +92,7 @@ public sealed class ComponentFuzzTests
             // Plain text goes through the cleaner's whole analysis, not only the trimming of HTML blocks.
             var lines = PlainTextReader.Read(TextNormalizer.Normalize(html));
             FuzzChecks.Cleaned(Cleaner.Clean(lines), lines.Metadata);
-        }, Print);
+        }, Print, output);
 
     [Fact]
     public void A_date_found_in_a_line_is_a_real_calendar_date() =>
@@ -104,7 +105,7 @@ public sealed class ComponentFuzzTests
                 Assert.InRange(found.Hour, 0, 23);
                 Assert.InRange(found.Minute, 0, 59);
             }
-        }, Print);
+        }, Print, output);
 
     [Fact]
     public void Quality_signals_stay_within_their_documented_ranges() =>
@@ -115,7 +116,7 @@ public sealed class ComponentFuzzTests
                 var normalized = TextNormalizer.Normalize(text);
                 FuzzChecks.Signals(QualitySignals.Compute(normalized, language));
                 Assert.Equal(QualitySignals.Compute(normalized, language).ToArray(), QualitySignals.Compute(normalized, language).ToArray());
-            }, input => $"{input.Item2}: \"{FuzzInput.Escape(input.Item1)}\"");
+            }, input => $"{input.Item2}: \"{FuzzInput.Escape(input.Item1)}\"", output);
 
     [Fact]
     public void Near_duplicate_hashing_agrees_on_every_path_and_normalising_is_idempotent() =>
@@ -132,7 +133,7 @@ public sealed class ComponentFuzzTests
                 Assert.Equal(reference.ShingleCount, signature.ShingleCount);
                 Assert.True(reference.Values.SequenceEqual(signature.Values), $"{path} differs from the reference");
             }
-        }, Print);
+        }, Print, output);
 
     /// <summary>Lines built of date parts, in orders and values real datelines do and do not use.</summary>
     private static readonly Gen<string> DateLike =

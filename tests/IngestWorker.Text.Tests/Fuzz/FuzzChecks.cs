@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text;
 using IngestWorker.Text.Cleaning;
 using IngestWorker.Text.Extraction;
+using IngestWorker.Text.Normalization;
 using IngestWorker.Text.Pipeline;
 using IngestWorker.Text.Quality;
 
@@ -122,6 +123,8 @@ internal static class FuzzChecks
         {
             Assert.False(string.IsNullOrWhiteSpace(document.Text));
             Assert.NotNull(document.Dedup);
+            // The exact-duplicate hash is taken over this text: it must be in the canonical form.
+            Assert.Equal(TextNormalizer.Normalize(document.Text!), document.Text);
         }
         WellFormed(document.Text, "document text");
         WellFormed(document.Title, "document title");

@@ -1,4 +1,5 @@
 using CsCheck;
+using Xunit.Abstractions;
 using IngestWorker.Text.Pipeline;
 
 namespace IngestWorker.Text.Tests.Fuzz;
@@ -11,7 +12,7 @@ namespace IngestWorker.Text.Tests.Fuzz;
 /// tests in <see cref="FuzzRegressionTests"/>.
 /// </summary>
 [Collection(FuzzCollection.Name)]
-public sealed class PipelineFuzzTests
+public sealed class PipelineFuzzTests(ITestOutputHelper output)
 {
     [Fact]
     public void Any_file_gets_a_well_formed_verdict_and_the_same_one_every_time() =>
@@ -22,7 +23,7 @@ public sealed class PipelineFuzzTests
             // Fresh state each time: with shared indexes the second run would be a duplicate of the first.
             var second = Run(input);
             Assert.Equal(FuzzChecks.Fingerprint(first), FuzzChecks.Fingerprint(second));
-        }, input => input.ToString(), weight: 2);
+        }, input => input.ToString(), output, weight: 3);
 
     internal static PipelineResult Run(FuzzInput input)
     {
