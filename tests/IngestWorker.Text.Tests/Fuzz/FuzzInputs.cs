@@ -43,7 +43,12 @@ internal sealed record FuzzInput(string Name, byte[] Bytes)
 /// </summary>
 internal static class FuzzInputs
 {
-    private static readonly string[] Stems = ["a", "news/2024/article", "x.y", "dir/sub dir/caf\u00E9", "UPPER", "-", "a..b"];
+    // Names are data: dot segments, trailing slashes, percent escapes and control characters included.
+    private static readonly string[] Stems =
+    [
+        "a", "news/2024/article", "x.y", "dir/sub dir/caf\u00E9", "UPPER", "-", "a..b", "../../cleaned/zz/victim", "./a", "dir/",
+        "%2e%2e/x", "nul\u0000name", "tab\tname", "e\u0301\u0301", "\u202Etxt.exe", new string('n', 1000),
+    ];
 
     private static readonly (string Extension, Format Format)[] Extensions =
     [

@@ -1,5 +1,6 @@
 using CsCheck;
 using Xunit.Abstractions;
+using IngestWorker.Text.Output;
 using IngestWorker.Text.Pipeline;
 
 namespace IngestWorker.Text.Tests.Fuzz;
@@ -20,10 +21,14 @@ public sealed class PipelineFuzzTests(ITestOutputHelper output)
         {
             var first = Run(input);
             FuzzChecks.Result(first);
+            // The outcome record is built from every run, whatever its name holds.
+            Assert.Equal(32, OutputFactory.FromResult(first).Id.Length);
             // Fresh state each time: with shared indexes the second run would be a duplicate of the first.
             var second = Run(input);
             Assert.Equal(FuzzChecks.Fingerprint(first), FuzzChecks.Fingerprint(second));
         }, input => input.ToString(), output, weight: 3);
+
+    private static readonly OutputDocumentFactory OutputFactory = new(new PipelineOptions(), TimeProvider.System);
 
     internal static PipelineResult Run(FuzzInput input)
     {
