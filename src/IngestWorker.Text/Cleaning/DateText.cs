@@ -245,11 +245,13 @@ internal static class DateText
         while (i < text.Length && count < tokens.Length)
         {
             var c = text[i];
-            if (char.IsDigit(c))
+            // ASCII digits only: the value is computed as c - '0', which is garbage for other scripts'
+            // digits ("006߀", with an N'Ko zero, read as 1996).
+            if (char.IsAsciiDigit(c))
             {
                 var start = i;
                 var value = 0;
-                while (i < text.Length && char.IsDigit(text[i]))
+                while (i < text.Length && char.IsAsciiDigit(text[i]))
                 {
                     if (i - start < 6)
                         value = (value * 10) + (text[i] - '0');

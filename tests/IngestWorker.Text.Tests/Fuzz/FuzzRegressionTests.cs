@@ -93,6 +93,13 @@ public sealed class FuzzRegressionTests
     public void A_day_that_its_month_does_not_have_is_not_a_date(string line) =>
         Assert.Null(DateText.Find(line));
 
+    [Theory]
+    [InlineData("Nov 18, 006\u07C0")]
+    [InlineData("18.11.006\u07C0")]
+    public void Digits_of_other_scripts_are_not_read_as_ascii_digits(string line) =>
+        // N'Ko zero (U+07C0) minus '0' is 1936: "006߀" was the year 1996.
+        Assert.Null(DateText.Find(line));
+
     [Fact]
     public void The_29th_of_February_is_a_date_in_a_leap_year() =>
         Assert.Equal("2020-02-29", DateText.Find("29 de fevereiro de 2020")?.Iso);
