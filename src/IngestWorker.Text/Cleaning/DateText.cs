@@ -136,7 +136,8 @@ internal static class DateText
                 if (!TryNumeric(text, tokens, i, out year, out month, out day, out used))
                     continue;
             }
-            if (used == 0 || month is < 1 or > 12 || day is < 1 or > 31 || year is < 1990 or > 2100)
+            // "31 de fevereiro" is no date: the day must exist in its month (and year, for 29 February).
+            if (used == 0 || month is < 1 or > 12 || year is < 1990 or > 2100 || day < 1 || day > DateTime.DaysInMonth(year, month))
                 continue;
 
             // A time of day anywhere on the line: H:MM, with am/pm after it.
@@ -244,11 +245,13 @@ internal static class DateText
         while (i < text.Length && count < tokens.Length)
         {
             var c = text[i];
-            if (char.IsDigit(c))
+            // ASCII digits only: the value is computed as c - '0', which is garbage for other scripts'
+            // digits ("006߀", with an N'Ko zero, read as 1996).
+            if (char.IsAsciiDigit(c))
             {
                 var start = i;
                 var value = 0;
-                while (i < text.Length && char.IsDigit(text[i]))
+                while (i < text.Length && char.IsAsciiDigit(text[i]))
                 {
                     if (i - start < 6)
                         value = (value * 10) + (text[i] - '0');

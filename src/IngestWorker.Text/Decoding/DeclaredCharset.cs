@@ -48,8 +48,9 @@ public static class DeclaredCharset
             return CodePagesEncodingProvider.Instance.GetEncoding(label, EncoderFallback.ExceptionFallback, strict)
                 ?? Encoding.GetEncoding(label, EncoderFallback.ExceptionFallback, strict);
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
+            // NotSupportedException: "utf-7", which .NET knows but refuses to decode (SYSLIB0001).
             return null;
         }
     }

@@ -80,9 +80,10 @@ internal static class HtmlMetadataReader
                 using var json = JsonDocument.Parse(script.TextContent, JsonOptions);
                 ld.Visit(json.RootElement, 0);
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
             {
-                // Broken JSON-LD is common; the meta tags still count.
+                // Broken JSON-LD is common; the meta tags still count. InvalidOperationException is a
+                // string holding an escaped lone surrogate ("\ud800"), which parses but cannot be read.
             }
         }
 
@@ -213,10 +214,28 @@ internal static class HtmlMetadataReader
         if (string.IsNullOrWhiteSpace(href))
             return null;
         if (Uri.TryCreate(href, UriKind.Absolute, out var absolute) && (absolute.Scheme == Uri.UriSchemeHttp || absolute.Scheme == Uri.UriSchemeHttps))
-            return absolute.ToString();
+            return Display(absolute);
         if (baseUrl is not null && Uri.TryCreate(baseUrl, UriKind.Absolute, out var b) && Uri.TryCreate(b, href, out var combined))
-            return combined.ToString();
+            return Display(combined);
         return null;
+    }
+
+    /// <summary>
+    /// The URL as people read it (unescaped), unless unescaping broke it: for some inputs ("% 😀")
+    /// <see cref="Uri.ToString"/> splits a surrogate pair, and a lone surrogate cannot be written as
+    /// UTF-8. The escaped form is plain ASCII.
+    /// </summary>
+    private static string Display(Uri uri)
+    {
+        var text = uri.ToString();
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                i++;
+            else if (char.IsSurrogate(text[i]))
+                return uri.AbsoluteUri;
+        }
+        return text;
     }
 
     private static readonly string[] DateFormats =

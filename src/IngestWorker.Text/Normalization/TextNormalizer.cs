@@ -76,8 +76,9 @@ public static class TextNormalizer
             '\u00A0' or '\u1680' or (>= '\u2000' and <= '\u200A') or '\u202F' or '\u205F' => CharClass.Space,
             // C1 controls, soft hyphen, zero-width space, word joiner, BOM and the object replacement
             // character are invisible and would split words and defeat duplicate hashing.
-            // ZWJ/ZWNJ (U+200C/D) stay: emoji and several scripts need them.
-            (>= '\u0080' and <= '\u009F') or '\u00AD' or '\u200B' or '\u2060' or '\uFEFF' or '\uFFFC' => CharClass.Removed,
+            // ZWJ/ZWNJ (U+200C/D) stay: emoji and several scripts need them. U+FFFE (a noncharacter:
+            // a BOM read in the wrong byte order) is invisible too, and .NET's NFC refuses text holding it.
+            (>= '\u0080' and <= '\u009F') or '\u00AD' or '\u200B' or '\u2060' or '\uFEFF' or '\uFFFC' or '\uFFFE' => CharClass.Removed,
             _ => CharClass.Text,
         };
     }

@@ -318,11 +318,13 @@ internal sealed class QualityAnalyzer
         v[(int)Sig.DupParaFrac] = Ratio(paraDups, paragraphs);
         v[(int)Sig.DupLineCharFrac] = Ratio(repLineDupChars, chars);
         v[(int)Sig.DupParaCharFrac] = Ratio(paraDupChars, chars);
-        v[(int)Sig.Top2GramCharFrac] = Ratio(top[0], chars);
-        v[(int)Sig.Top3GramCharFrac] = Ratio(top[1], chars);
-        v[(int)Sig.Top4GramCharFrac] = Ratio(top[2], chars);
+        // An n-gram's tokens can hold more characters than the text they came from (the spaces that
+        // join them, NLTK's `` for "), so these shares are capped at 1 to stay fractions.
+        v[(int)Sig.Top2GramCharFrac] = Math.Min(1, Ratio(top[0], chars));
+        v[(int)Sig.Top3GramCharFrac] = Math.Min(1, Ratio(top[1], chars));
+        v[(int)Sig.Top4GramCharFrac] = Math.Min(1, Ratio(top[2], chars));
         for (var n = 0; n < 6; n++)
-            v[(int)Sig.Duplicated5GramCharFrac + n] = Ratio(duplicated[n], chars);
+            v[(int)Sig.Duplicated5GramCharFrac + n] = Math.Min(1, Ratio(duplicated[n], chars));
 
         v[(int)Sig.C4LinesWithoutTerminalPunctFrac] = Ratio(c4NoTerminal, lines);
         v[(int)Sig.C4LinesUnder3WordsFrac] = Ratio(c4Under3Words, lines);

@@ -103,7 +103,9 @@ public static class QualitySignals
     public const string DupParaCharFrac = "dup_para_char_frac";
     /// <summary>
     /// Characters of the most frequent word 2-gram (its tokens joined by a space, times its count)
-    /// over the characters of the text; among equally frequent n-grams the first to occur.
+    /// over the characters of the text; among equally frequent n-grams the first to occur. At most 1:
+    /// the joining spaces can make the n-gram longer than a short text ("Hello world." would give
+    /// 13/12 for its 3-gram "Hello world ."), where datatrove's value goes past 1.
     /// </summary>
     public const string Top2GramCharFrac = "top_2_gram_char_frac";
     /// <summary>As <see cref="Top2GramCharFrac"/> for 3-grams.</summary>
@@ -113,6 +115,7 @@ public static class QualitySignals
     /// <summary>
     /// Characters of word 5-grams that repeat an earlier 5-gram (tokens joined without spaces; after a
     /// repeat the scan jumps past it, so overlapping repeats count once) over the characters of the text.
+    /// At most 1 (tokens can be longer than their text: NLTK writes " as `` or '').
     /// </summary>
     public const string Duplicated5GramCharFrac = "duplicated_5_gram_char_frac";
     /// <summary>As <see cref="Duplicated5GramCharFrac"/> for 6-grams.</summary>

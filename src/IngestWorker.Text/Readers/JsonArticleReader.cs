@@ -31,26 +31,20 @@ public static class JsonArticleReader
             if (root.ValueKind != JsonValueKind.Object)
                 return (null, $"The JSON is {Article(root.ValueKind)}, not an object holding one article.");
 
-            string? body = null;
-            foreach (var field in BodyFields)
+            string? body;
+            PageMetadata metadata;
+            try
             {
-                if (Field(root, field) is { } value)
-                {
-                    body = value;
-                    break;
-                }
+                (body, metadata) = Fields(root);
+            }
+            catch (InvalidOperationException e)
+            {
+                // The parser accepts an escaped lone surrogate ("\ud800"); reading the string refuses it.
+                return (null, $"The JSON holds a string that is not valid Unicode text: {e.Message}");
             }
             if (body is null)
                 return (null, "The JSON object has no string field 'text', 'content' or 'body' holding the article.");
 
-            var metadata = new PageMetadata
-            {
-                Title = Field(root, "title") ?? Field(root, "headline"),
-                Url = Field(root, "url") ?? Field(root, "link"),
-                Published = Field(root, "date") ?? Field(root, "published") ?? Field(root, "datePublished"),
-                Author = Field(root, "author") ?? Field(root, "byline"),
-                Site = Field(root, "site") ?? Field(root, "source"),
-            };
             if (LooksLikeHtml(body))
             {
                 var page = html.Extract(body, metadata.Url);
@@ -59,6 +53,28 @@ public static class JsonArticleReader
             }
             return (PlainTextReader.Read(Normalization.TextNormalizer.Normalize(body), metadata), null);
         }
+    }
+
+    private static (string? Body, PageMetadata Metadata) Fields(JsonElement root)
+    {
+        string? body = null;
+        foreach (var field in BodyFields)
+        {
+            if (Field(root, field) is { } value)
+            {
+                body = value;
+                break;
+            }
+        }
+        var metadata = new PageMetadata
+        {
+            Title = Field(root, "title") ?? Field(root, "headline"),
+            Url = Field(root, "url") ?? Field(root, "link"),
+            Published = Field(root, "date") ?? Field(root, "published") ?? Field(root, "datePublished"),
+            Author = Field(root, "author") ?? Field(root, "byline"),
+            Site = Field(root, "site") ?? Field(root, "source"),
+        };
+        return (body, metadata);
     }
 
     private static string? Field(JsonElement root, string name)
