@@ -22,6 +22,15 @@ public sealed class PipelineOptions
     public long MaxInputBytes { get; set; } = DefaultMaxInputBytes;
 
     /// <summary>
+    /// How many removed blocks the outcome lists with their text (the first ones, in reading order).
+    /// Every removed block is still counted, per reason, with its characters; the cap keeps a page
+    /// of millions of short lines from producing an outcome far larger than the input.
+    /// </summary>
+    public int MaxRemovedLinesListed { get; set; } = DefaultMaxRemovedLinesListed;
+
+    public const int DefaultMaxRemovedLinesListed = 1000;
+
+    /// <summary>
     /// Single-byte code pages tried, in order of preference, for input that is not valid UTF-8 and
     /// has no byte-order mark.
     /// </summary>
