@@ -31,6 +31,25 @@ public sealed class PipelineOptions
     public const int DefaultMaxRemovedLinesListed = 1000;
 
     /// <summary>
+    /// A page with more blocks than this (non-blank lines of text or Markdown, blocks of HTML) is
+    /// rejected as <c>too_complex</c>, before its reader allocates for every line when the text
+    /// shows it. Reading and cleaning cost memory per block; the largest real articles have a few
+    /// thousand.
+    /// </summary>
+    public int MaxBlocks { get; set; } = DefaultMaxBlocks;
+
+    public const int DefaultMaxBlocks = 100_000;
+
+    /// <summary>
+    /// An HTML page (or HTML body of a JSON article) with more start tags than this is rejected as
+    /// <c>too_complex</c> without being parsed: the parsed tree costs memory per element. Large
+    /// real pages have tens of thousands.
+    /// </summary>
+    public int MaxHtmlElements { get; set; } = DefaultMaxHtmlElements;
+
+    public const int DefaultMaxHtmlElements = 250_000;
+
+    /// <summary>
     /// Single-byte code pages tried, in order of preference, for input that is not valid UTF-8 and
     /// has no byte-order mark.
     /// </summary>

@@ -93,6 +93,8 @@ internal sealed partial class IngestWorkerOptionsValidator(IConfiguration config
         if (pipeline.MaxInputBytes is < 1 or > 256L * 1024 * 1024)
             errors.Add($"{s}:pipeline:maxInputBytes must be between 1 and 268435456 (256 MB); it is {pipeline.MaxInputBytes}.");
         Check.Range(errors, $"{s}:pipeline:maxRemovedLinesListed", pipeline.MaxRemovedLinesListed, 0, 100_000);
+        Check.Range(errors, $"{s}:pipeline:maxBlocks", pipeline.MaxBlocks, 100, 10_000_000);
+        Check.Range(errors, $"{s}:pipeline:maxHtmlElements", pipeline.MaxHtmlElements, 100, 10_000_000);
         try
         {
             pipeline.Boilerplate.Validate();
