@@ -86,6 +86,8 @@ internal sealed partial class IngestWorkerOptionsValidator(IConfiguration config
         Check.Duration(errors, $"{s}:telemetry:queueDepthInterval", options.Telemetry.QueueDepthInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         Check.Duration(errors, $"{s}:statistics:flushInterval", options.Statistics.FlushInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         HttpOptionsCheck.Validate(errors, options.Http);
+        if (options.Memory.ReleaseAfterIdle != TimeSpan.Zero)
+            Check.Duration(errors, $"{s}:memory:releaseAfterIdle", options.Memory.ReleaseAfterIdle, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
 
         var pipeline = options.Pipeline;
         if (!PipelineVersion().IsMatch(pipeline.Version ?? ""))
