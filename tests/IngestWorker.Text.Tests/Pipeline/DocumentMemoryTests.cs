@@ -16,15 +16,18 @@ public sealed class DocumentMemoryTests
 
     public static TheoryData<string, string, double> Inputs => new()
     {
-        // Refused before any reader runs: decoding and normalising only.
+        // Refused before any reader runs: decoding and normalising only (measured 2–6×; without the
+        // limits 2 MiB of "a\n" allocated over 200×).
         { "a-lines", ReasonCodes.TooComplex, 12 },
         { "word-lines", ReasonCodes.TooComplex, 12 },
         { "tiny-html", ReasonCodes.TooComplex, 12 },
         // Read and cleaned in full: one block of words, a JSON object of many fields, and as many
         // short lines as the block limit lets through.
-        { "one-line", "", 40 },
-        { "json-fields", "", 40 },
-        { "word-lines-under-limit", "", 60 },
+        // Measured (MemoryBench stages, 2 MiB): one-line 34×, json-fields 9×; the short lines just
+        // under maxBlocks ~57×, their cost being per line (~440 bytes) rather than per byte.
+        { "one-line", "", 60 },
+        { "json-fields", "", 30 },
+        { "word-lines-under-limit", "", 100 },
     };
 
     [Theory]
@@ -43,12 +46,12 @@ public sealed class DocumentMemoryTests
 
         Assert.True(run.IsCompletedSuccessfully, "the in-memory pipeline should complete on this thread, or the count misses work");
         var result = await run;
+        var perByte = (double)allocated / content.Length;
+        Assert.True(perByte <= maxPerByte, $"{kind}: {allocated:N0} bytes allocated for {content.Length:N0} input bytes = {perByte:F1}× (bound {maxPerByte}×)");
         if (expectedCode.Length > 0)
             Assert.Equal(expectedCode, result.Rejection?.Code);
         else
             Assert.NotEqual(ReasonCodes.TooComplex, result.Rejection?.Code);
-        var perByte = (double)allocated / content.Length;
-        Assert.True(perByte <= maxPerByte, $"{kind}: {allocated:N0} bytes allocated for {content.Length:N0} input bytes = {perByte:F1}× (bound {maxPerByte}×)");
     }
 
     internal static (string Name, byte[] Content) Make(string kind) => kind switch
