@@ -129,6 +129,8 @@ public static class IngestWorkerHost
         services.AddSingleton<StatisticsFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<StatisticsFlusher>());
 
+        services.AddHostedService<IdleMemoryRelease>();
+
         AddHttpServer(services, configuration);
 
         // The trigger is chosen here, from configuration, so that only the chosen one runs.

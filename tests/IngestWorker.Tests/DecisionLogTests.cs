@@ -44,6 +44,19 @@ public sealed class DecisionLogTests
     }
 
     [Fact]
+    public void A_capped_outcome_counts_every_removed_line_not_only_the_listed_ones()
+    {
+        var log = new DecisionLog(enabled: true, capacity: 10, new ManualClock(Start));
+        var document = Document("rejected", ["no_article"], removed: [new OutputRemovedLine("a", "short"), new OutputRemovedLine("a", "repeated")]);
+        document = document with { Boilerplate = document.Boilerplate! with { RemovedLineCount = 5_000_000, RemovedLinesOmitted = 4_999_998 } };
+        log.Record(Summary("a.txt", BlobSummary.Rejected, "no_article"), document);
+
+        var d = log.Recent(1).Single();
+        Assert.Equal(2, d.RemovedLines.Count);
+        Assert.Equal(5_000_000, d.RemovedLineCount);
+    }
+
+    [Fact]
     public void Outcomes_and_drop_reasons_are_counted_per_minute_over_the_last_hour()
     {
         var clock = new ManualClock(Start);

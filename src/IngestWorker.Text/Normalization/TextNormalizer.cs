@@ -13,6 +13,11 @@ public static class TextNormalizer
     public static string Normalize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        // Most blocks are already normal (readers hand over trimmed lines of normalised text):
+        // returning them as they are saves a builder and a copy per block, which for a page of
+        // millions of short lines is most of the stage's memory.
+        if (IsNormal(text))
+            return text;
         var output = new StringBuilder(text.Length);
         var pendingSpace = false;
         var newlinesSinceText = 0;
@@ -51,6 +56,22 @@ public static class TextNormalizer
         // together, and they must end up composed for normalising to be idempotent.
         var cleaned = output.ToString();
         return cleaned.IsNormalized(NormalizationForm.FormC) ? cleaned : cleaned.Normalize(NormalizationForm.FormC);
+    }
+
+    /// <summary>True when <see cref="Normalize"/> would return the same characters: no line break, no character it removes, single ASCII spaces between visible characters, NFC.</summary>
+    private static bool IsNormal(string text)
+    {
+        if (text.Length == 0)
+            return true;
+        var previousSpace = true;
+        foreach (var c in text)
+        {
+            var space = c == ' ';
+            if (space ? previousSpace : Classify(c) != CharClass.Text)
+                return false;
+            previousSpace = space;
+        }
+        return !previousSpace && text.IsNormalized(NormalizationForm.FormC);
     }
 
     private enum CharClass { Text, Space, LineBreak, Removed }

@@ -87,11 +87,27 @@ public sealed record OutputMetadata(
 
 public sealed record OutputRemovedLine(string Text, string Reason);
 
+/// <param name="RemovedLines">The first <c>pipeline:maxRemovedLinesListed</c> removed blocks in reading order; the rest are only counted.</param>
 public sealed record OutputBoilerplate(
     int KeptLines,
     long RemovedChars,
     IReadOnlyList<OutputRemovedLine> RemovedLines,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SiteKey);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SiteKey)
+{
+    /// <summary>Every removed block, listed or not. Absent only in outcomes written before the cap (which listed every block).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? RemovedLineCount { get; init; }
+
+    /// <summary>Removed blocks left out of <see cref="RemovedLines"/> by the cap; absent when every one is listed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? RemovedLinesOmitted { get; init; }
+
+    /// <summary>Blocks and characters removed per reason code, over every removed block (absent like <see cref="RemovedLineCount"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, OutputRemovedTotals>? RemovedByReason { get; init; }
+}
+
+public sealed record OutputRemovedTotals(int Lines, long Chars);
 
 public sealed record OutputRejection(string Stage, string Code, string Message);
 

@@ -9,10 +9,12 @@ public sealed class OutputDocumentFactory
 {
     private readonly string _pipelineVersion;
     private readonly TimeProvider _clock;
+    private readonly int _maxRemovedLinesListed;
 
     public OutputDocumentFactory(PipelineOptions options, TimeProvider clock)
     {
         _pipelineVersion = options.Version;
+        _maxRemovedLinesListed = options.MaxRemovedLinesListed;
         _clock = clock;
     }
 
@@ -45,10 +47,7 @@ public sealed class OutputDocumentFactory
             Quality = document.Quality is { } q
                 ? new OutputQuality(Math.Round(q.Score, 4), new SortedDictionary<string, double>(q.Signals.ToDictionary(p => p.Key, p => Math.Round(p.Value, 6)), StringComparer.Ordinal), q.Failed)
                 : null,
-            Boilerplate = document.Cleaning is { } c
-                ? new OutputBoilerplate(c.KeptBlocks.Count, c.Removed.Sum(r => (long)r.Text.Length),
-                    c.Removed.Select(r => new OutputRemovedLine(r.Text, r.Reason)).ToList(), document.SiteKey)
-                : null,
+            Boilerplate = document.Cleaning is { } c ? RemovedLineSummary.Of(c, document.SiteKey, _maxRemovedLinesListed) : null,
             Dedup = document.Dedup is { } x
                 ? new OutputDedup(x.ContentHash, x.DuplicateOf)
                 {

@@ -22,6 +22,34 @@ public sealed class PipelineOptions
     public long MaxInputBytes { get; set; } = DefaultMaxInputBytes;
 
     /// <summary>
+    /// How many removed blocks the outcome lists with their text (the first ones, in reading order).
+    /// Every removed block is still counted, per reason, with its characters; the cap keeps a page
+    /// of millions of short lines from producing an outcome far larger than the input.
+    /// </summary>
+    public int MaxRemovedLinesListed { get; set; } = DefaultMaxRemovedLinesListed;
+
+    public const int DefaultMaxRemovedLinesListed = 1000;
+
+    /// <summary>
+    /// A page with more blocks than this (non-blank lines of text or Markdown, blocks of HTML) is
+    /// rejected as <c>too_complex</c>, before its reader allocates for every line when the text
+    /// shows it. Reading and cleaning cost memory per block; the largest real articles have a few
+    /// thousand.
+    /// </summary>
+    public int MaxBlocks { get; set; } = DefaultMaxBlocks;
+
+    public const int DefaultMaxBlocks = 100_000;
+
+    /// <summary>
+    /// An HTML page (or HTML body of a JSON article) with more start tags than this is rejected as
+    /// <c>too_complex</c> without being parsed: the parsed tree costs memory per element. Large
+    /// real pages have tens of thousands.
+    /// </summary>
+    public int MaxHtmlElements { get; set; } = DefaultMaxHtmlElements;
+
+    public const int DefaultMaxHtmlElements = 250_000;
+
+    /// <summary>
     /// Single-byte code pages tried, in order of preference, for input that is not valid UTF-8 and
     /// has no byte-order mark.
     /// </summary>

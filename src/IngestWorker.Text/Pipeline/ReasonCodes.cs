@@ -49,6 +49,12 @@ public static class ReasonCodes
     /// </summary>
     public const string UnsafeName = "unsafe_name";
 
+    /// <summary>
+    /// The document is too complex to process within its budget: more blocks than
+    /// <c>pipeline:maxBlocks</c> or more HTML tags than <c>pipeline:maxHtmlElements</c>.
+    /// </summary>
+    public const string TooComplex = "too_complex";
+
     /// <summary>Processing failed <c>poisonBlobThreshold</c> times; see the document's <c>error</c>.</summary>
     public const string ProcessingFailed = "processing_failed";
 }

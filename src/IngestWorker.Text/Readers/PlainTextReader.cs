@@ -9,16 +9,22 @@ public static class PlainTextReader
     {
         var blocks = new List<ContentBlock>();
         var afterBlank = true;
-        foreach (var raw in normalizedText.Split('\n'))
+        // Line by line over spans: one string per kept line, not one per line plus its trimmed copy.
+        var rest = normalizedText.AsSpan();
+        while (true)
         {
-            var line = raw.Trim();
+            var end = rest.IndexOf('\n');
+            var line = (end < 0 ? rest : rest[..end]).Trim();
             if (line.Length == 0)
-            {
                 afterBlank = true;
-                continue;
+            else
+            {
+                blocks.Add(new ContentBlock(line.Length == normalizedText.Length ? normalizedText : line.ToString()) { StartsParagraph = afterBlank });
+                afterBlank = false;
             }
-            blocks.Add(new ContentBlock(line) { StartsParagraph = afterBlank });
-            afterBlank = false;
+            if (end < 0)
+                break;
+            rest = rest[(end + 1)..];
         }
         return new PageContent(blocks, metadata ?? PageMetadata.None);
     }

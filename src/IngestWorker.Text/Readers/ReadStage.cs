@@ -11,8 +11,13 @@ namespace IngestWorker.Text.Readers;
 public sealed class ReadStage : IPipelineStage
 {
     private readonly HtmlArticleExtractor _html;
+    private readonly ComplexityLimits _limits;
 
-    public ReadStage(HtmlArticleExtractor html) => _html = html;
+    public ReadStage(HtmlArticleExtractor html, ComplexityLimits limits)
+    {
+        _html = html;
+        _limits = limits;
+    }
 
     public string Name => "read";
 
@@ -20,32 +25,55 @@ public sealed class ReadStage : IPipelineStage
     {
         var text = document.Text ?? "";
         var format = document.Format?.Format ?? InputFormat.Text;
+        string? tooComplex;
         switch (format)
         {
             case InputFormat.Html:
                 if (!HtmlSniffer.HasMarkup(text))
                     return Mismatch("The name says HTML but the content has no HTML markup.");
+                if ((tooComplex = _limits.CheckHtml(text)) is not null)
+                    return TooComplex(document, tooComplex);
                 document.Page = _html.Extract(text);
                 break;
             case InputFormat.Json:
-                var (page, problem) = JsonArticleReader.Read(text, _html);
-                if (page is null)
+                var (article, problem) = JsonArticleReader.Parse(text);
+                if (article is null)
                     return Mismatch(problem!);
-                document.Page = page;
+                if ((tooComplex = article.IsHtml ? _limits.CheckHtml(article.Body) : _limits.CheckLines(article.Body)) is not null)
+                    return TooComplex(document, tooComplex);
+                document.Page = JsonArticleReader.Read(article, _html);
                 break;
             case InputFormat.Markdown:
                 if (HtmlSniffer.IsHtmlDocument(text))
                     return Mismatch("The name says Markdown but the content is an HTML document; name it .html.");
-                document.Page = MarkdownReader.Read(TextNormalizer.Normalize(text));
+                var markdown = TextNormalizer.Normalize(text);
+                if ((tooComplex = _limits.CheckLines(markdown)) is not null)
+                    return TooComplex(document, tooComplex);
+                document.Page = MarkdownReader.Read(markdown);
                 break;
             default:
                 if (HtmlSniffer.IsHtmlDocument(text))
                     return Mismatch("The name says plain text but the content is an HTML document; name it .html.");
-                document.Page = PlainTextReader.Read(TextNormalizer.Normalize(text));
+                var plain = TextNormalizer.Normalize(text);
+                if ((tooComplex = _limits.CheckLines(plain)) is not null)
+                    return TooComplex(document, tooComplex);
+                document.Page = PlainTextReader.Read(plain);
                 break;
         }
         document.Metadata = document.Page.Metadata;
+        // Whatever the counts before reading missed (an HTML tree of few tags but many text blocks).
+        if (_limits.CheckBlocks(document.Page.Blocks.Count) is { } tooManyBlocks)
+            return TooComplex(document, tooManyBlocks);
         return ValueTask.FromResult(StageVerdict.Continue);
+    }
+
+    private ValueTask<StageVerdict> TooComplex(PipelineDocument document, string message)
+    {
+        // Not read, so there is no text to show: the outcome would otherwise carry the whole raw
+        // input (markup escaped, several times its size) only to say it was not read.
+        document.Text = null;
+        document.Page = null;
+        return ValueTask.FromResult(StageVerdict.Reject(Name, ReasonCodes.TooComplex, message));
     }
 
     private ValueTask<StageVerdict> Mismatch(string message) =>

@@ -53,8 +53,10 @@ public sealed class DecisionLog
             return;
         var now = _clock.GetUtcNow();
         var (kept, keptTotal) = KeptLines(document.Text);
-        var removedAll = document.Boilerplate?.RemovedLines ?? [];
-        var removed = removedAll.Take(MaxLinesPerSide).Select(l => new RemovedLine(Clip(l.Text), l.Reason)).ToList();
+        var removedListed = document.Boilerplate?.RemovedLines ?? [];
+        var removed = removedListed.Take(MaxLinesPerSide).Select(l => new RemovedLine(Clip(l.Text), l.Reason)).ToList();
+        // The outcome lists only the first removed lines; its count covers them all.
+        var removedCount = document.Boilerplate?.RemovedLineCount ?? removedListed.Count;
         var score = document.Quality?.Score;
         var language = document.Language?.Code;
         lock (_lock)
@@ -62,7 +64,7 @@ public sealed class DecisionLog
             var decision = new DocumentDecision(++_nextId, now, summary.BlobName, summary.Outcome, summary.Reasons, summary.RejectionStage,
                 document.Rejection?.Message ?? document.Error?.Message, document.Flags ?? [], document.Title, language, document.Language?.Confidence,
                 score, document.Quality?.Failed ?? [], summary.OutputContainer, summary.OutputName, summary.Total?.TotalMilliseconds,
-                kept, keptTotal, removed, removedAll.Count, document.Boilerplate?.RemovedChars ?? 0);
+                kept, keptTotal, removed, removedCount, document.Boilerplate?.RemovedChars ?? 0);
             _recent.AddFirst(decision);
             if (_recent.Count > _capacity)
                 _recent.RemoveLast();

@@ -19,6 +19,8 @@ public sealed class IngestWorkerOptions
 
     public HttpOptions Http { get; set; } = new();
 
+    public MemoryOptions Memory { get; set; } = new();
+
     /// <summary>
     /// How long a stopping worker waits for blobs in flight before it abandons them (they are
     /// picked up again on the next start; nothing is lost either way).
@@ -37,6 +39,18 @@ public sealed class TelemetryOptions
     /// and only while something reads the <c>ingestworker.queue.depth</c> gauge.
     /// </summary>
     public TimeSpan QueueDepthInterval { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary><c>ingestWorker:memory</c>: giving memory back once a burst is over (README, Memory).</summary>
+public sealed class MemoryOptions
+{
+    /// <summary>
+    /// Once no blob has been in flight for this long after some were, the worker runs one
+    /// compacting, decommitting garbage collection: without it a heap grown by a burst of large
+    /// inputs stays at its peak while idle, since an idle worker allocates too little to trigger a
+    /// full collection. <c>00:00:00</c> turns it off.
+    /// </summary>
+    public TimeSpan ReleaseAfterIdle { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary><c>ingestWorker:statistics</c>: the per-stage run statistics (README, Run statistics).</summary>

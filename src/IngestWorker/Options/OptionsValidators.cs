@@ -88,12 +88,17 @@ internal sealed partial class IngestWorkerOptionsValidator(IConfiguration config
         Check.Duration(errors, $"{s}:telemetry:queueDepthInterval", options.Telemetry.QueueDepthInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         Check.Duration(errors, $"{s}:statistics:flushInterval", options.Statistics.FlushInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         HttpOptionsCheck.Validate(errors, options.Http);
+        if (options.Memory.ReleaseAfterIdle != TimeSpan.Zero)
+            Check.Duration(errors, $"{s}:memory:releaseAfterIdle", options.Memory.ReleaseAfterIdle, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
 
         var pipeline = options.Pipeline;
         if (!PipelineVersion().IsMatch(pipeline.Version ?? ""))
             errors.Add($"{s}:pipeline:version: '{pipeline.Version}' must be 1–64 characters of letters, digits, '.', '_' or '-' (it becomes part of receipt names).");
         if (pipeline.MaxInputBytes is < 1 or > 256L * 1024 * 1024)
             errors.Add($"{s}:pipeline:maxInputBytes must be between 1 and 268435456 (256 MB); it is {pipeline.MaxInputBytes}.");
+        Check.Range(errors, $"{s}:pipeline:maxRemovedLinesListed", pipeline.MaxRemovedLinesListed, 0, 100_000);
+        Check.Range(errors, $"{s}:pipeline:maxBlocks", pipeline.MaxBlocks, 100, 10_000_000);
+        Check.Range(errors, $"{s}:pipeline:maxHtmlElements", pipeline.MaxHtmlElements, 100, 10_000_000);
         try
         {
             pipeline.Boilerplate.Validate();

@@ -119,9 +119,57 @@ public sealed class OutputDocumentTests
         Assert.Matches("^[0-9a-f]{32}$", a);
     }
 
-    private static (TextPipeline, OutputDocumentFactory) Create()
+    [Fact]
+    public async Task Removed_lines_are_listed_up_to_the_cap_and_all_of_them_are_counted_per_reason()
     {
-        var options = new PipelineOptions();
+        var (pipeline, factory) = Create(new PipelineOptions { MaxRemovedLinesListed = 5 });
+        var lines = string.Concat(Enumerable.Range(0, 3000).Select(i => i % 3 == 0 ? "Home\n" : "a\n"));
+        var content = Encoding.UTF8.GetBytes(lines);
+        var result = await pipeline.RunAsync(Source with { ContentLength = content.Length }, content, CancellationToken.None);
+        var json = Serialize(factory.FromResult(result));
+
+        var boilerplate = json.GetProperty("boilerplate");
+        var listed = boilerplate.GetProperty("removedLines").EnumerateArray().ToList();
+        var count = boilerplate.GetProperty("removedLineCount").GetInt32();
+        var removed = result.Document.Cleaning!.Removed;
+        Assert.True(count > 2900, $"{count}");
+        Assert.Equal(removed.Count, count);
+        Assert.Equal(removed.Take(5).Select(r => r.Text), listed.Select(l => l.GetProperty("text").GetString()));
+        Assert.Equal(count - 5, boilerplate.GetProperty("removedLinesOmitted").GetInt32());
+        var byReason = boilerplate.GetProperty("removedByReason").EnumerateObject().ToList();
+        Assert.Equal(count, byReason.Sum(r => r.Value.GetProperty("lines").GetInt32()));
+        Assert.Equal(boilerplate.GetProperty("removedChars").GetInt64(), byReason.Sum(r => r.Value.GetProperty("chars").GetInt64()));
+        Assert.Equal(removed.Sum(r => (long)r.Text.Length), boilerplate.GetProperty("removedChars").GetInt64());
+        Assert.Equal(removed.Count(r => r.Reason == "repeated"), byReason.Single(r => r.Name == "repeated").Value.GetProperty("lines").GetInt32());
+        Assert.Empty(MiniJsonSchema.Validate(Schema, json));
+    }
+
+    [Fact]
+    public async Task A_document_with_few_removed_lines_lists_them_all_and_notes_nothing_omitted()
+    {
+        var (pipeline, factory) = Create();
+        var content = File.ReadAllBytes(TestData.SeedPaths[0]);
+        var result = await pipeline.RunAsync(Source with { ContentLength = content.Length }, content, CancellationToken.None);
+        var boilerplate = Serialize(factory.FromResult(result)).GetProperty("boilerplate");
+
+        Assert.Equal(boilerplate.GetProperty("removedLineCount").GetInt32(), boilerplate.GetProperty("removedLines").GetArrayLength());
+        Assert.False(boilerplate.TryGetProperty("removedLinesOmitted", out _));
+    }
+
+    [Fact]
+    public void An_outcome_written_before_the_cap_round_trips_without_invented_counts()
+    {
+        const string before = """{"keptLines":1,"removedChars":4,"removedLines":[{"text":"Home","reason":"navigation"}]}""";
+        var options = new JsonSerializerOptions(OutputJsonContext.Default.Options);
+        var boilerplate = JsonSerializer.Deserialize<OutputBoilerplate>(before, options)!;
+        var again = JsonDocument.Parse(JsonSerializer.Serialize(boilerplate, options)).RootElement;
+
+        Assert.Equal(["keptLines", "removedChars", "removedLines"], again.EnumerateObject().Select(p => p.Name));
+    }
+
+    private static (TextPipeline, OutputDocumentFactory) Create(PipelineOptions? custom = null)
+    {
+        var options = custom ?? new PipelineOptions();
         return (new TextPipeline(TextPipelineBuilder.StandardStages(options, PipelineServices.InMemory())),
             new OutputDocumentFactory(options, TimeProvider.System));
     }

@@ -154,7 +154,7 @@ function lineItems(lines, total, removed) {
   const items = lines.map(line => removed
     ? el("li", null, code(line.reason, "reason"), document.createTextNode(line.text))
     : el("li", { text: line }));
-  if (total > lines.length) items.push(el("li", { class: "none", text: `… and ${total - lines.length} more (not kept by the dashboard)` }));
+  if (total > lines.length) items.push(el("li", { class: "none", text: `… and ${total - lines.length} more (not listed)` }));
   return items;
 }
 

@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+/// <summary>Every process the bench started and has not yet stopped, so none outlives it.</summary>
+internal static class Children
+{
+    private static readonly List<Process> Running = [];
+
+    public static void Track(Process process)
+    {
+        lock (Running)
+            Running.Add(process);
+    }
+
+    public static void Stop(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        lock (Running)
+            Running.Remove(process);
+    }
+
+    public static void KillAll()
+    {
+        List<Process> all;
+        lock (Running)
+            all = [.. Running];
+        all.Reverse();
+        foreach (var process in all)
+            Stop(process);
+    }
+}
+
+/// <summary>An in-memory Azurite on free loopback ports (blob and queue), as the other benches start it.</summary>
+internal sealed class Azurite : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private Azurite(Process process, string connectionString)
+    {
+        _process = process;
+        ConnectionString = connectionString;
+    }
+
+    public string ConnectionString { get; }
+
+    public static async Task<Azurite> StartAsync(string root)
+    {
+        var (blobPort, queuePort, tablePort) = (FreePort(), FreePort(), FreePort());
+        var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[]
+        {
+            Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js"),
+            "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(CultureInfo.InvariantCulture),
+            "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(CultureInfo.InvariantCulture),
+            "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(CultureInfo.InvariantCulture),
+            "--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
+        })
+            info.ArgumentList.Add(arg);
+        info.WorkingDirectory = Path.GetTempPath();
+        var process = Process.Start(info)!;
+        Children.Track(process);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        foreach (var port in new[] { blobPort, queuePort })
+            await WaitForAsync(process, port);
+        return new Azurite(process, "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+            $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;");
+    }
+
+    private static async Task WaitForAsync(Process process, int port)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"Azurite exited (code {process.ExitCode}) during start-up.");
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+        throw new TimeoutException($"Azurite was not listening on port {port} after 30 s.");
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Children.Stop(_process);
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>
+/// The worker as its own process, with the bench's startup hook reporting its GC heap; its peak
+/// and current resident set come from /proc.
+/// </summary>
+internal sealed class MeasuredWorker : IDisposable
+{
+    private readonly Process _process;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _heap, _peakHeap, _committed, _peakCommitted, _gen2;
+    private int _outcomes;
+
+    public MeasuredWorker(ProcessStartInfo info)
+    {
+        _process = Process.Start(info)!;
+        Children.Track(_process);
+        _process.EnableRaisingEvents = true;
+        _process.Exited += (_, _) => _ready.TrySetException(new InvalidOperationException("The worker exited before it was watching its container."));
+        _process.OutputDataReceived += (_, e) => Read(e.Data);
+        _process.ErrorDataReceived += (_, e) => Read(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public Task Ready => _ready.Task;
+
+    /// <summary>Where the worker's own lines go (not the hook's), when set: $MEMORYBENCH_WORKER_LOG.</summary>
+    private static readonly StreamWriter? Log = Environment.GetEnvironmentVariable("MEMORYBENCH_WORKER_LOG") is { Length: > 0 } path
+        ? new StreamWriter(path, append: true) { AutoFlush = true }
+        : null;
+
+    public bool HasExited => _process.HasExited;
+
+    public int Outcomes => Volatile.Read(ref _outcomes);
+
+    public bool ServerGc { get; private set; }
+
+    public long Heap => Interlocked.Read(ref _heap);
+
+    public long Committed => Interlocked.Read(ref _committed);
+
+    public long Gen2 => Interlocked.Read(ref _gen2);
+
+    public long PeakHeap => Interlocked.Read(ref _peakHeap);
+
+    public long PeakCommitted => Interlocked.Read(ref _peakCommitted);
+
+    /// <summary>VmRSS and VmHWM (the peak) from /proc, in bytes.</summary>
+    public (long Rss, long PeakRss) Resident()
+    {
+        long rss = 0, peak = 0;
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                rss = Kb(line);
+            else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                peak = Kb(line);
+        }
+        return (rss, peak);
+    }
+
+    /// <summary>Forgets the peaks so far (VmHWM too), so that what follows is measured alone.</summary>
+    public void ResetPeaks()
+    {
+        Interlocked.Exchange(ref _peakHeap, Heap);
+        Interlocked.Exchange(ref _peakCommitted, Committed);
+        // Writing 5 to clear_refs resets the kernel's peak resident set of the process.
+        File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");
+    }
+
+    private static long Kb(string line) =>
+        long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+
+    private void Read(string? line)
+    {
+        if (line is null)
+            return;
+        if (line.StartsWith(StartupHook.LinePrefix, StringComparison.Ordinal))
+        {
+            var f = line[StartupHook.LinePrefix.Length..].Split(' ');
+            var heap = long.Parse(f[0], CultureInfo.InvariantCulture);
+            var committed = long.Parse(f[1], CultureInfo.InvariantCulture);
+            Interlocked.Exchange(ref _heap, heap);
+            Interlocked.Exchange(ref _committed, committed);
+            Interlocked.Exchange(ref _gen2, long.Parse(f[2], CultureInfo.InvariantCulture));
+            ServerGc = f[3] == "1";
+            if (heap > Interlocked.Read(ref _peakHeap))
+                Interlocked.Exchange(ref _peakHeap, heap);
+            if (committed > Interlocked.Read(ref _peakCommitted))
+                Interlocked.Exchange(ref _peakCommitted, committed);
+            return;
+        }
+        if (Log is { } log)
+        {
+            lock (log)
+                log.WriteLine(line);
+        }
+        if (line.Contains("Watching container", StringComparison.Ordinal))
+            _ready.TrySetResult();
+        if (line.Contains(" -> ", StringComparison.Ordinal) && line.Contains("(attempt ", StringComparison.Ordinal))
+            Interlocked.Increment(ref _outcomes);
+        if (line.Contains(" fail: ", StringComparison.Ordinal) || line.Contains(" crit: ", StringComparison.Ordinal))
+            Console.Error.WriteLine($"worker: {line}");
+    }
+
+    public void Dispose()
+    {
+        Children.Stop(_process);
+        _process.Dispose();
+    }
+}
