@@ -37,7 +37,7 @@ public static class TextPipelineBuilder
             new FormatStage(),
             new DecompressionStage(options),
             new DecodingStage(options),
-            new ReadStage(new HtmlArticleExtractor()),
+            new ReadStage(new HtmlArticleExtractor(options.MaxHtmlNestingDepth)),
             new NormalizationStage(),
             new BoilerplateStage(options.Boilerplate, options.SiteTemplates, services.SiteTemplates),
         };

@@ -25,7 +25,7 @@ public sealed class ReadStage : IPipelineStage
             case InputFormat.Html:
                 if (!HtmlSniffer.HasMarkup(text))
                     return Mismatch("The name says HTML but the content has no HTML markup.");
-                document.Page = _html.Extract(text);
+                document.Page = _html.Extract(text, null, cancellationToken);
                 break;
             case InputFormat.Json:
                 var (page, problem) = JsonArticleReader.Read(text, _html);
