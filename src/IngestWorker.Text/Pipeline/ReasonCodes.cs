@@ -42,6 +42,9 @@ public static class ReasonCodes
     /// <summary>Nearly the same text (by MinHash over word n-grams, confirmed by similarity) was already accepted.</summary>
     public const string DuplicateNear = "duplicate_near";
 
+    /// <summary>The document took longer than <c>ingestWorker:pipeline:maxDocumentTime</c> to process.</summary>
+    public const string TooComplex = "too_complex";
+
     /// <summary>Processing failed <c>poisonBlobThreshold</c> times; see the document's <c>error</c>.</summary>
     public const string ProcessingFailed = "processing_failed";
 }

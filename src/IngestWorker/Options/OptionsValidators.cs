@@ -92,6 +92,8 @@ internal sealed partial class IngestWorkerOptionsValidator(IConfiguration config
             errors.Add($"{s}:pipeline:version: '{pipeline.Version}' must be 1–64 characters of letters, digits, '.', '_' or '-' (it becomes part of receipt names).");
         if (pipeline.MaxInputBytes is < 1 or > 256L * 1024 * 1024)
             errors.Add($"{s}:pipeline:maxInputBytes must be between 1 and 268435456 (256 MB); it is {pipeline.MaxInputBytes}.");
+        Check.Duration(errors, $"{s}:pipeline:maxDocumentTime", pipeline.MaxDocumentTime, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        Check.Range(errors, $"{s}:pipeline:maxHtmlNestingDepth", pipeline.MaxHtmlNestingDepth, 16, 4096);
         try
         {
             pipeline.Boilerplate.Validate();
