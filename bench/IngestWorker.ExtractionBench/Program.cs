@@ -13,6 +13,11 @@ using IngestWorker.Text.Extraction;
 // --score-dir scores another extractor's outputs (<id>.txt) instead of ours.
 // Throughput: the whole split processed repeatedly on one thread; median MB/s of input, next to a
 // reference measured in the same rounds.
+// --deep [--depths 10000,50000,100000] [--rounds N] [--unlimited MAX-DEPTH]: the HTML reader on
+// hostile nesting (see DeepNesting.cs); needs no data.
+
+if (args.Contains("--deep"))
+    return DeepNesting.Run(args);
 
 var data = Option("--data") ?? Path.Combine(FindRoot(), "..", "shared", "bench", "aeb-dev");
 var mode = Option("--mode") ?? "both";

@@ -114,7 +114,8 @@ public static class IngestWorkerHost
             var language = options.Language.Enabled ? sp.GetRequiredService<ILanguageIdentifier>() : null;
             return new TextPipeline(TextPipelineBuilder.StandardStages(options,
                 new PipelineServices(sp.GetRequiredService<IExactDuplicateIndex>(), sp.GetRequiredService<ISiteTemplateIndex>(), language,
-                    sp.GetRequiredService<INearDuplicateIndex>())));
+                    sp.GetRequiredService<INearDuplicateIndex>())),
+                options.MaxDocumentTime, sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<OutputDocumentFactory>();
         services.AddSingleton<StatisticsRecorder>();

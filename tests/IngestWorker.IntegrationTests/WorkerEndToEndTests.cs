@@ -244,6 +244,47 @@ public sealed class WorkerEndToEndTests(AzuriteFixture azurite) : IClassFixture<
         });
     }
 
+    [Fact]
+    public async Task A_document_over_its_time_budget_gets_one_rejected_outcome_too_complex_and_is_not_retried()
+    {
+        var containers = new TestContainers(azurite);
+        var stage = new EndlessStage();
+        await using var worker = await TestWorker.StartAsync(containers, new Dictionary<string, string?>(),
+            services => services.AddSingleton(new TextPipeline([stage], TimeSpan.FromMilliseconds(200))));
+
+        await containers.UploadAsync("endless.txt", "This text never finishes.");
+        var outcome = await containers.WaitForOutcomeAsync("endless.txt");
+
+        Assert.Equal("rejected", outcome.GetProperty("status").GetString());
+        Assert.Equal(["too_complex"], outcome.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+        var rejection = outcome.GetProperty("rejection");
+        Assert.Equal("endless", rejection.GetProperty("stage").GetString());
+        Assert.Contains("maxDocumentTime", rejection.GetProperty("message").GetString());
+        await worker.WaitForScansAsync(3);
+        Assert.Equal(1, stage.Calls);
+        Assert.False(await containers.Poison.GetBlobsAsync().GetAsyncEnumerator().MoveNextAsync());
+    }
+
+    /// <summary>CPU work that never ends on its own but checks its token, as the real stages do.</summary>
+    private sealed class EndlessStage : IPipelineStage
+    {
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public string Name => "endless";
+
+        public ValueTask<StageVerdict> ProcessAsync(PipelineDocument document, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Thread.Sleep(5);
+            }
+        }
+    }
+
     private sealed class ThrowingStage : IPipelineStage
     {
         private int _calls;

@@ -32,6 +32,11 @@ internal sealed class DomSegmenter
 
     private const int MaxDepth = 400;
 
+    private readonly CancellationToken _cancellationToken;
+    private int _elements;
+
+    public DomSegmenter(CancellationToken cancellationToken = default) => _cancellationToken = cancellationToken;
+
     private readonly List<Block> _blocks = [];
     private readonly List<Box> _boxes = [];
     private readonly StringBuilder _text = new();
@@ -135,6 +140,8 @@ internal sealed class DomSegmenter
 
     private void VisitElement(IElement element, Box box, int depth)
     {
+        if ((++_elements & 1023) == 0)
+            _cancellationToken.ThrowIfCancellationRequested();
         var tag = element.LocalName;
         if (Skipped.Contains(tag))
         {

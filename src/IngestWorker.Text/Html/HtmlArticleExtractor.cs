@@ -15,17 +15,33 @@ public sealed class HtmlArticleExtractor
 
     private static HtmlParser Parser => _parser ??= new HtmlParser(new HtmlParserOptions { IsScripting = false });
 
-    public PageContent Extract(string html, string? url = null)
+    private readonly int _maxNestingDepth;
+
+    /// <param name="maxNestingDepth">Tags nested deeper are dropped before parsing, their text kept (see <see cref="HtmlNestingLimiter"/>).</param>
+    public HtmlArticleExtractor(int maxNestingDepth = HtmlNestingLimiter.DefaultMaxDepth)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxNestingDepth, 1);
+        _maxNestingDepth = maxNestingDepth;
+    }
+
+    public PageContent Extract(string html, string? url = null) => Extract(html, url, CancellationToken.None);
+
+    /// <param name="cancellationToken">Checked between the steps and inside the DOM walk (the document's time budget).</param>
+    public PageContent Extract(string html, string? url, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(html);
+        html = HtmlNestingLimiter.Limit(html, _maxNestingDepth, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
         using var document = Parser.ParseDocument(html);
+        cancellationToken.ThrowIfCancellationRequested();
         var meta = HtmlMetadataReader.Read(document, url);
         var root = document.DocumentElement;
         if (root is null)
             return new PageContent([], ToPageMetadata(meta, null));
 
-        var segmenter = new DomSegmenter();
+        var segmenter = new DomSegmenter(cancellationToken);
         segmenter.Run(root);
+        cancellationToken.ThrowIfCancellationRequested();
         var page = new ArticleLocator(segmenter.Blocks, segmenter.Boxes, segmenter.Root!, meta, segmenter.Images);
         page.Run();
 

@@ -50,6 +50,20 @@ public sealed class PipelineOptions
     public const int DefaultMaxHtmlElements = 250_000;
 
     /// <summary>
+    /// The longest one document may take in the pipeline (wall clock, all stages); past it the
+    /// document is rejected as <c>too_complex</c>. A backstop for inputs that are cheap to send and
+    /// costly to read; a normal document of <see cref="MaxInputBytes"/> takes a few seconds even on
+    /// a busy machine.
+    /// </summary>
+    public TimeSpan MaxDocumentTime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// HTML tags nested deeper than this are dropped before parsing, keeping their text: real pages
+    /// stay far below it, and parsing cost grows with the square of the depth.
+    /// </summary>
+    public int MaxHtmlNestingDepth { get; set; } = Html.HtmlNestingLimiter.DefaultMaxDepth;
+
+    /// <summary>
     /// Single-byte code pages tried, in order of preference, for input that is not valid UTF-8 and
     /// has no byte-order mark.
     /// </summary>

@@ -51,7 +51,8 @@ public static class ReasonCodes
 
     /// <summary>
     /// The document is too complex to process within its budget: more blocks than
-    /// <c>pipeline:maxBlocks</c> or more HTML tags than <c>pipeline:maxHtmlElements</c>.
+    /// <c>pipeline:maxBlocks</c> or more HTML tags than <c>pipeline:maxHtmlElements</c>, or it took
+    /// longer than <c>pipeline:maxDocumentTime</c>.
     /// </summary>
     public const string TooComplex = "too_complex";
 

@@ -1,11 +1,11 @@
-using System.IO.Compression;
 using IngestWorker.Text.Pipeline;
 
 namespace IngestWorker.Text.Readers;
 
 /// <summary>
-/// Inflates <c>.gz</c> inputs, confirming by the bytes that they are gzip, and refuses to inflate
-/// past the input size limit (a small file can expand to gigabytes).
+/// Inflates <c>.gz</c> inputs, confirming by the bytes that they are gzip and complete (see
+/// <see cref="GzipReader"/>), and refuses to inflate past the input size limit (a small file can
+/// expand to gigabytes).
 /// </summary>
 public sealed class DecompressionStage : IPipelineStage
 {
@@ -32,18 +32,16 @@ public sealed class DecompressionStage : IPipelineStage
 
         try
         {
-            using var input = new GZipStream(new MemoryStream(document.Content.ToArray(), writable: false), CompressionMode.Decompress);
-            using var output = new MemoryStream();
-            var buffer = new byte[81920];
-            int read;
-            while ((read = input.Read(buffer)) > 0)
+            var result = GzipReader.Inflate(document.Content, _maxInputBytes, cancellationToken);
+            switch (result.Status)
             {
-                if (output.Length + read > _maxInputBytes)
+                case GzipReader.Status.TooLarge:
                     return ValueTask.FromResult(StageVerdict.Reject(Name, ReasonCodes.TooLarge,
                         $"The input inflates to more than {_maxInputBytes:N0} bytes (setting ingestWorker:pipeline:maxInputBytes)."));
-                output.Write(buffer, 0, read);
+                case GzipReader.Status.Corrupt:
+                    return ValueTask.FromResult(StageVerdict.Reject(Name, ReasonCodes.Undecodable, $"The gzip data is incomplete or corrupt: {result.Problem}."));
             }
-            document.Content = output.ToArray();
+            document.Content = result.Content;
             return ValueTask.FromResult(StageVerdict.Continue);
         }
         catch (InvalidDataException e)

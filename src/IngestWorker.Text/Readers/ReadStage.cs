@@ -33,7 +33,7 @@ public sealed class ReadStage : IPipelineStage
                     return Mismatch("The name says HTML but the content has no HTML markup.");
                 if ((tooComplex = _limits.CheckHtml(text)) is not null)
                     return TooComplex(document, tooComplex);
-                document.Page = _html.Extract(text);
+                document.Page = _html.Extract(text, null, cancellationToken);
                 break;
             case InputFormat.Json:
                 var (article, problem) = JsonArticleReader.Parse(text);

@@ -99,6 +99,8 @@ internal sealed partial class IngestWorkerOptionsValidator(IConfiguration config
         Check.Range(errors, $"{s}:pipeline:maxRemovedLinesListed", pipeline.MaxRemovedLinesListed, 0, 100_000);
         Check.Range(errors, $"{s}:pipeline:maxBlocks", pipeline.MaxBlocks, 100, 10_000_000);
         Check.Range(errors, $"{s}:pipeline:maxHtmlElements", pipeline.MaxHtmlElements, 100, 10_000_000);
+        Check.Duration(errors, $"{s}:pipeline:maxDocumentTime", pipeline.MaxDocumentTime, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        Check.Range(errors, $"{s}:pipeline:maxHtmlNestingDepth", pipeline.MaxHtmlNestingDepth, 16, 4096);
         try
         {
             pipeline.Boilerplate.Validate();

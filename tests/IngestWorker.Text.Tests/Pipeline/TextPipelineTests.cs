@@ -112,6 +112,51 @@ public sealed class TextPipelineTests
     }
 
     [Fact]
+    public async Task A_document_over_its_time_budget_is_rejected_too_complex_by_the_stage_that_ran()
+    {
+        var later = new RecordingStage();
+        var pipeline = new TextPipeline([new SetTextStage("set", "text"), new SpinningStage(), later], TimeSpan.FromMilliseconds(1));
+        var result = await Run(pipeline, "a.txt", "text");
+
+        Assert.Equal(ReasonCodes.TooComplex, result.Rejection?.Code);
+        Assert.Equal("spinning", result.Rejection!.Stage);
+        Assert.Contains("maxDocumentTime", result.Rejection.Message);
+        Assert.Equal(0, later.Calls);
+        Assert.Equal(["set", "spinning"], result.StagesRun);
+    }
+
+    [Fact]
+    public async Task A_document_over_its_time_budget_in_a_waiting_stage_is_rejected_too_complex()
+    {
+        var pipeline = new TextPipeline([new DelayStage("stuck", Timeout.InfiniteTimeSpan)], TimeSpan.FromMilliseconds(1));
+        var result = await Run(pipeline, "a.txt", "text");
+        Assert.Equal(ReasonCodes.TooComplex, result.Rejection?.Code);
+    }
+
+    [Fact]
+    public async Task The_callers_cancellation_still_abandons_the_document_instead_of_rejecting_it()
+    {
+        var pipeline = new TextPipeline([new DelayStage("stuck", Timeout.InfiniteTimeSpan)], TimeSpan.FromHours(1));
+        using var shutdown = new CancellationTokenSource();
+        var bytes = Encoding.UTF8.GetBytes("text");
+        var run = pipeline.RunAsync(Source with { ContentLength = bytes.Length }, bytes, shutdown.Token).AsTask();
+        shutdown.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    [Fact]
+    public async Task Without_a_budget_a_slow_stage_is_not_stopped()
+    {
+        var pipeline = new TextPipeline([new DelayStage("slow", TimeSpan.FromMilliseconds(20))]);
+        var result = await Run(pipeline, "a.txt", "text");
+        Assert.True(result.IsAccepted);
+    }
+
+    [Fact]
+    public void A_budget_that_is_not_positive_is_refused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TextPipeline([new RecordingStage()], TimeSpan.Zero));
+
+    [Fact]
     public void Two_stages_with_one_name_are_refused() =>
         Assert.Throws<ArgumentException>(() => new TextPipeline([new RecordingStage(), new RecordingStage()]));
 
@@ -139,6 +184,21 @@ public sealed class TextPipelineTests
         {
             await Task.Delay(delay, cancellationToken);
             return StageVerdict.Continue;
+        }
+    }
+
+    /// <summary>Synchronous CPU work that checks its token, as the real stages do in their long loops.</summary>
+    private sealed class SpinningStage : IPipelineStage
+    {
+        public string Name => "spinning";
+
+        public ValueTask<StageVerdict> ProcessAsync(PipelineDocument document, CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Thread.SpinWait(1000);
+            }
         }
     }
 

@@ -166,6 +166,57 @@ public sealed class ReaderTests
         Assert.False(outcome.Info!.Detected);
     }
 
+    private const string Story = "A plain story, long enough to be worth compressing, about a council that met on Tuesday.\n";
+
+    [Fact]
+    public async Task Several_gzip_members_and_zero_padding_are_read_whole()
+    {
+        var result = await Run("story.txt.gz", [.. Gzip(Story), .. Gzip("And a second member.\n"), .. new byte[512]]);
+        Assert.Null(result.Rejection);
+        Assert.Equal(Story + "And a second member.\n", Encoding.UTF8.GetString(result.Document.Content.Span));
+    }
+
+    public static TheoryData<string, string> Damaged => new()
+    {
+        { "no trailer", "trailer" },
+        { "short trailer", "trailer" },
+        { "cut in the deflate data", "truncated" },
+        { "cut in the header", "header" },
+        { "wrong CRC", "CRC-32" },
+        { "wrong length", "length" },
+        { "second member truncated", "member 2" },
+        { "trailing garbage", "after the last member" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Damaged))]
+    public async Task An_incomplete_or_damaged_gzip_is_undecodable(string damage, string message)
+    {
+        var valid = Gzip(Story + Story + Story);
+        byte[] input = damage switch
+        {
+            "no trailer" => valid[..^8],
+            "short trailer" => valid[..^3],
+            "cut in the deflate data" => valid[..(valid.Length / 2)],
+            "cut in the header" => valid[..6],
+            "wrong CRC" => Flip(valid, valid.Length - 8),
+            "wrong length" => Flip(valid, valid.Length - 4),
+            "second member truncated" => [.. valid, .. valid[..^8]],
+            _ => [.. valid, 1, 2, 3],
+        };
+        var result = await Run("story.txt.gz", input);
+        Assert.Equal(ReasonCodes.Undecodable, result.Rejection?.Code);
+        Assert.Equal("decompress", result.Rejection!.Stage);
+        Assert.Contains(message, result.Rejection.Message);
+
+        static byte[] Flip(byte[] bytes, int at)
+        {
+            var copy = (byte[])bytes.Clone();
+            copy[at] ^= 0x01;
+            return copy;
+        }
+    }
+
     [Theory]
     [InlineData("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=ISO-8859-1\">", 1252)]
     [InlineData("<?xml version=\"1.0\" encoding=\"koi8-r\"?><html>", 20866)]
