@@ -12,7 +12,11 @@ using Microsoft.Extensions.Options;
 IHost host;
 try
 {
-    host = IngestWorkerHost.CreateBuilder(args).Build();
+    var builder = IngestWorkerHost.CreateBuilder(args);
+    // Before Build, which creates the logger factory from these settings.
+    if (LoggingConfigurationCheck.Find(builder.Configuration) is { Count: > 0 } loggingErrors)
+        return await ReportConfigurationErrorsAsync(loggingErrors);
+    host = builder.Build();
 }
 catch (FileNotFoundException e)
 {

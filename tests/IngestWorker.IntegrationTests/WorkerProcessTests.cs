@@ -28,6 +28,7 @@ public sealed class WorkerProcessTests
     [InlineData("ingestWorker:http:enabled", "yes", "ingestWorker:http:enabled: 'yes' is not true or false.")]
     [InlineData("ingestWorker:pipeline:language:allowed", "fr", "ingestWorker:pipeline:language:allowed is a list, but it is given one value ('fr')")]
     [InlineData("ingestWorker:pipeline:language:allowed:0", "xx", "ingestWorker:pipeline:language:allowed: 'xx' is not a label of the language model")]
+    [InlineData("logging:logLevel:Default", "loud", "logging:logLevel:Default: 'loud' is not a log level")]
     public async Task A_value_that_does_not_fit_its_setting_stops_the_program_with_exit_code_2_and_one_line_naming_the_key(string key, string value, string line)
     {
         // As environment variables, e.g. ingestWorker__http__port=abc.

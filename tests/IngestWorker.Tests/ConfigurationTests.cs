@@ -171,6 +171,36 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void Logging_values_that_do_not_convert_are_found_before_the_host_is_built()
+    {
+        static IReadOnlyList<string> Errors(Dictionary<string, string?> settings) =>
+            LoggingConfigurationCheck.Find(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+
+        Assert.Empty(Errors(new()
+        {
+            ["logging:logLevel:default"] = "Warning",
+            ["logging:logLevel:Azure"] = "none",
+            ["logging:console:logLevel:IngestWorker"] = "Debug",
+            ["logging:console:formatterName"] = "json",
+            ["logging:console:logToStandardErrorThreshold"] = "Trace",
+            ["logging:console:formatterOptions:includeScopes"] = "true",
+            ["logging:console:formatterOptions:jsonWriterOptions:indented"] = "false",
+        }));
+        var errors = Errors(new()
+        {
+            ["logging:logLevel:default"] = "loud",
+            ["logging:console:logLevel:IngestWorker"] = "verbose",
+            ["logging:console:formatterOptions:includeScopes"] = "yes",
+            ["logging:console:logToStandardErrorThreshold"] = "all",
+        });
+        Assert.Equal(4, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith("logging:logLevel:default: 'loud' is not a log level (one of Trace, Debug,", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("logging:console:logLevel:IngestWorker: 'verbose' is not a log level", StringComparison.Ordinal));
+        Assert.Contains("logging:console:formatterOptions:includeScopes: 'yes' is not true or false.", errors);
+        Assert.Contains(errors, e => e.StartsWith("logging:console:logToStandardErrorThreshold: 'all' is not one of 'trace', 'debug',", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Allowed_languages_must_be_labels_of_the_loaded_model()
     {
         using (var host = Build(new() { ["ingestWorker:pipeline:language:allowed:0"] = "en", ["ingestWorker:pipeline:language:allowed:1"] = "__label__de" }))
