@@ -88,6 +88,12 @@ var builder = IngestWorkerHost.CreateBuilder(ConfigurationArguments(rest), confi
         ["logging:logLevel:default"] = "Warning",
         ["logging:console:logToStandardErrorThreshold"] = "Trace",
     }));
+// Before Build, which creates the logger factory from the logging settings.
+if (IngestWorker.Options.LoggingConfigurationCheck.Find(builder.Configuration) is { Count: > 0 } loggingErrors)
+{
+    await Console.Error.WriteLineAsync("Configuration problems:\n  - " + string.Join("\n  - ", loggingErrors));
+    return 2;
+}
 using var host = builder.Build();
 var errors = IngestWorkerHost.FindConfigurationErrors(host.Services);
 if (errors.Count > 0)

@@ -167,7 +167,17 @@ public static class IngestWorkerHost
     private static void AddHttpServer(IServiceCollection services, IConfiguration configuration)
     {
         var http = new HttpOptions();
-        configuration.GetSection(HttpOptions.Section).Bind(http, o => o.ErrorOnUnknownConfiguration = false);
+        try
+        {
+            configuration.GetSection(HttpOptions.Section).Bind(http, o => o.ErrorOnUnknownConfiguration = false);
+        }
+        catch (InvalidOperationException)
+        {
+            // A value that does not convert (http:enabled=yes, http:port=abc) is reported with the
+            // other configuration errors, and stops the host before the server would start; thrown
+            // here, it would be a stack trace instead. The server is registered in case it was meant.
+            http.Enabled = true;
+        }
         if (!http.ServerEnabled)
             return;
         services.AddSingleton<LiveCounters>();
@@ -191,16 +201,18 @@ public static class IngestWorkerHost
     public static IReadOnlyList<string> FindConfigurationErrors(IServiceProvider services)
     {
         var errors = new List<string>();
-        Check<BlobsOptions>(services, errors);
-        Check<RetryOptions>(services, errors);
-        Check<IngestWorkerOptions>(services, errors);
-        Check<StorageOptions>(services, errors);
+        var configuration = services.GetRequiredService<IConfiguration>();
+        Check<BlobsOptions>(services, configuration.GetSection(BlobsOptions.Section), errors);
+        Check<RetryOptions>(services, configuration.GetSection(RetryOptions.Section), errors);
+        Check<IngestWorkerOptions>(services, configuration.GetSection(IngestWorkerOptions.Section), errors);
+        Check<StorageOptions>(services, null, errors);
         // Not an options class: the standard OTEL_* names live at the configuration's root.
         errors.AddRange(OtlpMetricsExporter.FindConfigurationErrors(services.GetRequiredService<IConfiguration>()));
         return errors;
     }
 
-    private static void Check<T>(IServiceProvider services, List<string> errors) where T : class
+    /// <param name="section">Where <typeparamref name="T"/> is bound from; null for options not bound from a section.</param>
+    private static void Check<T>(IServiceProvider services, IConfigurationSection? section, List<string> errors) where T : class
     {
         try
         {
@@ -212,9 +224,24 @@ public static class IngestWorkerHost
         }
         catch (InvalidOperationException e)
         {
-            // The binder's message names the key when a value has the wrong type.
-            errors.Add(e.Message);
+            // A value of the wrong type: the binder stops at the first and words it its own way, so
+            // the section is looked through for every such value, each reported by its key first.
+            var unconvertible = section is null ? [] : ConfigurationValueChecks.Unconvertible(section, typeof(T)).ToList();
+            errors.AddRange(unconvertible.Count > 0 ? unconvertible : [e.Message]);
         }
+    }
+
+    /// <summary>
+    /// Settings that can only be checked against the loaded language model (the <c>allowed</c>
+    /// languages against its labels). Loads the model if it is not loaded yet.
+    /// </summary>
+    /// <exception cref="IngestWorker.Text.Language.FastText.FastTextModelException">The model file cannot be read.</exception>
+    public static IReadOnlyList<string> FindLanguageModelErrors(IServiceProvider services)
+    {
+        var language = services.GetRequiredService<PipelineOptions>().Language;
+        if (!language.Enabled || services.GetRequiredService<ILanguageIdentifier>() is not FastTextLanguageIdentifier fastText)
+            return [];
+        return AllowedLanguageLabels.FindUnknown(language, fastText.Model.LabelCodes);
     }
 
     /// <summary>

@@ -12,7 +12,11 @@ using Microsoft.Extensions.Options;
 IHost host;
 try
 {
-    host = IngestWorkerHost.CreateBuilder(args).Build();
+    var builder = IngestWorkerHost.CreateBuilder(args);
+    // Before Build, which creates the logger factory from these settings.
+    if (LoggingConfigurationCheck.Find(builder.Configuration) is { Count: > 0 } loggingErrors)
+        return await ReportConfigurationErrorsAsync(loggingErrors);
+    host = builder.Build();
 }
 catch (FileNotFoundException e)
 {
@@ -24,18 +28,16 @@ using (host)
 {
     var errors = IngestWorkerHost.FindConfigurationErrors(host.Services);
     if (errors.Count > 0)
-    {
-        await Console.Error.WriteLineAsync("IngestWorker cannot start; fix the configuration:");
-        foreach (var error in errors)
-            await Console.Error.WriteLineAsync("  - " + Secrets.Redact(error));
-        return 2;
-    }
+        return await ReportConfigurationErrorsAsync(errors);
 
     try
     {
         // Load what the pipeline needs (the language model) now: a bad model file is a
         // configuration problem to report plainly, not a failure of the first blob.
         _ = host.Services.GetRequiredService<TextPipeline>();
+        errors = IngestWorkerHost.FindLanguageModelErrors(host.Services);
+        if (errors.Count > 0)
+            return await ReportConfigurationErrorsAsync(errors);
     }
     catch (FastTextModelException e)
     {
@@ -65,4 +67,12 @@ using (host)
     // Storage refusing the worker at start-up (bad credentials, no permission) stops it; the
     // reason is already logged.
     return trigger.StartupFailure is null ? 0 : 1;
+}
+
+static async Task<int> ReportConfigurationErrorsAsync(IReadOnlyList<string> errors)
+{
+    await Console.Error.WriteLineAsync("IngestWorker cannot start; fix the configuration:");
+    foreach (var error in errors)
+        await Console.Error.WriteLineAsync("  - " + Secrets.Redact(error));
+    return 2;
 }

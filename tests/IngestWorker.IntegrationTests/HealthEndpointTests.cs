@@ -133,6 +133,49 @@ public sealed class HealthEndpointTests(AzuriteFixture azurite) : IClassFixture<
         }
     }
 
+    [Fact]
+    public async Task Only_requests_addressed_to_the_loopback_server_by_name_are_answered_so_dns_rebinding_gets_nothing()
+    {
+        var containers = new TestContainers(azurite);
+        var port = FreePort();
+        await using var worker = await TestWorker.StartAsync(containers, HttpSettings(port, dashboard: true));
+
+        // A page on rebind.example whose name now resolves to 127.0.0.1: the browser connects to the
+        // worker but says which name it meant. Every endpoint refuses it, the probes' too.
+        foreach (var path in new[] { "", "api/summary", "api/documents", "api/documents/1", "dashboard.js", "healthz/live", "healthz/ready", "no-such-page" })
+        {
+            foreach (var foreign in new[] { $"rebind.example:{port}", "rebind.example", $"127.0.0.1.rebind.example:{port}", $"localhost:{port + 1}", "" })
+            {
+                var (status, body) = await GetWithHostAsync(port, path, foreign);
+                Assert.True(status == HttpStatusCode.MisdirectedRequest, $"/{path} with Host '{foreign}' answered {(int)status}");
+                Assert.Equal($"This server answers only to Host 127.0.0.1:{port} or localhost:{port}.\n", body);
+            }
+        }
+        foreach (var own in new[] { $"127.0.0.1:{port}", $"localhost:{port}", $"LOCALHOST:{port}" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await GetWithHostAsync(port, "", own)).Status);
+            Assert.Equal(HttpStatusCode.OK, (await GetWithHostAsync(port, "api/summary", own)).Status);
+            Assert.Equal(HttpStatusCode.OK, (await GetWithHostAsync(port, "healthz/live", own)).Status);
+        }
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body)> GetWithHostAsync(int port, string path, string host)
+    {
+        // Written by hand: HttpClient will not send an empty or mismatched Host the way a rebinding page's browser does.
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        await using var stream = client.GetStream();
+        var request = $"GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request));
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+        var response = await reader.ReadToEndAsync();
+        var status = (HttpStatusCode)int.Parse(response.Split(' ', 3)[1], System.Globalization.CultureInfo.InvariantCulture);
+        var head = response.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        var body = response[(head + 4)..];
+        // Chunked bodies (the JSON endpoints) are not decoded: only the refusal's plain text is compared.
+        return (status, body);
+    }
+
     internal static Dictionary<string, string?> HttpSettings(int port, bool dashboard = false) => new()
     {
         ["ingestWorker:http:enabled"] = "true",

@@ -196,6 +196,20 @@ public sealed class OperatorCommandTests(AzuriteFixture azurite) : IClassFixture
 
     /// <summary>Runs ingestworker-cli as its own process, configured for this test's containers through the environment.</summary>
     /// <returns>The exit code, stdout and stderr together (for messages and failures), and stdout alone (for JSON).</returns>
+    [Theory]
+    [InlineData("ingestWorker:http:enabled", "yes", "ingestWorker:http:enabled: 'yes' is not true or false.")]
+    [InlineData("ingestWorker:pipeline:legacyEncodings", "windows-1252", "ingestWorker:pipeline:legacyEncodings is a list, but it is given one value ('windows-1252')")]
+    // (The CLI sets logging:logLevel:default itself.)
+    [InlineData("logging:logLevel:Azure", "loud", "logging:logLevel:Azure: 'loud' is not a log level")]
+    public async Task The_cli_refuses_the_same_bad_values_as_the_worker_with_exit_code_2_and_the_key(string key, string value, string message)
+    {
+        var containers = new TestContainers(azurite);
+        var result = await CliProcess.RunAsync(containers, new Dictionary<string, string?> { [key] = value }, "status");
+        Assert.True(result.ExitCode == 2, result.Output);
+        Assert.Contains("  - " + message, result.Output);
+        Assert.DoesNotContain("   at ", result.Output);
+    }
+
     private static async Task<(int ExitCode, string Output, string Stdout)> RunCliAsync(TestContainers containers, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")

@@ -23,6 +23,24 @@ public sealed class WorkerProcessTests
         Assert.DoesNotContain("   at ", output); // a list of fixes, not a stack trace
     }
 
+    [Theory]
+    [InlineData("ingestWorker:http:port", "abc", "ingestWorker:http:port: 'abc' is not a whole number.")]
+    [InlineData("ingestWorker:http:enabled", "yes", "ingestWorker:http:enabled: 'yes' is not true or false.")]
+    [InlineData("ingestWorker:pipeline:language:allowed", "fr", "ingestWorker:pipeline:language:allowed is a list, but it is given one value ('fr')")]
+    [InlineData("ingestWorker:pipeline:language:allowed:0", "xx", "ingestWorker:pipeline:language:allowed: 'xx' is not a label of the language model")]
+    [InlineData("logging:logLevel:Default", "loud", "logging:logLevel:Default: 'loud' is not a log level")]
+    public async Task A_value_that_does_not_fit_its_setting_stops_the_program_with_exit_code_2_and_one_line_naming_the_key(string key, string value, string line)
+    {
+        // As environment variables, e.g. ingestWorker__http__port=abc.
+        using var worker = WorkerProcess.Start(new Dictionary<string, string?> { [key] = value });
+
+        Assert.Equal(2, await worker.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        var output = worker.Output.ToList();
+        Assert.Equal("IngestWorker cannot start; fix the configuration:", output[0]);
+        Assert.StartsWith("  - " + line, Assert.Single(output.Skip(1)));
+        Assert.DoesNotContain(output, l => l.Contains("   at ", StringComparison.Ordinal)); // a fix to make, not a stack trace
+    }
+
     [Fact]
     public async Task A_file_that_is_not_a_fasttext_model_stops_the_program_with_exit_code_2()
     {

@@ -119,6 +119,110 @@ public sealed class ConfigurationTests
         Assert.Contains("'lots'", error);
     }
 
+    [Theory]
+    [InlineData("ingestWorker:http:port", "abc", "a whole number")]
+    [InlineData("ingestWorker:http:enabled", "yes", "true or false")]
+    [InlineData("ingestWorker:http:dashboard", "on", "true or false")]
+    [InlineData("ingestWorker:trigger:pollingInterval", "soon", "a duration")]
+    [InlineData("ingestWorker:pipeline:maxInputBytes", "10MB", "a whole number")]
+    [InlineData("ingestWorker:pipeline:language:minConfidence", "high", "a number")]
+    [InlineData("ingestWorker:pipeline:quality:gopherQuality:minWords", "fifty", "a whole number")]
+    [InlineData("ingestWorker:pipeline:nearDuplicates:similarityThreshold", "0,8", "a number")]
+    [InlineData("extensions:blobs:maxDegreeOfParallelism", "99999999999", "a whole number")]
+    [InlineData("retry:attemptTimeout", "30s", "a duration")]
+    public void A_value_that_does_not_convert_is_reported_by_its_key_first_and_the_host_still_builds(string key, string value, string expected)
+    {
+        // Building must not throw either: the HTTP server's switch is read while the host is built.
+        var error = Assert.Single(ConfigurationErrors(new() { [key] = value }));
+        Assert.StartsWith($"{key}: '{value}' is not {expected}", error);
+    }
+
+    [Fact]
+    public void Every_value_that_does_not_convert_is_reported_not_only_the_first()
+    {
+        var errors = ConfigurationErrors(new()
+        {
+            ["ingestWorker:http:port"] = "abc",
+            ["ingestWorker:http:enabled"] = "yes",
+            ["ingestWorker:trigger:batchSize"] = "many",
+        });
+        Assert.Equal(3, errors.Count);
+        Assert.Contains("ingestWorker:http:port: 'abc' is not a whole number.", errors);
+        Assert.Contains("ingestWorker:http:enabled: 'yes' is not true or false.", errors);
+        Assert.Contains("ingestWorker:trigger:batchSize: 'many' is not a whole number.", errors);
+    }
+
+    [Theory]
+    [InlineData("ingestWorker:pipeline:language:allowed", "fr")]
+    [InlineData("ingestWorker:pipeline:legacyEncodings", "windows-1252")]
+    [InlineData("ingestWorker:pipeline:quality:disabledReasons", "c4_too_few_sentences")]
+    public async Task A_single_value_given_for_a_list_setting_is_an_error_instead_of_being_ignored(string key, string value)
+    {
+        // What an environment variable such as ingestWorker__pipeline__language__allowed=fr becomes.
+        var settings = new Dictionary<string, string?> { [key] = value };
+        var error = Assert.Single(ConfigurationErrors(settings));
+        Assert.StartsWith($"{key} is a list, but it is given one value ('{value}')", error);
+        Assert.Contains($"{key.Replace(":", "__", StringComparison.Ordinal)}__0", error);
+        await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            using var host = Build(settings);
+            await host.StartAsync();
+        });
+        // Numbered keys are the way to give a list, and bind.
+        using var ok = Build(new() { [key + ":0"] = value });
+        Assert.Empty(IngestWorkerHost.FindConfigurationErrors(ok.Services));
+    }
+
+    [Fact]
+    public void Logging_values_that_do_not_convert_are_found_before_the_host_is_built()
+    {
+        static IReadOnlyList<string> Errors(Dictionary<string, string?> settings) =>
+            LoggingConfigurationCheck.Find(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+
+        Assert.Empty(Errors(new()
+        {
+            ["logging:logLevel:default"] = "Warning",
+            ["logging:logLevel:Azure"] = "none",
+            ["logging:console:logLevel:IngestWorker"] = "Debug",
+            ["logging:console:formatterName"] = "json",
+            ["logging:console:logToStandardErrorThreshold"] = "Trace",
+            ["logging:console:formatterOptions:includeScopes"] = "true",
+            ["logging:console:formatterOptions:jsonWriterOptions:indented"] = "false",
+        }));
+        var errors = Errors(new()
+        {
+            ["logging:logLevel:default"] = "loud",
+            ["logging:console:logLevel:IngestWorker"] = "verbose",
+            ["logging:console:formatterOptions:includeScopes"] = "yes",
+            ["logging:console:logToStandardErrorThreshold"] = "all",
+        });
+        Assert.Equal(4, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith("logging:logLevel:default: 'loud' is not a log level (one of Trace, Debug,", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("logging:console:logLevel:IngestWorker: 'verbose' is not a log level", StringComparison.Ordinal));
+        Assert.Contains("logging:console:formatterOptions:includeScopes: 'yes' is not true or false.", errors);
+        Assert.Contains(errors, e => e.StartsWith("logging:console:logToStandardErrorThreshold: 'all' is not one of 'trace', 'debug',", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Allowed_languages_must_be_labels_of_the_loaded_model()
+    {
+        using (var host = Build(new() { ["ingestWorker:pipeline:language:allowed:0"] = "en", ["ingestWorker:pipeline:language:allowed:1"] = "__label__de" }))
+        {
+            Assert.Empty(IngestWorkerHost.FindConfigurationErrors(host.Services));
+            Assert.Empty(IngestWorkerHost.FindLanguageModelErrors(host.Services));
+        }
+        using (var host = Build(new() { ["ingestWorker:pipeline:language:allowed:0"] = "en", ["ingestWorker:pipeline:language:allowed:1"] = "eng" }))
+        {
+            Assert.Empty(IngestWorkerHost.FindConfigurationErrors(host.Services));
+            var error = Assert.Single(IngestWorkerHost.FindLanguageModelErrors(host.Services));
+            Assert.StartsWith("ingestWorker:pipeline:language:allowed: 'eng' is not a label of the language model ", error);
+            Assert.Contains("its 176 labels are: af, als, am,", error);
+        }
+        // Off, the model is not loaded and nothing is checked against it.
+        using (var host = Build(new() { ["ingestWorker:pipeline:language:enabled"] = "false", ["ingestWorker:pipeline:language:allowed:0"] = "eng" }))
+            Assert.Empty(IngestWorkerHost.FindLanguageModelErrors(host.Services));
+    }
+
     [Fact]
     public void A_misspelt_key_in_our_section_is_reported_by_its_full_path_instead_of_being_ignored()
     {

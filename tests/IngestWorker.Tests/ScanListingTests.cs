@@ -187,6 +187,8 @@ public sealed class ScanListingTests
 
         public ValueTask<bool> ExistsAsync(InputBlob input, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public ValueTask<Receipt?> ReadAsync(InputBlob input, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public ValueTask WriteAsync(Receipt receipt, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public async IAsyncEnumerable<string> ListNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -207,6 +209,8 @@ public sealed class ScanListingTests
         public TaskCompletionSource Stopped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public ValueTask<bool> ExistsAsync(InputBlob input, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public ValueTask<Receipt?> ReadAsync(InputBlob input, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public ValueTask WriteAsync(Receipt receipt, CancellationToken cancellationToken) => throw new NotSupportedException();
 

@@ -74,6 +74,9 @@ public sealed class LanguageStage : IPipelineStage
     // fastText predicts on one line; a line break inside would end the prediction early.
     private static string OneLine(string text) => text.Contains('\n') ? text.Replace('\n', ' ') : text;
 
+    /// <summary>An <c>allowed</c> entry as the model's label code: trimmed, without a <c>__label__</c> prefix.</summary>
+    public static string LabelCode(string code) => Normalize(code);
+
     private static string Normalize(string code)
     {
         code = code.Trim();

@@ -66,6 +66,10 @@ public sealed class HttpServer(IServiceProvider services, IOptions<IngestWorkerO
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(address, http.Port));
         builder.Services.AddRoutingCore();
         var app = builder.Build();
+        // Before every endpoint, the health probes' too: see HostHeaderFilter for why, and why not
+        // on a non-loopback address.
+        if (HostHeaderFilter.For(address, http.Port) is { } hosts)
+            app.Use(hosts.FilterAsync);
 
         var health = services.GetRequiredService<HealthCheckService>();
         app.MapGet("/healthz/live", context => WriteHealthAsync(context, health, HealthTags.Live));

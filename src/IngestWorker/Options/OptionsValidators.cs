@@ -48,6 +48,8 @@ internal sealed partial class IngestWorkerOptionsValidator(IConfiguration config
         var errors = UnknownConfigurationKeys.Find(configuration.GetSection(s), typeof(IngestWorkerOptions))
             .Select(key => $"{key} is not a setting IngestWorker knows (check the spelling against README.md, Configuration).")
             .ToList();
+        // Every list setting of ours is in this section (extensions:blobs and retry have none).
+        errors.AddRange(ConfigurationValueChecks.ScalarsForLists(configuration.GetSection(s), typeof(IngestWorkerOptions)));
 
         var containers = new (string Key, string Value)[]
         {

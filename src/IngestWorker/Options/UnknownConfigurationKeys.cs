@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.Extensions.Configuration;
 
 namespace IngestWorker.Options;
@@ -14,20 +13,17 @@ internal static class UnknownConfigurationKeys
     {
         foreach (var child in section.GetChildren())
         {
-            var property = optionsType.GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+            var property = ConfigurationShape.Property(optionsType, child.Key);
             if (property is null)
             {
                 yield return child.Path;
                 continue;
             }
-            if (IsNestedOptions(property.PropertyType))
+            if (ConfigurationShape.IsNestedOptions(property.PropertyType))
             {
                 foreach (var unknown in Find(child, property.PropertyType))
                     yield return unknown;
             }
         }
     }
-
-    private static bool IsNestedOptions(Type type) =>
-        type.IsClass && type != typeof(string) && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type);
 }

@@ -31,6 +31,7 @@ public sealed class BlobProcessor
     private readonly StatisticsRecorder? _statistics;
     private readonly DecisionLog? _decisions;
     private readonly ListingPace? _pace;
+    private readonly OwedSummaries _owed;
     private readonly int _poisonThreshold;
     private readonly TimeSpan _claimDuration;
     private readonly long _maxInputBytes;
@@ -69,6 +70,9 @@ public sealed class BlobProcessor
         _maxInputBytes = options.Value.Pipeline.MaxInputBytes;
         _pipelineVersion = options.Value.Pipeline.Version;
         _claimDuration = options.Value.Trigger.ClaimDuration;
+        // At most one owed summary per blob in flight when storage went away, and each is settled by
+        // its blob's next attempt; only a blob deleted or overwritten meanwhile leaves one behind.
+        _owed = new OwedSummaries(blobs.Value.MaxDegreeOfParallelism);
     }
 
     /// <param name="cancellationToken">Cancelled to abandon the blob (shutdown); it is then picked up again later.</param>
@@ -79,7 +83,9 @@ public sealed class BlobProcessor
         using var inFlight = _metrics.BlobInFlight();
         using var givingWay = _pace?.BlobStarted();
         if (await _receipts.ExistsAsync(input, cancellationToken).ConfigureAwait(false))
-            return ProcessingResult.AlreadyDone;
+            return await SettleOwedSummaryAsync(input, cancellationToken).ConfigureAwait(false) ?? ProcessingResult.AlreadyDone;
+        // No receipt: an attempt of this process that could not confirm its receipt did not write it.
+        _owed.Take(input);
 
         var firstAttempt = ClaimState.Fresh(input.ETag, _pipelineVersion) with { Attempts = 1, LastAttemptAt = _clock.GetUtcNow(), Worker = _worker };
         await using var claim = await _claims.TryAcquireAsync(input, firstAttempt, cancellationToken).ConfigureAwait(false);
@@ -99,7 +105,7 @@ public sealed class BlobProcessor
         {
             // Another worker may have finished it between our first look and our claim.
             if (await _receipts.ExistsAsync(input, cancellationToken).ConfigureAwait(false))
-                return ProcessingResult.AlreadyDone;
+                return await SettleOwedSummaryAsync(input, cancellationToken).ConfigureAwait(false) ?? ProcessingResult.AlreadyDone;
             before = claim.State;
             if (before.IsUnstartedFirstAttempt(_clock.GetUtcNow(), _claimDuration))
                 before = before with { Attempts = 0 };
@@ -138,6 +144,13 @@ public sealed class BlobProcessor
         }
         catch (StorageUnavailableException e)
         {
+            if (await SettleOwedSummaryQuietlyAsync(input).ConfigureAwait(false) is { } settled)
+            {
+                // The receipt's write failed, but storage had carried it out: the input is finished.
+                _logger.LogInformation("The receipt of {BlobName} was written although storage did not confirm it ({Error}); its outcome stands.", input.Name, e.Message);
+                await claim.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+                return settled;
+            }
             // Storage stayed unreachable through every retry: not the blob's fault, so the attempt
             // does not count towards poisoning it.
             _logger.LogWarning("Storage was unavailable while processing {BlobName} ({Error}); it will be tried again.", input.Name, e.Message);
@@ -211,9 +224,7 @@ public sealed class BlobProcessor
         var writing = Stopwatch.GetTimestamp();
         var location = await _outcomes.WriteAsync(document, firstForName, cancellationToken).ConfigureAwait(false);
         var latency = _clock.GetUtcNow() - input.LastModified;
-        await WriteReceiptAsync(input, document, location, cancellationToken).ConfigureAwait(false);
-
-        Finished(new BlobSummary(input.Name, result.IsAccepted ? BlobSummary.Accepted : BlobSummary.Rejected, document.Reasons,
+        BlobSummary Summary() => new(input.Name, result.IsAccepted ? BlobSummary.Accepted : BlobSummary.Rejected, document.Reasons,
             location.Container, location.Name, attempt)
         {
             RejectionStage = result.Rejection?.Stage,
@@ -222,7 +233,8 @@ public sealed class BlobProcessor
             Total = Stopwatch.GetElapsedTime(started),
             Steps = [new("download", downloaded), .. result.StageTimings, new("write_outcome", Stopwatch.GetElapsedTime(writing))],
             Latency = latency,
-        }, LogLevel.Information, document, result);
+        };
+        await WriteReceiptAsync(input, document, location, Summary, LogLevel.Information, result, cancellationToken).ConfigureAwait(false);
         return ProcessingResult.Completed;
     }
 
@@ -238,14 +250,14 @@ public sealed class BlobProcessor
         var document = _documents.UnsafeName(source, problem);
         var location = await _outcomes.WriteAsync(document, firstForName, cancellationToken).ConfigureAwait(false);
         var latency = _clock.GetUtcNow() - input.LastModified;
-        await WriteReceiptAsync(input, document, location, cancellationToken).ConfigureAwait(false);
-        Finished(new BlobSummary(input.Name, BlobSummary.Rejected, document.Reasons, location.Container, location.Name, attempt)
+        BlobSummary Summary() => new(input.Name, BlobSummary.Rejected, document.Reasons, location.Container, location.Name, attempt)
         {
             RejectionStage = OutputDocumentFactory.UnsafeNameStage,
             OutputBytes = location.Bytes,
             Total = Stopwatch.GetElapsedTime(started),
             Latency = latency,
-        }, LogLevel.Warning, document);
+        };
+        await WriteReceiptAsync(input, document, location, Summary, LogLevel.Warning, null, cancellationToken).ConfigureAwait(false);
         return ProcessingResult.Completed;
     }
 
@@ -255,15 +267,15 @@ public sealed class BlobProcessor
         var document = _documents.Failed(source, errorType, error, attempts, claim.State.LastAttemptAt ?? _clock.GetUtcNow());
         var location = await _outcomes.WriteAsync(document, claim.IsFirst, cancellationToken).ConfigureAwait(false);
         var latency = _clock.GetUtcNow() - input.LastModified;
-        await WriteReceiptAsync(input, document, location, cancellationToken).ConfigureAwait(false);
-        await claim.ReleaseAsync(cancellationToken).ConfigureAwait(false);
-        Finished(new BlobSummary(input.Name, BlobSummary.Poisoned, document.Reasons, location.Container, location.Name, attempts)
+        BlobSummary Summary() => new(input.Name, BlobSummary.Poisoned, document.Reasons, location.Container, location.Name, attempts)
         {
             ErrorType = errorType,
             Error = error,
             OutputBytes = location.Bytes,
             Latency = latency,
-        }, LogLevel.Error, document);
+        };
+        await WriteReceiptAsync(input, document, location, Summary, LogLevel.Error, null, cancellationToken).ConfigureAwait(false);
+        await claim.ReleaseAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The input's one summary line, and the metrics (and the dashboard's decisions) recorded from the same facts.</summary>
@@ -275,9 +287,75 @@ public sealed class BlobProcessor
         _logger.Log(level, BlobSummary.EventId, summary, null, static (s, _) => s.ToString());
     }
 
-    private ValueTask WriteReceiptAsync(InputBlob input, OutputDocument document, OutcomeLocation location, CancellationToken cancellationToken) =>
-        _receipts.WriteAsync(new Receipt(_inputs.ContainerName, input.Name, input.ETag, _pipelineVersion, document.Status,
-            document.Reasons, location.Container, location.Name, _clock.GetUtcNow()), cancellationToken);
+    /// <summary>
+    /// Writes the receipt, then emits the summary: the summary of a finished input, exactly once.
+    /// A write that fails may still have been carried out, so its summary is then owed
+    /// (<see cref="OwedSummaries"/>), and the next look at the receipt that finds this very receipt
+    /// emits it, rather than reporting the input as done already.
+    /// </summary>
+    private async Task WriteReceiptAsync(InputBlob input, OutputDocument document, OutcomeLocation location, Func<BlobSummary> summary,
+        LogLevel level, PipelineResult? result, CancellationToken cancellationToken)
+    {
+        var receipt = new Receipt(_inputs.ContainerName, input.Name, input.ETag, _pipelineVersion, document.Status,
+            document.Reasons, location.Container, location.Name, _clock.GetUtcNow());
+        try
+        {
+            await _receipts.WriteAsync(receipt, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Owed only once the write has failed: while it is in flight nobody else may settle it.
+            _owed.Add(input, new OwedSummary(receipt, summary(), level, document, result));
+            throw;
+        }
+        Finished(summary(), level, document, result);
+    }
+
+    /// <summary>
+    /// Emits the summary this process owes for the input if the receipt stored is the one it wrote;
+    /// null when it owes none, or when the receipt is another attempt's (which emitted its own).
+    /// </summary>
+    private async Task<ProcessingResult?> SettleOwedSummaryAsync(InputBlob input, CancellationToken cancellationToken)
+    {
+        if (_owed.Take(input) is not { } owed)
+            return null;
+        Receipt? stored;
+        try
+        {
+            stored = await _receipts.ReadAsync(input, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not settled: still owed, for the next look.
+            _owed.Add(input, owed);
+            throw;
+        }
+        if (stored is null || !stored.IsSameWrite(owed.Receipt))
+            return null;
+        using var attemptScope = _logger.BeginScope(LogScopes.Attempt(owed.Summary.Attempt));
+        Finished(owed.Summary, owed.Level, owed.Document, owed.Result);
+        return owed.Outcome;
+    }
+
+    /// <summary>Right after a failed attempt: storage may be back already. Never throws; what is not settled stays owed.</summary>
+    private async Task<ProcessingResult?> SettleOwedSummaryQuietlyAsync(InputBlob input)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            if (!await _receipts.ExistsAsync(input, timeout.Token).ConfigureAwait(false))
+            {
+                _owed.Take(input);
+                return null;
+            }
+            return await SettleOwedSummaryAsync(input, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _logger.LogDebug("Could not look for the receipt of {BlobName} yet ({Error}); the next attempt will.", input.Name, e.Message);
+            return null;
+        }
+    }
 
     /// <summary>An attempt that ended through no fault of the blob's should not count towards poisoning it.</summary>
     private async Task RollBackAttemptAsync(IBlobClaim claim, ClaimState before)

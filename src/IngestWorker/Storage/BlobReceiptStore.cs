@@ -36,6 +36,23 @@ public sealed class BlobReceiptStore : IReceiptStore
         return _resilience.RunAsync(async ct => (await blob.ExistsAsync(ct).ConfigureAwait(false)).Value, cancellationToken);
     }
 
+    public ValueTask<Receipt?> ReadAsync(InputBlob input, CancellationToken cancellationToken)
+    {
+        var blob = _state.GetBlobClient(BlobNames.Receipt(_pipelineVersion, _inputContainer, input.Name, input.ETag));
+        return _resilience.RunAsync(async ct =>
+        {
+            try
+            {
+                var content = (await blob.DownloadContentAsync(ct).ConfigureAwait(false)).Value.Content;
+                return JsonSerializer.Deserialize(content, StateJsonContext.Default.Receipt);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return null;
+            }
+        }, cancellationToken);
+    }
+
     public async IAsyncEnumerable<string> ListNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var prefix = BlobNames.ReceiptPrefix(_pipelineVersion, _inputContainer);

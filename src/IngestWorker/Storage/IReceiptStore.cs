@@ -5,6 +5,9 @@ public interface IReceiptStore
 {
     ValueTask<bool> ExistsAsync(InputBlob input, CancellationToken cancellationToken);
 
+    /// <summary>The input version's receipt as stored; null when it has none.</summary>
+    ValueTask<Receipt?> ReadAsync(InputBlob input, CancellationToken cancellationToken);
+
     /// <summary>
     /// The blob names of every receipt of the configured pipeline version for the input container,
     /// in the order storage lists them, a page per storage call.

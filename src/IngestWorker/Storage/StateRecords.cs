@@ -17,7 +17,18 @@ public sealed record Receipt(
     IReadOnlyList<string> Reasons,
     string OutputContainer,
     string OutputName,
-    DateTimeOffset CompletedAt);
+    DateTimeOffset CompletedAt)
+{
+    /// <summary>
+    /// The same receipt, field by field (the record's own equality compares <see cref="Reasons"/> by
+    /// reference): read back from storage, it shows that this write is the one that was stored.
+    /// <see cref="CompletedAt"/> is the writer's clock to the tick, so two attempts' receipts differ.
+    /// </summary>
+    public bool IsSameWrite(Receipt other) =>
+        (Container, Name, ETag, PipelineVersion, Status, OutputContainer, OutputName, CompletedAt)
+            == (other.Container, other.Name, other.ETag, other.PipelineVersion, other.Status, other.OutputContainer, other.OutputName, other.CompletedAt)
+        && Reasons.SequenceEqual(other.Reasons);
+}
 
 /// <summary>
 /// The durable part of a claim: how often this input version has been tried, and the last error.

@@ -74,6 +74,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly Task _accepting;
     private double _faultRate;
     private IReadOnlyList<FaultKind> _kinds = Enum.GetValues<FaultKind>();
+    private Func<string, string, bool>? _targets;
     private long _requestsSeen;
     private long _droppedConnections;
 
@@ -126,6 +127,16 @@ public sealed class FaultProxy : IAsyncDisposable
             ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 1);
             lock (_random) _faultRate = value;
         }
+    }
+
+    /// <summary>
+    /// Which requests may get a fault, by method and unescaped path (as <see cref="ProxiedRequest.Path"/>);
+    /// every request when null. Called once per request, so it may keep state of its own.
+    /// </summary>
+    public Func<string, string, bool>? Targets
+    {
+        get { lock (_random) return _targets; }
+        set { lock (_random) _targets = value; }
     }
 
     /// <summary>The kinds a fault is drawn from, with equal chance. All kinds unless set.</summary>
@@ -234,7 +245,7 @@ public sealed class FaultProxy : IAsyncDisposable
             while (await reader.ReadAsync(stopping) is { } request)
             {
                 Interlocked.Increment(ref _requestsSeen);
-                var (fault, dropConnection) = DrawFault();
+                var (fault, dropConnection) = DrawFault(request);
                 if (fault is { } drawn)
                     Interlocked.Increment(ref _faults[(int)drawn]);
                 switch (fault)
@@ -276,11 +287,13 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    private (FaultKind? Fault, bool DropConnection) DrawFault()
+    private (FaultKind? Fault, bool DropConnection) DrawFault(IncomingRequest request)
     {
         lock (_random)
         {
-            if (_faultRate == 0 || _random.NextDouble() >= _faultRate)
+            if (_faultRate == 0 || _targets is { } targets && !targets(request.Method, Uri.UnescapeDataString(request.Target.Split('?', 2)[0])))
+                return (null, false);
+            if (_random.NextDouble() >= _faultRate)
                 return (null, false);
             return (_kinds[_random.Next(_kinds.Count)], _random.Next(2) == 0);
         }

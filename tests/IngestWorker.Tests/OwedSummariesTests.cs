@@ -1,0 +1,69 @@
+using IngestWorker.Processing;
+using IngestWorker.Storage;
+using IngestWorker.Telemetry;
+using IngestWorker.Text.Output;
+using IngestWorker.Text.Pipeline;
+using Microsoft.Extensions.Logging;
+
+namespace IngestWorker.Tests;
+
+public sealed class OwedSummariesTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 7, 1, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void An_owed_summary_is_taken_once_and_per_input_version()
+    {
+        var owed = new OwedSummaries(capacity: 4);
+        var input = Input("a.txt", "\"0x1\"");
+        owed.Add(input, Owed(input));
+
+        Assert.Null(owed.Take(Input("a.txt", "\"0x2\"")));
+        Assert.NotNull(owed.Take(input));
+        Assert.Null(owed.Take(input));
+        Assert.Equal(0, owed.Count);
+    }
+
+    [Fact]
+    public void Beyond_its_capacity_the_oldest_is_dropped_and_settled_keys_do_not_pile_up()
+    {
+        var owed = new OwedSummaries(capacity: 2);
+        var inputs = Enumerable.Range(0, 3).Select(i => Input($"{i}.txt", "\"0x1\"")).ToList();
+        foreach (var input in inputs)
+            owed.Add(input, Owed(input));
+
+        Assert.Equal(2, owed.Count);
+        Assert.Null(owed.Take(inputs[0]));
+        Assert.NotNull(owed.Take(inputs[2]));
+        // Many failures settled one by one: the map stays empty and the order it keeps stays bounded.
+        for (var i = 0; i < 10_000; i++)
+        {
+            var input = Input($"many/{i}.txt", "\"0x1\"");
+            owed.Add(input, Owed(input));
+            Assert.NotNull(owed.Take(input));
+        }
+        Assert.Equal(1, owed.Count);
+    }
+
+    [Fact]
+    public void A_receipt_read_back_is_the_same_write_only_when_every_field_matches()
+    {
+        var receipt = Receipt(Now);
+        var readBack = System.Text.Json.JsonSerializer.Deserialize(
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(receipt, StateJsonContext.Default.Receipt), StateJsonContext.Default.Receipt)!;
+        Assert.True(readBack.IsSameWrite(receipt));
+        // Another attempt's receipt of the same input: written at another moment.
+        Assert.False(Receipt(Now.AddTicks(1)).IsSameWrite(receipt));
+        Assert.False((receipt with { Reasons = ["other"] }).IsSameWrite(receipt));
+    }
+
+    private static InputBlob Input(string name, string etag) => new(name, etag, 10, Now);
+
+    private static Receipt Receipt(DateTimeOffset at) =>
+        new("incoming", "a.txt", "\"0x1\"", "1", "accepted", ["ok"], "cleaned", "a.txt.json", at);
+
+    private static OwedSummary Owed(InputBlob input) =>
+        new(Receipt(Now), new BlobSummary(input.Name, BlobSummary.Accepted, [], "cleaned", input.Name + ".json", 1), LogLevel.Information,
+            new OutputDocumentFactory(new PipelineOptions(), TimeProvider.System).Failed(
+                new DocumentSource("incoming", input.Name, input.ETag, 10, Now), "E", "e", 1, Now), null);
+}
