@@ -503,46 +503,6 @@ internal sealed record CellResult(int Round, Cell Cell, double Raw, RunResult Bu
 }
 
 /// <summary>Every process the bench started and has not yet stopped.</summary>
-internal static class Children
-{
-    private static readonly List<Process> Running = [];
-
-    public static void Track(Process process)
-    {
-        lock (Running)
-            Running.Add(process);
-    }
-
-    public static void Stop(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(10_000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-        lock (Running)
-            Running.Remove(process);
-    }
-
-    public static void KillAll()
-    {
-        List<Process> all;
-        lock (Running)
-            all = [.. Running];
-        // Newest first: workers before the Azurite they would otherwise fill the log about.
-        all.Reverse();
-        foreach (var process in all)
-            Stop(process);
-    }
-}
-
 internal sealed class WorkerProcess : IDisposable
 {
     private const int WarningsShown = 10;
@@ -622,80 +582,5 @@ internal sealed class WorkerProcess : IDisposable
     {
         Children.Stop(_process);
         _process.Dispose();
-    }
-}
-
-internal sealed class Azurite : IAsyncDisposable
-{
-    private readonly Process _process;
-
-    private Azurite(Process process, string connectionString)
-    {
-        _process = process;
-        ConnectionString = connectionString;
-    }
-
-    public string ConnectionString { get; }
-
-    public Process Process => _process;
-
-    /// <summary>Blob and queue services in one Node.js process, as the <c>azurite</c> command runs them.</summary>
-    public static async Task<Azurite> StartAsync(string root)
-    {
-        var (blobPort, queuePort, tablePort) = (FreePort(), FreePort(), FreePort());
-        var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[]
-        {
-            Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js"),
-            "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(CultureInfo.InvariantCulture),
-            "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(CultureInfo.InvariantCulture),
-            "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(CultureInfo.InvariantCulture),
-            "--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
-        })
-            info.ArgumentList.Add(arg);
-        info.WorkingDirectory = Path.GetTempPath();
-        var process = Process.Start(info)!;
-        Children.Track(process);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        foreach (var port in new[] { blobPort, queuePort })
-            await WaitForAsync(process, port);
-        return new Azurite(process, "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-            $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;");
-    }
-
-    private static async Task WaitForAsync(Process process, int port)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            if (process.HasExited)
-                throw new InvalidOperationException($"Azurite exited (code {process.ExitCode}) during start-up.");
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
-            }
-        }
-        throw new TimeoutException($"Azurite was not listening on port {port} after 30 s.");
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        Children.Stop(_process);
-        _process.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
