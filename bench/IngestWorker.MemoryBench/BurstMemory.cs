@@ -39,6 +39,7 @@ internal static class BurstMemory
         var count = Args.Int(args, "--count", 16);
         var rounds = Args.Int(args, "--rounds", 3);
         var idleSeconds = Args.Int(args, "--idle", 20);
+        var whileWatching = args.Contains("--while-watching");
         var kinds = (Args.Option(args, "--inputs") ?? string.Join(",", HostileInputs.Names)).Split(',');
         var configs = (Args.Option(args, "--configs") ?? string.Join(",", Configs.Keys)).Split(',');
         if (configs.FirstOrDefault(c => !Configs.ContainsKey(c)) is { } unknown)
@@ -68,7 +69,7 @@ internal static class BurstMemory
                 var shift = (round - 1) % configs.Length;
                 foreach (var config in configs.Skip(shift).Concat(configs.Take(shift)))
                 {
-                    var result = await OneAsync(root, workerDll, Configs[config], inputs, TimeSpan.FromSeconds(idleSeconds));
+                    var result = await OneAsync(root, workerDll, Configs[config], inputs, TimeSpan.FromSeconds(idleSeconds), whileWatching);
                     Console.Error.WriteLine($"round {round} {config}: {result}");
                     results.Add((config, result));
                 }
@@ -94,7 +95,20 @@ internal static class BurstMemory
         return 0;
     }
 
-    private static async Task<BurstResult> OneAsync(string root, string workerDll, Dictionary<string, string> gc, List<(string Name, byte[] Bytes)> inputs, TimeSpan idle)
+    private static async Task UploadAsync(Azure.Storage.Blobs.BlobContainerClient input, List<(string Name, byte[] Bytes)> inputs, bool report) =>
+        await Parallel.ForEachAsync(inputs, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (item, ct) =>
+        {
+            var started = DateTimeOffset.UtcNow;
+            var uploaded = await input.GetBlobClient(item.Name).UploadAsync(BinaryData.FromBytes(item.Bytes), ct);
+            if (report)
+            {
+                // Last-Modified is whole seconds, so "before the start" can be up to 1 s.
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {item.Name}: upload {started:HH:mm:ss.fff} + {(DateTimeOffset.UtcNow - started).TotalSeconds:F1} s, Last-Modified {uploaded.Value.LastModified:HH:mm:ss} ({(DateTimeOffset.UtcNow - uploaded.Value.LastModified).TotalSeconds:F0} s before the upload's end)"));
+            }
+        });
+
+    private static async Task<BurstResult> OneAsync(string root, string workerDll, Dictionary<string, string> gc, List<(string Name, byte[] Bytes)> inputs, TimeSpan idle, bool whileWatching)
     {
         await using var azurite = await Azurite.StartAsync(root);
         var service = new BlobServiceClient(azurite.ConnectionString);
@@ -115,13 +129,20 @@ internal static class BurstMemory
         info.Environment["logging__logLevel__IngestWorker.Processing.BlobProcessor"] = "Information";
         foreach (var (key, value) in gc)
             info.Environment[key] = value;
-        // Uploaded before the worker starts, so that its first listing finds the whole burst (and
-        // so that a listing racing the uploads cannot leave one out: see docs/benchmarks.md).
-        await Parallel.ForEachAsync(inputs, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (item, ct) =>
-            await input.GetBlobClient(item.Name).UploadAsync(BinaryData.FromBytes(item.Bytes), ct));
+        // Uploaded before the worker starts, so that its first listing finds the whole burst. With
+        // --while-watching, uploaded once the worker is scanning, each upload's time printed: how
+        // the burst found the worker's scans passing over blobs (docs/benchmarks.md).
+        if (!whileWatching)
+            await UploadAsync(input, inputs, report: false);
         using var worker = new MeasuredWorker(info);
         var clock = Stopwatch.StartNew();
         await worker.Ready.WaitAsync(TimeSpan.FromMinutes(3));
+        if (whileWatching)
+        {
+            await Task.Delay(2000);
+            clock.Restart();
+            await UploadAsync(input, inputs, report: true);
+        }
         var gen2Before = worker.Gen2;
         var deadline = Stopwatch.StartNew();
         while (worker.Outcomes < inputs.Count)

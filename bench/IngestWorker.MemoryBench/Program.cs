@@ -1,6 +1,7 @@
 // dotnet run -c Release --project bench/IngestWorker.MemoryBench -- stages [--size 10485760] [--inputs a-lines,word-lines,...]
 // dotnet run -c Release --project bench/IngestWorker.MemoryBench -- burst [--count 16] [--size 10485760] [--rounds 3] [--idle 20]
 //     [--inputs a-lines,...] [--configs workstation-noidle,workstation,...] [--worker path/IngestWorker.dll]
+//     [--while-watching]
 //
 // stages   runs every standard pipeline stage (in-memory state, no language model) over each
 //          hostile input in this process, and prints per stage the bytes allocated
@@ -9,7 +10,9 @@
 // burst    the worker (Release build, its own process, a startup hook reporting its GC heap) on a
 //          fresh in-memory Azurite per run: --count inputs of --size bytes (the kinds in turn) dropped
 //          at once; peak RSS (VmHWM) and GC heap during the burst, and both after --idle seconds
-//          idle, per GC configuration (see BurstMemory.Configs).
+//          idle, per GC configuration (see BurstMemory.Configs). --while-watching uploads the burst
+//          once the worker is scanning, and prints each upload's duration and how long before its
+//          end storage stamped its Last-Modified.
 using System.Globalization;
 
 var mode = args.FirstOrDefault() ?? "stages";

@@ -64,6 +64,8 @@ public sealed class LargeContainerTests(AzuriteFixture azurite, ITestOutputHelpe
         {
             ["ingestWorker:trigger:mode"] = mode,
             ["ingestWorker:trigger:maxQueuePollingInterval"] = "00:00:00.200",
+            // The calls counted are the first listing's; a slow run must not reach the next full scan.
+            ["ingestWorker:trigger:fullScanInterval"] = "1.00:00:00",
         };
         // Its first listing waits until calls are counted, and stops halfway to drop two blobs:
         // one whose name it has gone past, one still ahead.

@@ -32,6 +32,23 @@ public sealed class ChangedBlobFilterTests
     }
 
     [Fact]
+    public void A_blob_whose_upload_began_before_the_mark_is_not_new_to_a_listing_of_changes_but_unseen_to_a_full_one()
+    {
+        // Storage stamps Last-Modified when an upload begins: one that took longer than the margin
+        // is listed for the first time after a listing that began during it went through.
+        var filter = new ChangedBlobFilter();
+        var slow = Blob("slow", "\"1\"", T);
+        filter.ListingStarted(T + ChangedBlobFilter.ClockMargin + TimeSpan.FromSeconds(5));
+        filter.ListingCompleted(T + ChangedBlobFilter.ClockMargin + TimeSpan.FromSeconds(5));
+        Assert.True(filter.IsOlderThanSince(slow));
+        Assert.False(filter.IsNew(slow));
+        Assert.True(filter.IsUnseen(slow));
+        filter.HandedOut(slow);
+        Assert.False(filter.IsUnseen(slow));
+        Assert.True(filter.IsUnseen(slow with { ETag = "\"2\"" }));
+    }
+
+    [Fact]
     public void Memory_holds_only_blobs_modified_since_the_last_listing_began()
     {
         var filter = new ChangedBlobFilter();

@@ -119,6 +119,16 @@ public sealed class TriggerOptions
     public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// Least time between two full scans (1 s – 1 day). Between them a scan hands out only blobs
+    /// whose <c>Last-Modified</c> is after the previous scan's start less a clock margin; storage
+    /// stamps that time when an upload begins, so a blob whose upload outlasted the margin is
+    /// older than that mark once it is listed. A full scan lists the receipts alongside and hands
+    /// out every blob without one, whatever its age (in <c>queue</c> mode only while the work queue
+    /// is empty, so that a backlog is not enqueued twice).
+    /// </summary>
+    public TimeSpan FullScanInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Length of the blob lease that marks a blob as being processed (15–60 s, renewed while work
     /// goes on). A worker that dies holds its blobs this long at most.
     /// </summary>

@@ -13,7 +13,9 @@ namespace IngestWorker.Triggers;
 /// clock that stamps <c>Last-Modified</c>, less <see cref="ClockMargin"/> for the difference between
 /// the front end that answers a listing and the server that stores a blob. A blob committed while a
 /// listing runs is at or after its start, so the next listing hands it out even when this one went
-/// past its name. Blobs modified within the margin come up in several listings; the handed-out set
+/// past its name, provided its upload began within the margin: storage stamps <c>Last-Modified</c>
+/// when an upload begins, so a blob whose upload took longer is older than <see cref="Since"/> when
+/// it first appears. The full listings of <see cref="FullScanSchedule"/> find those. Blobs modified within the margin come up in several listings; the handed-out set
 /// (only those blobs) keeps them from being handed out twice. What a listing itself disposes of
 /// (<see cref="PassedByListing"/>) is remembered only if it is that recent, so even the first
 /// listing of a large container does not put every name in the set.
@@ -33,12 +35,22 @@ public sealed class ChangedBlobFilter
     /// <summary>Blobs remembered as handed out (those modified since <see cref="Since"/>).</summary>
     public int Remembered => _handedOut.Count;
 
-    public bool IsNew(InputBlob blob)
-    {
-        if (Since is { } since && blob.LastModified is { } modified && modified < since)
-            return false;
-        return !(_handedOut.TryGetValue(blob.Name, out var seen) && seen.ETag == blob.ETag);
-    }
+    public bool IsNew(InputBlob blob) => !IsOlderThanSince(blob) && !WasHandedOut(blob);
+
+    /// <summary>
+    /// What a full listing asks (<see cref="FullScanSchedule"/>): not handed out as far as this
+    /// filter remembers, whatever its age. A blob can be older than <see cref="Since"/> and never
+    /// handed out: storage stamps <c>Last-Modified</c> when an upload begins, and an upload can
+    /// outlast <see cref="ClockMargin"/>.
+    /// </summary>
+    public bool IsUnseen(InputBlob blob) => !WasHandedOut(blob);
+
+    /// <summary>Would not be new to a listing of changes only (<see cref="IsNew"/>) because of its age.</summary>
+    public bool IsOlderThanSince(InputBlob blob) =>
+        Since is { } since && blob.LastModified is { } modified && modified < since;
+
+    private bool WasHandedOut(InputBlob blob) =>
+        _handedOut.TryGetValue(blob.Name, out var seen) && seen.ETag == blob.ETag;
 
     /// <summary>This version is dealt with (done, or taken care of elsewhere): not new again.</summary>
     public void HandedOut(InputBlob blob) =>

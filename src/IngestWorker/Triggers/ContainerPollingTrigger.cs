@@ -15,8 +15,8 @@ namespace IngestWorker.Triggers;
 /// <c>pollingInterval</c> and hands them to <c>maxDegreeOfParallelism</c> processors. After the
 /// first listing only blobs changed since the previous one are looked at (<see cref="ChangedBlobFilter"/>).
 /// That memory is only a shortcut: the durable truth is the receipt. So the first listing after a
-/// start reads the receipt listing alongside (<see cref="ScanListing"/>): finished blobs cost no
-/// call each, and are never reprocessed.
+/// start, and every full scan (<see cref="FullScanSchedule"/>), reads the receipt listing
+/// alongside (<see cref="ScanListing"/>): finished blobs cost no call each, and are never reprocessed.
 /// </summary>
 public sealed class ContainerPollingTrigger : WorkerTrigger
 {
@@ -36,6 +36,7 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
     private readonly int _parallelism;
 
     private readonly ChangedBlobFilter _changes = new();
+    private readonly FullScanSchedule _fullScans;
     // Name → ETag of the version being processed.
     private readonly ConcurrentDictionary<string, string> _inFlight = new(StringComparer.Ordinal);
     // Failed blobs wait here for their next try, whatever their age: a listing no longer shows them as changed.
@@ -66,6 +67,7 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
         _logger = logger;
         _options = options.Value;
         _parallelism = blobs.Value.MaxDegreeOfParallelism;
+        _fullScans = new FullScanSchedule(clock, options.Value.Trigger.FullScanInterval);
         _work = Channel.CreateBounded<InputBlob>(new BoundedChannelOptions(_parallelism * 4) { SingleWriter = true });
     }
 
@@ -122,16 +124,17 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
         var due = new List<InputBlob>();
         var now = _clock.GetUtcNow();
         var began = _clock.GetTimestamp();
-        // Until a listing has completed every blob is a candidate; the receipt listing then saves
-        // a receipt check per finished blob.
-        var withReceipts = _changes.Since is null;
+        // Until a listing has completed, and in every full scan, every blob is a candidate; the
+        // receipt listing then saves a receipt check per finished blob.
+        var withReceipts = _changes.Since is null || _fullScans.IsDue;
+        var fullScanStarted = _fullScans.Started();
         var counts = new ScanListingCounts();
-        long handedOut = 0;
+        long handedOut = 0, passedOver = 0;
         DateTimeOffset? listingStarted = null;
         var listing = _listing.ListAsync(withReceipts, t => { listingStarted = t; _changes.ListingStarted(t); }, counts, cancellationToken);
         await foreach (var (blob, receipted) in listing.ConfigureAwait(false))
         {
-            if (!_changes.IsNew(blob))
+            if (!(withReceipts ? _changes.IsUnseen(blob) : _changes.IsNew(blob)))
                 continue;
             if (receipted)
             {
@@ -154,13 +157,19 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
                     continue;
                 _backoff.TryRemove(blob.Name, out _);
             }
+            if (withReceipts && _changes.IsOlderThanSince(blob))
+                passedOver++;
             due.Add(blob);
             if (due.Count >= DispatchBatch)
                 handedOut += await DispatchAsync(due, cancellationToken).ConfigureAwait(false);
         }
         // A listing that met a name storage cannot list cannot be proved whole (reported where it happened).
         if (!counts.Incomplete && listingStarted is { } started)
+        {
             _changes.ListingCompleted(started);
+            if (withReceipts)
+                _fullScans.Completed(fullScanStarted);
+        }
         foreach (var (name, backoff) in _backoff)
         {
             if (backoff.NotBefore <= now && !_inFlight.ContainsKey(name))
@@ -174,6 +183,9 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
                 _inputs.ContainerName, _options.Pipeline.Version, _clock.GetElapsedTime(began).TotalSeconds, counts.Listed, counts.Receipted, handedOut, counts.NotJoinable);
             if (counts.OutOfOrder > 0)
                 _logger.LogWarning("Storage listed {OutOfOrder} name(s) of '{Container}' or its receipts out of ordinal order; their blobs had their receipts checked one by one.", counts.OutOfOrder, _inputs.ContainerName);
+            if (passedOver > 0)
+                _logger.LogWarning("The full scan of '{Container}' handed out {PassedOver} blob(s) without a receipt that the scans of changes had passed over as older than their mark (an upload longer than the {Margin} s margin, a receipt not yet written, or a blob another worker holds).",
+                    _inputs.ContainerName, passedOver, ChangedBlobFilter.ClockMargin.TotalSeconds);
         }
     }
 

@@ -20,7 +20,7 @@ namespace IngestWorker.Triggers;
 /// complete listing began), which only the lease holder can write, so a new scanner carries on
 /// from there instead of enqueueing the whole container again. A scanner without a checkpoint
 /// reads the receipt listing alongside its first listing (<see cref="ScanListing"/>) and enqueues
-/// only blobs without a receipt.
+/// only blobs without a receipt; so does every full scan (<see cref="FullScanSchedule"/>).
 /// </summary>
 public sealed class ScanLeader : BackgroundService
 {
@@ -130,22 +130,29 @@ public sealed class ScanLeader : BackgroundService
             IsLeader = true;
             var checkpoint = await ReadCheckpointAsync(lost.Token).ConfigureAwait(false);
             var changes = new ChangedBlobFilter(checkpoint);
+            var fullScans = new FullScanSchedule(_clock, _options.Trigger.FullScanInterval);
             _logger.LogInformation("This worker now scans '{Container}' for the work queue '{Queue}' (changes since {Since}).",
                 _inputs.ContainerName, _queues.Work.Name, checkpoint?.ToString("u") ?? "the beginning");
             while (!lost.IsCancellationRequested)
             {
                 DateTimeOffset? listingStarted = null;
                 var began = _clock.GetTimestamp();
-                var withReceipts = changes.Since is null;
+                // A full scan enqueues every blob without a receipt, so only over an empty work
+                // queue: over a backlog it would enqueue the backlog a second time.
+                var withReceipts = changes.Since is null
+                    || (fullScans.IsDue && await _queues.ApproximateDepthAsync(_queues.Work, lost.Token).ConfigureAwait(false) == 0);
+                var fullScanStarted = fullScans.Started();
                 var counts = new ScanListingCounts();
-                long enqueued = 0;
+                long enqueued = 0, passedOver = 0;
                 var listing = _listing.ListAsync(withReceipts, t => { listingStarted = t; changes.ListingStarted(t); }, counts, lost.Token);
                 await foreach (var (blob, receipted) in listing.ConfigureAwait(false))
                 {
-                    if (!changes.IsNew(blob))
+                    if (!(withReceipts ? changes.IsUnseen(blob) : changes.IsNew(blob)))
                         continue;
                     if (!receipted)
                     {
+                        if (withReceipts && changes.IsOlderThanSince(blob))
+                            passedOver++;
                         await _queues.SendAsync(WorkMessage.For(_inputs.ContainerName, blob.Name, blob.ETag, blob.ContentLength, blob.LastModified), lost.Token).ConfigureAwait(false);
                         Interlocked.Increment(ref _enqueued);
                         enqueued++;
@@ -157,11 +164,13 @@ public sealed class ScanLeader : BackgroundService
                 {
                     var before = changes.Since;
                     changes.ListingCompleted(started);
+                    if (withReceipts)
+                        fullScans.Completed(fullScanStarted);
                     if (changes.Since != before)
                         await WriteCheckpointAsync(lease, changes.Since!.Value, lost.Token).ConfigureAwait(false);
                 }
                 if (withReceipts)
-                    LogListedWithReceipts(counts, enqueued, _clock.GetElapsedTime(began));
+                    LogListedWithReceipts(counts, enqueued, passedOver, _clock.GetElapsedTime(began));
                 Interlocked.Increment(ref _completedScans);
                 await Task.Delay(_options.Trigger.PollingInterval, _clock, lost.Token).ConfigureAwait(false);
             }
@@ -190,12 +199,15 @@ public sealed class ScanLeader : BackgroundService
         }
     }
 
-    private void LogListedWithReceipts(ScanListingCounts counts, long enqueued, TimeSpan elapsed)
+    private void LogListedWithReceipts(ScanListingCounts counts, long enqueued, long passedOver, TimeSpan elapsed)
     {
         _logger.LogInformation("Listed '{Container}' with its receipts of pipeline version {PipelineVersion} in {Elapsed:F1} s: {Listed} blobs, {Receipted} done already, {Enqueued} enqueued ({NotJoinable} of them only for a receipt check: names the listings cannot pair).",
             _inputs.ContainerName, _options.Pipeline.Version, elapsed.TotalSeconds, counts.Listed, counts.Receipted, enqueued, counts.NotJoinable);
         if (counts.OutOfOrder > 0)
             _logger.LogWarning("Storage listed {OutOfOrder} name(s) of '{Container}' or its receipts out of ordinal order; their blobs had their receipts checked one by one.", counts.OutOfOrder, _inputs.ContainerName);
+        if (passedOver > 0)
+            _logger.LogWarning("The full scan of '{Container}' enqueued {PassedOver} blob(s) without a receipt that the scans of changes had passed over as older than their mark (an upload longer than the {Margin} s margin, or a receipt not yet written).",
+                _inputs.ContainerName, passedOver, ChangedBlobFilter.ClockMargin.TotalSeconds);
     }
 
     private async Task RenewAsync(BlobLeaseClient lease, CancellationTokenSource lost)
