@@ -1,3 +1,4 @@
+using System.Text;
 using IngestWorker.Text.Dedup;
 using IngestWorker.Text.Dedup.Near;
 
@@ -85,6 +86,91 @@ public sealed class StateIndex(int maxLinesPerSite)
     public int LineCount(string site, ulong lineKey) => _sites.TryGetValue(site, out var lines) ? lines.Lines.GetValueOrDefault(lineKey) : 0;
 
     public DocumentRecord? DocumentOf(string container, string name) => _documents.GetValueOrDefault((container, name));
+
+    private const uint CheckpointMagic = 0x31435349; // "ISC1"
+
+    /// <summary>The whole index, as the checkpoint of <see cref="Sequence"/> (a simple format; the compact one replaces it).</summary>
+    public void WriteCheckpoint(Stream stream)
+    {
+        using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        writer.Write(CheckpointMagic);
+        writer.Write(maxLinesPerSite);
+        writer.Write(Sequence);
+        writer.Write(_hashes.Count);
+        foreach (var (hash, owner) in _hashes)
+        {
+            writer.Write(hash);
+            writer.Write(owner.Container);
+            writer.Write(owner.Name);
+            writer.Write(owner.ETag);
+        }
+        writer.Write(_bands.Count);
+        foreach (var ((band, key), owner) in _bands)
+        {
+            writer.Write(band);
+            writer.Write(key);
+            writer.Write(owner.Container);
+            writer.Write(owner.Name);
+            writer.Write(owner.Signature);
+        }
+        writer.Write(_clusters.Count);
+        foreach (var ((container, name), representative) in _clusters)
+        {
+            writer.Write(container);
+            writer.Write(name);
+            writer.Write(representative);
+        }
+        writer.Write(_sites.Count);
+        foreach (var (site, lines) in _sites)
+        {
+            writer.Write(site);
+            writer.Write(lines.Documents.Count);
+            foreach (var document in lines.Documents)
+                writer.Write(document);
+            writer.Write(lines.Lines.Count);
+            foreach (var (key, count) in lines.Lines)
+            {
+                writer.Write(key);
+                writer.Write(count);
+            }
+        }
+        writer.Write(_documents.Count);
+        foreach (var ((container, name), record) in _documents)
+        {
+            writer.Write(container);
+            writer.Write(name);
+            writer.Write(record.ETag);
+            writer.Write(record.Status);
+        }
+    }
+
+    /// <summary>An index as <see cref="WriteCheckpoint"/> wrote it.</summary>
+    /// <exception cref="InvalidDataException">The stream does not hold a checkpoint of this format.</exception>
+    public static StateIndex ReadCheckpoint(Stream stream)
+    {
+        using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+        if (reader.ReadUInt32() != CheckpointMagic)
+            throw new InvalidDataException("Not a state checkpoint of this format.");
+        var index = new StateIndex(reader.ReadInt32()) { Sequence = reader.ReadInt64() };
+        for (var i = reader.ReadInt32(); i > 0; i--)
+            index._hashes[reader.ReadString()] = new HashOwner(reader.ReadString(), reader.ReadString(), reader.ReadString());
+        for (var i = reader.ReadInt32(); i > 0; i--)
+            index._bands[(reader.ReadInt32(), reader.ReadUInt64())] = new BandEntry(reader.ReadString(), reader.ReadString(), reader.ReadString());
+        for (var i = reader.ReadInt32(); i > 0; i--)
+            index._clusters[(reader.ReadString(), reader.ReadString())] = reader.ReadString();
+        for (var i = reader.ReadInt32(); i > 0; i--)
+        {
+            var site = new SiteLines();
+            index._sites[reader.ReadString()] = site;
+            for (var d = reader.ReadInt32(); d > 0; d--)
+                site.Documents.Add(reader.ReadString());
+            for (var l = reader.ReadInt32(); l > 0; l--)
+                site.Lines[reader.ReadUInt64()] = reader.ReadInt32();
+        }
+        for (var i = reader.ReadInt32(); i > 0; i--)
+            index._documents[(reader.ReadString(), reader.ReadString())] = new DocumentRecord(reader.ReadString(), reader.ReadString());
+        return index;
+    }
 
     private sealed class SiteLines
     {
