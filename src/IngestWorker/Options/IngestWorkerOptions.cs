@@ -11,6 +11,8 @@ public sealed class IngestWorkerOptions
 
     public TriggerOptions Trigger { get; set; } = new();
 
+    public PartitionOptions Partitions { get; set; } = new();
+
     public PipelineOptions Pipeline { get; set; } = new();
 
     public TelemetryOptions Telemetry { get; set; } = new();

@@ -91,6 +91,7 @@ internal sealed partial class IngestWorkerOptionsValidator(IConfiguration config
         Check.Duration(errors, $"{s}:telemetry:queueDepthInterval", options.Telemetry.QueueDepthInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         Check.Duration(errors, $"{s}:statistics:flushInterval", options.Statistics.FlushInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         HttpOptionsCheck.Validate(errors, options.Http);
+        PartitionOptionsCheck.Validate(errors, options.Partitions);
         if (options.Memory.ReleaseAfterIdle != TimeSpan.Zero)
             Check.Duration(errors, $"{s}:memory:releaseAfterIdle", options.Memory.ReleaseAfterIdle, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
 

@@ -1,0 +1,281 @@
+using System.Collections.Frozen;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using IngestWorker.Options;
+using IngestWorker.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace IngestWorker.Triggers.Partitions;
+
+/// <summary>
+/// Scan mode without a claim per blob: this worker's share of the input container's name-hash
+/// partitions, balanced with the other workers of the same scan through one ownership table,
+/// <c>partitions/{scanKey}/table</c> in the state container, written only with If-Match on its ETag
+/// (If-None-Match when there is none). Each cycle renews this owner's heartbeat in the table and
+/// rebalances (<see cref="PartitionBalancer"/>); <see cref="IsOwned"/> says which names to take,
+/// and <see cref="OwnershipToken"/> is cancelled when a partition is lost.
+/// </summary>
+/// <remarks>
+/// Cost (docs/partitions.md): one conditional write per cycle while this worker is the only one;
+/// with others, whose writes change the ETag, one read and one write. A conflict costs one more
+/// read and write. Nothing is listed.
+/// </remarks>
+public sealed class PartitionOwnership : IAsyncDisposable
+{
+    private const int MaxConflictsPerCycle = 3;
+
+    private readonly BlobClient _table;
+    private readonly StorageResilience _resilience;
+    private readonly PartitionOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly PartitionOwnerState _state;
+    private readonly long _origin;
+    private readonly Lock _tokensLock = new();
+    private readonly Dictionary<int, CancellationTokenSource> _tokens = [];
+    private FrozenSet<int> _owned = FrozenSet<int>.Empty;
+    private ETag? _etag;
+    private bool _readFirst = true;
+    private bool _settling;
+    private int? _blockedBy;
+    private long _calls;
+
+    public PartitionOwnership(BlobContainerClient state, StorageResilience resilience, PartitionOptions options, string scanKey, string ownerId, TimeProvider clock, ILogger logger)
+    {
+        _table = state.GetBlobClient(TableBlobName(scanKey));
+        _resilience = resilience;
+        _options = options;
+        _clock = clock;
+        _logger = logger;
+        OwnerId = ownerId;
+        _state = new PartitionOwnerState(ownerId, options.Count, options.RenewalInterval, options.OwnershipExpiry);
+        _origin = clock.GetTimestamp();
+    }
+
+    /// <summary>The scan's key: one ownership table per pipeline version and input container.</summary>
+    public static string ScanKey(string pipelineVersion, string inputContainer) => $"{pipelineVersion}/{inputContainer}";
+
+    public static string TableBlobName(string scanKey) => $"partitions/{scanKey}/table";
+
+    /// <summary>An owner id unique to this process: machine, process id and a random part (a restarted process is a new owner).</summary>
+    public static string NewOwnerId() => $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+
+    public string OwnerId { get; }
+
+    public int PartitionCount => _options.Count;
+
+    /// <summary>The partitions this worker may work on now.</summary>
+    public IReadOnlySet<int> Owned => _owned;
+
+    /// <summary>Storage calls made so far (each try of each call): what the cycle costs.</summary>
+    public long StorageCalls => Interlocked.Read(ref _calls);
+
+    /// <summary>The table as this worker last read or wrote it (for tests and diagnostics).</summary>
+    public OwnershipTable? LastSeenTable => _state.View;
+
+    /// <summary>Raised (on the cycle's thread) for a partition this worker may now work on: read its in-flight record first.</summary>
+    public event Action<int>? Acquired;
+
+    /// <summary>Raised after the partition's <see cref="OwnershipToken"/> was cancelled.</summary>
+    public event Action<int>? Lost;
+
+    public int PartitionOf(string name) => PartitionHash.Of(name, _options.Count);
+
+    public bool IsOwned(string name) => _owned.Contains(PartitionOf(name));
+
+    /// <summary>Cancelled when this worker loses the partition (already cancelled when it does not own it).</summary>
+    public CancellationToken OwnershipToken(int partition)
+    {
+        lock (_tokensLock)
+            return _tokens.TryGetValue(partition, out var source) ? source.Token : new CancellationToken(canceled: true);
+    }
+
+    /// <summary>Runs cycles until <paramref name="stoppingToken"/> is cancelled; does not release (see <see cref="ReleaseAsync"/>).</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var succeeded = await CycleAsync(stoppingToken).ConfigureAwait(false);
+            // While ownership moves, come back soon, as the Event Hubs processor's greedy strategy does.
+            var pause = !succeeded ? _options.RenewalInterval / 3 : _settling ? _options.RenewalInterval / 4 : _options.RenewalInterval;
+            try
+            {
+                await SleepCheckingExpiryAsync(pause, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One renewal and balancing step. False when storage could not be reached.</summary>
+    public async Task<bool> CycleAsync(CancellationToken cancellationToken)
+    {
+        // A cycle never outlasts a renewal interval, so the expiry check below is never late.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(_options.RenewalInterval);
+        try
+        {
+            if (_readFirst)
+                await ReadAsync(bounded.Token).ConfigureAwait(false);
+            for (var conflicts = 0; ; conflicts++)
+            {
+                var decision = _state.Plan(Now);
+                if (decision.Table is null)
+                {
+                    ReportBlocked(decision.BlockedBy);
+                    return true;
+                }
+                _blockedBy = null;
+                var sent = Now;
+                if (await TryWriteAsync(decision.Table, bounded.Token).ConfigureAwait(false))
+                {
+                    Apply(_state.Confirm(decision, sent));
+                    _settling = decision.IsSettling;
+                    // Others write too: their writes change the ETag, so read before writing next time.
+                    _readFirst = decision.Table.Owners.Count > 1;
+                    return true;
+                }
+                if (conflicts == MaxConflictsPerCycle)
+                    return true;
+                await ReadAsync(bounded.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is StorageUnavailableException or RequestFailedException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            _logger.LogWarning("Could not renew partition ownership ({Error}); trying again soon.", e.Message);
+            _readFirst = true;
+            return false;
+        }
+        finally
+        {
+            Apply(_state.CheckExpiry(Now));
+        }
+    }
+
+    /// <summary>
+    /// Clean shutdown: hands this worker's partitions to whoever asked for them, or leaves them
+    /// unowned for the others to take at their next cycle, and removes this owner from the table.
+    /// Call after work on the partitions has stopped. If storage cannot be reached, the others
+    /// take over after <c>ownershipExpiry</c> instead.
+    /// </summary>
+    public async Task ReleaseAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (var conflicts = 0; conflicts <= MaxConflictsPerCycle; conflicts++)
+            {
+                if (_readFirst || conflicts > 0)
+                    await ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (_state.PlanLeave() is not { } leave || await TryWriteAsync(leave, cancellationToken).ConfigureAwait(false))
+                    break;
+            }
+        }
+        catch (Exception e) when (e is StorageUnavailableException or RequestFailedException or OperationCanceledException)
+        {
+            _logger.LogWarning("Could not release partition ownership ({Error}); other workers take over once it expires.", e.Message);
+        }
+        finally
+        {
+            Apply(_state.DropAll());
+            _readFirst = true;
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Apply(_state.DropAll());
+        return ValueTask.CompletedTask;
+    }
+
+    private TimeSpan Now => _clock.GetElapsedTime(_origin);
+
+    private async Task SleepCheckingExpiryAsync(TimeSpan pause, CancellationToken cancellationToken)
+    {
+        // Ownership can run out while sleeping only if the last cycle failed; the check then comes at least every third of a renewal interval.
+        var step = _options.RenewalInterval / 3;
+        for (var slept = TimeSpan.Zero; slept < pause; slept += step)
+        {
+            await Task.Delay(pause - slept < step ? pause - slept : step, _clock, cancellationToken).ConfigureAwait(false);
+            Apply(_state.CheckExpiry(Now));
+        }
+    }
+
+    private async Task ReadAsync(CancellationToken cancellationToken)
+    {
+        var (table, etag) = await _resilience.RunAsync<(OwnershipTable?, ETag?)>(async ct =>
+        {
+            Interlocked.Increment(ref _calls);
+            try
+            {
+                var response = await _table.DownloadContentAsync(ct).ConfigureAwait(false);
+                // An unreadable table is overwritten (If-Match its ETag) as if it were empty.
+                return (OwnershipTable.FromBinary(response.Value.Content) ?? OwnershipTable.Empty(_options.Count), response.Value.Details.ETag);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return (null, null);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        _etag = etag;
+        Apply(_state.Observe(table, Now));
+    }
+
+    private async Task<bool> TryWriteAsync(OwnershipTable table, CancellationToken cancellationToken)
+    {
+        var conditions = _etag is { } etag ? new BlobRequestConditions { IfMatch = etag } : new BlobRequestConditions { IfNoneMatch = ETag.All };
+        var written = await _resilience.RunAsync<ETag?>(async ct =>
+        {
+            Interlocked.Increment(ref _calls);
+            try
+            {
+                var response = await _table.UploadAsync(table.ToBinary(), new BlobUploadOptions { Conditions = conditions }, ct).ConfigureAwait(false);
+                return response.Value.ETag;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // Someone else wrote since our look (or our own earlier try did, its answer lost).
+                return null;
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        if (written is null)
+            return false;
+        _etag = written;
+        return true;
+    }
+
+    private void ReportBlocked(int? theirCount)
+    {
+        if (_blockedBy != theirCount)
+            _logger.LogError(
+                "The workers of this scan split names into {TheirCount} partitions, this one into {OurCount} ({Key}); it takes no partition until they are gone. Give every worker the same count.",
+                theirCount, _options.Count, $"{PartitionOptions.Section}:count");
+        _blockedBy = theirCount;
+    }
+
+    private void Apply(OwnershipChange change)
+    {
+        if (change.Acquired.Count == 0 && change.Lost.Count == 0)
+            return;
+        _owned = _state.Owned.ToFrozenSet();
+        foreach (var partition in change.Lost)
+        {
+            CancellationTokenSource? source;
+            lock (_tokensLock)
+                _tokens.Remove(partition, out source);
+            source?.Cancel();
+            source?.Dispose();
+            _logger.LogInformation("Stopped work on partition {Partition}.", partition);
+            Lost?.Invoke(partition);
+        }
+        foreach (var partition in change.Acquired)
+        {
+            lock (_tokensLock)
+                _tokens[partition] = new CancellationTokenSource();
+            _logger.LogInformation("Took partition {Partition}.", partition);
+            Acquired?.Invoke(partition);
+        }
+    }
+}
