@@ -34,7 +34,7 @@ public sealed class PartitionOwnership : IAsyncDisposable
     private readonly long _origin;
     private readonly Lock _tokensLock = new();
     private readonly Dictionary<int, CancellationTokenSource> _tokens = [];
-    private FrozenSet<int> _owned = FrozenSet<int>.Empty;
+    private volatile FrozenSet<int> _owned = FrozenSet<int>.Empty;
     private ETag? _etag;
     private bool _readFirst = true;
     private bool _settling;
