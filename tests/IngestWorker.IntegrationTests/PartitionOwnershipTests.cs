@@ -67,6 +67,22 @@ public sealed class PartitionOwnershipTests(AzuriteFixture azurite) : IClassFixt
     }
 
     [Fact]
+    public async Task An_owner_that_cannot_renew_stops_its_work_on_its_own()
+    {
+        var state = await StateAsync();
+        var options = Fast();
+        await using var run = new Running(state, options, "a");
+        await run.WaitUntilAsync(owners => owners[0].Owned.Count == options.Count, Patience);
+        var token = run.Owners[0].OwnershipToken(5);
+
+        // Every renewal fails from now on (the state container is gone).
+        await state.DeleteAsync();
+
+        await run.WaitUntilAsync(owners => owners[0].Owned.Count == 0, Patience);
+        Assert.True(token.IsCancellationRequested);
+    }
+
+    [Fact]
     public async Task A_stolen_partitions_token_is_cancelled_before_its_new_owner_gets_it()
     {
         var state = await StateAsync();

@@ -30,8 +30,9 @@ public sealed class BlobInflightRecords(BlobContainerClient state, StorageResili
                     logger.LogWarning("The in-flight record of partition {Partition} is unreadable; its attempt counts start afresh.", partition);
                 return new InflightSnapshot(record ?? new InflightRecord("", []), response.Value.Details.ETag);
             }
-            catch (RequestFailedException e) when (e.Status == 404)
+            catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode != BlobErrorCode.ContainerNotFound)
             {
+                // No record yet. (A missing container is a failure, not an empty state.)
                 return new InflightSnapshot(null, null);
             }
         }, cancellationToken).ConfigureAwait(false);

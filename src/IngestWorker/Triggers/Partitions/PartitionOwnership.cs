@@ -94,19 +94,18 @@ public sealed class PartitionOwnership : IAsyncDisposable
     /// <summary>Runs cycles until <paramref name="stoppingToken"/> is cancelled; does not release (see <see cref="ReleaseAsync"/>).</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            var succeeded = await CycleAsync(stoppingToken).ConfigureAwait(false);
-            // While ownership moves, come back soon, as the Event Hubs processor's greedy strategy does.
-            var pause = !succeeded ? _options.RenewalInterval / 3 : _settling ? _options.RenewalInterval / 4 : _options.RenewalInterval;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
+                var succeeded = await CycleAsync(stoppingToken).ConfigureAwait(false);
+                // While ownership moves, come back soon, as the Event Hubs processor's greedy strategy does.
+                var pause = !succeeded ? _options.RenewalInterval / 3 : _settling ? _options.RenewalInterval / 4 : _options.RenewalInterval;
                 await SleepCheckingExpiryAsync(pause, stoppingToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
     }
 
@@ -214,8 +213,9 @@ public sealed class PartitionOwnership : IAsyncDisposable
                 // An unreadable table is overwritten (If-Match its ETag) as if it were empty.
                 return (OwnershipTable.FromBinary(response.Value.Content) ?? OwnershipTable.Empty(_options.Count), response.Value.Details.ETag);
             }
-            catch (RequestFailedException e) when (e.Status == 404)
+            catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode != BlobErrorCode.ContainerNotFound)
             {
+                // No record yet. (A missing container is a failure, not an empty state.)
                 return (null, null);
             }
         }, cancellationToken).ConfigureAwait(false);
@@ -265,17 +265,39 @@ public sealed class PartitionOwnership : IAsyncDisposable
             CancellationTokenSource? source;
             lock (_tokensLock)
                 _tokens.Remove(partition, out source);
-            source?.Cancel();
-            source?.Dispose();
             _logger.LogInformation("Stopped work on partition {Partition}.", partition);
-            Lost?.Invoke(partition);
+            Notify(() =>
+            {
+                try
+                {
+                    source?.Cancel();
+                }
+                finally
+                {
+                    source?.Dispose();
+                }
+            }, partition);
+            Notify(() => Lost?.Invoke(partition), partition);
         }
         foreach (var partition in change.Acquired)
         {
             lock (_tokensLock)
                 _tokens[partition] = new CancellationTokenSource();
             _logger.LogInformation("Took partition {Partition}.", partition);
-            Acquired?.Invoke(partition);
+            Notify(() => Acquired?.Invoke(partition), partition);
+        }
+    }
+
+    // A subscriber's failure must not leave the ownership state half applied or stop the renewals.
+    private void Notify(Action notify, int partition)
+    {
+        try
+        {
+            notify();
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "A handler of a change of partition {Partition} failed.", partition);
         }
     }
 }
