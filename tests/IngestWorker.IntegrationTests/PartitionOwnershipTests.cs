@@ -83,6 +83,31 @@ public sealed class PartitionOwnershipTests(AzuriteFixture azurite) : IClassFixt
     }
 
     [Fact]
+    public async Task Work_stops_when_ownership_runs_out_even_if_no_cycle_runs_to_notice()
+    {
+        // As a process frozen between cycles: after one renewal nothing runs but the timers.
+        var state = await StateAsync();
+        await using var owner = Ownership(state, Fast(), "frozen");
+        Assert.True(await owner.CycleAsync(CancellationToken.None));
+        var token = owner.OwnershipToken(2);
+        var name = NameIn(owner, 2);
+        Assert.True(owner.IsOwned(name));
+
+        var stopped = new TaskCompletionSource();
+        token.Register(() => stopped.TrySetResult());
+        await stopped.Task.WaitAsync(Patience);
+        Assert.False(owner.IsOwned(name));
+
+        // A renewal that gets through later makes the partition workable again, with a fresh token.
+        var lost = new List<int>();
+        owner.Lost += lost.Add;
+        Assert.True(await owner.CycleAsync(CancellationToken.None));
+        Assert.True(owner.IsOwned(name));
+        Assert.False(owner.OwnershipToken(2).IsCancellationRequested);
+        Assert.Equal(Enumerable.Range(0, 16), lost.Order());
+    }
+
+    [Fact]
     public async Task A_stolen_partitions_token_is_cancelled_before_its_new_owner_gets_it()
     {
         var state = await StateAsync();

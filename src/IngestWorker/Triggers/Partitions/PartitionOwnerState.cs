@@ -38,6 +38,9 @@ public sealed class PartitionOwnerState
     /// <summary>The partitions this owner may work on.</summary>
     public IReadOnlySet<int> Owned => _owned;
 
+    /// <summary>Until when this owner may work on <see cref="Owned"/> without another accepted write.</summary>
+    public TimeSpan WorkUntil => _workUntil;
+
     /// <summary>A table read from storage (null: there is none). Partitions it no longer gives this owner are lost.</summary>
     public OwnershipChange Observe(OwnershipTable? table, TimeSpan now)
     {

@@ -40,6 +40,7 @@ public sealed class PartitionOwnership : IAsyncDisposable
     private bool _settling;
     private int? _blockedBy;
     private long _calls;
+    private long _workUntilTicks;
 
     public PartitionOwnership(BlobContainerClient state, StorageResilience resilience, PartitionOptions options, string scanKey, string ownerId, TimeProvider clock, ILogger logger)
     {
@@ -82,7 +83,8 @@ public sealed class PartitionOwnership : IAsyncDisposable
 
     public int PartitionOf(string name) => PartitionHash.Of(name, _options.Count);
 
-    public bool IsOwned(string name) => _owned.Contains(PartitionOf(name));
+    /// <summary>Whether this worker may start work on the name now: its partition is owned and the last renewal is recent enough.</summary>
+    public bool IsOwned(string name) => _owned.Contains(PartitionOf(name)) && Now.Ticks < Volatile.Read(ref _workUntilTicks);
 
     /// <summary>Cancelled when this worker loses the partition (already cancelled when it does not own it).</summary>
     public CancellationToken OwnershipToken(int partition)
@@ -132,6 +134,7 @@ public sealed class PartitionOwnership : IAsyncDisposable
                 if (await TryWriteAsync(decision.Table, bounded.Token).ConfigureAwait(false))
                 {
                     Apply(_state.Confirm(decision, sent));
+                    ExtendTokens();
                     _settling = decision.IsSettling;
                     // Others write too: their writes change the ETag, so read before writing next time.
                     _readFirst = decision.Table.Owners.Count > 1;
@@ -282,11 +285,45 @@ public sealed class PartitionOwnership : IAsyncDisposable
         foreach (var partition in change.Acquired)
         {
             lock (_tokensLock)
-                _tokens[partition] = new CancellationTokenSource();
+                _tokens[partition] = NewToken();
             _logger.LogInformation("Took partition {Partition}.", partition);
             Notify(() => Acquired?.Invoke(partition), partition);
         }
     }
+
+    // Each accepted renewal pushes back the moment the partitions' tokens cancel themselves: a
+    // process frozen past it (a long GC pause, a suspended VM) finds its work cancelled by the
+    // timer as soon as it runs again, before the cycle loop has even noticed.
+    private void ExtendTokens()
+    {
+        var until = _state.WorkUntil;
+        Volatile.Write(ref _workUntilTicks, until.Ticks);
+        var remaining = until - Now;
+        var lapsed = new List<int>();
+        lock (_tokensLock)
+        {
+            foreach (var (partition, source) in _tokens.ToList())
+            {
+                if (source.IsCancellationRequested)
+                {
+                    // The timer fired before this renewal got through: that work was cancelled, so
+                    // for its handlers the partition was lost and is taken again.
+                    _tokens[partition] = NewToken();
+                    source.Dispose();
+                    lapsed.Add(partition);
+                }
+                _tokens[partition].CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+            }
+        }
+        foreach (var partition in lapsed)
+        {
+            _logger.LogWarning("Work on partition {Partition} was stopped: its ownership had nearly run out before the renewal got through.", partition);
+            Notify(() => Lost?.Invoke(partition), partition);
+            Notify(() => Acquired?.Invoke(partition), partition);
+        }
+    }
+
+    private CancellationTokenSource NewToken() => new(Timeout.InfiniteTimeSpan, _clock);
 
     // A subscriber's failure must not leave the ownership state half applied or stop the renewals.
     private void Notify(Action notify, int partition)
