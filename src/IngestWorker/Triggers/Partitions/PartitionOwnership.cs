@@ -141,7 +141,11 @@ public sealed class PartitionOwnership : IAsyncDisposable
                     return true;
                 }
                 if (conflicts == MaxConflictsPerCycle)
-                    return true;
+                {
+                    // Crowded out this time: not renewed, so come back soon, reading first.
+                    _readFirst = true;
+                    return false;
+                }
                 await ReadAsync(bounded.Token).ConfigureAwait(false);
             }
         }
@@ -165,6 +169,8 @@ public sealed class PartitionOwnership : IAsyncDisposable
     /// </summary>
     public async Task ReleaseAsync(CancellationToken cancellationToken)
     {
+        // Stopped here first, in case work is still under way: once the table says so, others start.
+        Apply(_state.DropAll());
         try
         {
             for (var conflicts = 0; conflicts <= MaxConflictsPerCycle; conflicts++)
