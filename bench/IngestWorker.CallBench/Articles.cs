@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 
 /// <summary>
-/// Local-news articles of about 3 KB, different for every name. Each draws 21 of 30 sentence frames
+/// Local-news articles of about 3 KB, different for every name. Each draws 26 of 36 sentence frames
 /// in its own order and fills every frame's gaps from word lists, so that (1) no two share a
 /// paragraph (a folder's shared lines would be learnt as its template and removed), (2) no two are
 /// near duplicates (shared frames are a minority of each one's 5-word shingles), and (3) each passes
@@ -58,9 +58,15 @@ internal static class Articles
         f => $"A similar scheme in {f.Pick(Places)} went over budget by a third, a point made again and again by {f.Pick(People)}.",
         f => $"Supporters replied that doing nothing would cost more, because {f.Pick(Subjects)} is already failing its inspections.",
         f => $"The meeting heard that grants from the {f.Pick(Organisations)} might cover part of the cost if {f.Pick(Surnames)} applies quickly.",
+        f => $"Parking near {f.Pick(Landmarks)} has been a sore point for {f.Pick(People)} since the old car park in {f.Pick(Places)} was sold.",
+        f => $"An independent adviser, {f.Pick(Surnames)}, told the committee that the figures for {f.Pick(Subjects)} had been checked twice.",
+        f => $"Nobody on the committee could say when {f.Pick(Subjects)} was last repaired, and the minutes from {f.Pick(Months)} were not much help.",
+        f => $"Families in {f.Pick(Places)} who rely on {f.Pick(Subjects)} said a long closure would make their mornings much harder.",
+        f => $"The {f.Pick(Organisations)} has offered to run a public exhibition about {f.Pick(Subjects)} near {f.Pick(Landmarks)} over the summer.",
+        f => $"Letters sent to the local paper from {f.Pick(People)} in {f.Pick(Places)} were read aloud, to applause from the back rows.",
     ];
 
-    private const int SentencesPerArticle = 21;
+    private const int SentencesPerArticle = 26;
     private const int SentencesPerParagraph = 3;
 
     public static string Article(string name)

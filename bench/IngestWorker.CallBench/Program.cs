@@ -46,6 +46,12 @@ if (scenarios.Except(["burst", "trickle", "e2e"]).FirstOrDefault() is { } unknow
     return 2;
 }
 
+if (new[] { rounds, burst, folder, trickle, e2e }.Any(n => n < 1) || rate <= 0)
+{
+    Console.Error.WriteLine("--rounds, --burst, --folder, --trickle, --e2e and --rate take positive numbers.");
+    return 2;
+}
+
 var root = BenchSupport.FindRoot();
 var workerDll = Path.Combine(root, "src", "IngestWorker", "bin", "Release", "net10.0", "IngestWorker.dll");
 if (!File.Exists(workerDll))
@@ -113,6 +119,8 @@ finally
     Children.KillAll();
 }
 
+var sample = Names(200, 100, "size").Select(n => System.Text.Encoding.UTF8.GetByteCount(Articles.Article(n))).ToList();
+Console.WriteLine(FormattableString.Invariant($"Articles: {sample.Average():F0} bytes on average ({sample.Min()}–{sample.Max()})."));
 Report.Print(counted, endToEnd, rounds, Environment.ProcessorCount);
 return 0;
 
