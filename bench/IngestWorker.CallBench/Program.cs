@@ -21,10 +21,11 @@ using System.Runtime.InteropServices;
 //            clock, the bench's: from the upload's completion to the moment the proxy passed storage's
 //            answer to the outcome's write.
 //   e2e      --e2e articles in one folder, scan mode, default configuration, no proxy: seconds from
-//            the first upload to the last outcome (its log line, read by the bench), against the raw storage work for the same files
-//            on the same Azurite just before (upload + download + upload of an output per file, 8
-//            at a time). Then, on a fresh Azurite, the same number split over two folders dropped at
-//            once, against its own raw work.
+//            the first upload to the last outcome (its log line, read by the bench), against the
+//            raw storage work for the same files on the same Azurite (upload + download + upload of
+//            an output per file, 8 at a time), measured just before the run and just after it; the
+//            reference is their mean. Then, on a fresh Azurite, the same number split over two
+//            folders dropped at once, against its own raw work.
 // In eventGrid mode nothing lists the container, so the bench plays Event Grid: once an upload
 // completes it posts a BlobCreated event to the work queue (its latency includes that post).
 // Medians over rounds; the machine is shared, so each line also shows the rounds.
@@ -90,22 +91,23 @@ try
         {
             var oneFolder = Names(e2e, e2e, "one");
             var twoFolders = Names(e2e, (e2e + 1) / 2, "two");
-            double rawOne, rawTwo;
-            RunResult one, two;
-            await using (var azurite = await Azurite.StartAsync(root))
+            // Raw work just before and just after the worker's run on the same Azurite (after, it
+            // holds the run's blobs too): the machine's load drifts, and the mean of the two
+            // brackets the run.
+            async Task<(Raw Raw, RunResult Run)> MeasureAsync(string label, List<string> names)
             {
-                rawOne = await RawWork.SecondsAsync(azurite, oneFolder);
-                one = await WorkerRun.RunAsync(azurite, workerDll, hostJson, new RunPlan($"e2e {e2e} one folder", "scan", oneFolder, null, CountCalls: false), timeout);
+                await using var azurite = await Azurite.StartAsync(root);
+                var before = await RawWork.SecondsAsync(azurite, names);
+                var run = await WorkerRun.RunAsync(azurite, workerDll, hostJson, new RunPlan(label, "scan", names, null, CountCalls: false), timeout);
+                var after = await RawWork.SecondsAsync(azurite, names);
+                return (new Raw(before, after), run);
             }
-            await using (var azurite = await Azurite.StartAsync(root))
-            {
-                rawTwo = await RawWork.SecondsAsync(azurite, twoFolders);
-                two = await WorkerRun.RunAsync(azurite, workerDll, hostJson, new RunPlan($"e2e {e2e} two folders", "scan", twoFolders, null, CountCalls: false), timeout);
-            }
+            var (rawOne, one) = await MeasureAsync($"e2e {e2e} one folder", oneFolder);
+            var (rawTwo, two) = await MeasureAsync($"e2e {e2e} two folders", twoFolders);
             var result = new EndToEnd(rawOne, one, rawTwo, two);
             endToEnd.Add(result);
             Console.Error.WriteLine(FormattableString.Invariant(
-                $"round {round} e2e: one folder {one.Elapsed:F1} s vs raw {rawOne:F1} s ({result.OneVsRaw:F2}× raw); two folders {two.Elapsed:F1} s vs raw {rawTwo:F1} s ({result.TwoVsRaw:F2}× raw), per document {result.TwoVsOne:F2}× one folder; {one.Checks} / {two.Checks}"));
+                $"round {round} e2e: one folder {one.Elapsed:F1} s vs raw {rawOne} ({result.OneVsRaw:F2}× raw); two folders {two.Elapsed:F1} s vs raw {rawTwo} ({result.TwoVsRaw:F2}× raw), per document {result.TwoVsOne:F2}× one folder; {one.Checks} / {two.Checks}"));
         }
     }
 }
@@ -139,13 +141,21 @@ string? Text(string name)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
+/// <summary>Seconds of raw storage work for a run's files, measured just before and just after the run.</summary>
+internal sealed record Raw(double Before, double After)
+{
+    public double Mean => (Before + After) / 2;
+
+    public override string ToString() => FormattableString.Invariant($"{Mean:F1} s ({Before:F1} before, {After:F1} after)");
+}
+
 /// <summary>One round of the end-to-end scenario: one folder and two, each against raw work on its own Azurite.</summary>
-internal sealed record EndToEnd(double RawOne, RunResult One, double RawTwo, RunResult Two)
+internal sealed record EndToEnd(Raw RawOne, RunResult One, Raw RawTwo, RunResult Two)
 {
     /// <summary>The worker's speed as a fraction of raw storage work's (1 = as fast as raw).</summary>
-    public double OneVsRaw => RawOne / One.Elapsed;
+    public double OneVsRaw => RawOne.Mean / One.Elapsed;
 
-    public double TwoVsRaw => RawTwo / Two.Elapsed;
+    public double TwoVsRaw => RawTwo.Mean / Two.Elapsed;
 
     /// <summary>Time per document with two folders over time per document with one (≤ 1: no slower).</summary>
     public double TwoVsOne => Two.Elapsed / Two.Files / (One.Elapsed / One.Files);
