@@ -94,7 +94,7 @@ try
             var twoFolders = Names(e2e, (e2e + 1) / 2, "two");
             // Raw work just before and just after the worker's run on the same Azurite (after, it
             // holds the run's blobs too): the machine's load drifts, and the mean of the two
-            // brackets the run. A fresh Azurite (Node.js) runs its first requests several times
+            // brackets the run. A fresh Azurite (Node.js) runs its first requests
             // slower than warm ones; an untimed warm-up keeps that out of the reference.
             async Task<(Raw Raw, RunResult Run)> MeasureAsync(string label, List<string> names)
             {
