@@ -218,7 +218,7 @@ public sealed class FaultInjectionTests(AzuriteFixture azurite, ITestOutputHelpe
         var perFile = requests.Count(r => !r.Query.Contains("comp=list", StringComparison.Ordinal)) / (double)files;
         Assert.True(perFile < 35, $"{perFile:F1} requests per file");
         Assert.True(recorded.Where(r => r.Key.Operation != "list").Sum(r => r.Value) / (double)files < 35);
-        // The calls that name the input (receipt, claim, input, cluster record, outcome) are
+        // The calls that name the input (claim, input, cluster record, outcome) are
         // 8 or 9 per file without faults.
         var namingEachInput = names.Select(n => requests.Count(r => r.Path.Contains(n, StringComparison.Ordinal))).ToList();
         output.WriteLine($"requests naming an input: median {namingEachInput.Order().ElementAt(files / 2)}, most {namingEachInput.Max()}");
