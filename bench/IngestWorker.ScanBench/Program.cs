@@ -41,7 +41,7 @@ using Microsoft.Extensions.Logging;
 //              calls        every request other than listings, the scanner's lease upkeep and
 //                           empty-queue polls (so it includes the ~7 container and queue creations
 //                           at start), per finished blob;
-//              reprocessed  outcome documents written for finished blobs (must be 0).
+//              reprocessed  outcome documents the worker wrote for finished blobs (must be 0).
 //   mode queue-events is the worker in queue mode with Event Grid subscribed to its work queue: the
 //            bench posts each dropped blob's BlobCreated event (as Event Grid would) after the upload.
 //   drops    per mode, once: a restart during whose first scan `drops` new blobs are uploaded at
@@ -183,7 +183,7 @@ async Task<TimeSpan> PrepareAsync(BenchContainers bench, int count)
             [BlobOutcomeWriter.PipelineVersionKey] = "1",
             [BlobOutcomeWriter.StatusKey] = "accepted",
             [BlobOutcomeWriter.ReasonsKey] = "",
-            [BlobOutcomeWriter.WriteIdKey] = "bench",
+            [BlobOutcomeWriter.WriteIdKey] = BenchContainers.PreparedWriteId,
         };
         await bench.Accepted.GetBlobClient(BlobNames.Output(name)).UploadAsync(BinaryData.FromString("{}"),
             new Azure.Storage.Blobs.Models.BlobUploadOptions { Metadata = metadata }, ct);
@@ -513,16 +513,22 @@ internal sealed class BenchContainers
         return (inputs, receipts, both);
     }
 
+    /// <summary>The outcomes the worker wrote (the prepared ones carry the write id <c>bench</c>).</summary>
     public async Task<List<string>> OutcomeNamesAsync()
     {
         var names = new List<string>();
         foreach (var container in new[] { Accepted, Rejected, Poison })
         {
-            await foreach (var item in container.GetBlobsAsync())
-                names.Add(item.Name);
+            await foreach (var item in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.Metadata))
+            {
+                if (item.Metadata is null || !item.Metadata.TryGetValue(BlobOutcomeWriter.WriteIdKey, out var writeId) || writeId != PreparedWriteId)
+                    names.Add(item.Name);
+            }
         }
         return names;
     }
+
+    public const string PreparedWriteId = "bench";
 
     public async Task<DateTimeOffset> WaitForProcessedAtAsync(string inputName, TimeSpan timeout)
     {

@@ -46,15 +46,18 @@ public sealed class OwedSummariesTests
     }
 
     [Fact]
-    public void An_owed_summary_is_told_where_the_outcome_was_found_and_what_the_attempt_ended_in()
+    public void An_owed_summary_is_given_where_the_outcome_was_found_and_keeps_the_rest()
     {
         var input = Input("a.txt", "\"0x1\"");
         var owed = Owed(input);
 
-        var summary = owed.Summary(new OutcomeLocation("poison", "a.txt.json", WrittenBefore: false, 42));
+        var summary = owed.Summary.WithOutput("poison", "a.txt.json", 42);
 
         Assert.Equal("poison", summary.OutputContainer);
         Assert.Equal("a.txt.json", summary.OutputName);
+        Assert.Equal(42, summary.OutputBytes);
+        Assert.Equal(owed.Summary.Attempt, summary.Attempt);
+        Assert.Equal(owed.Summary.ErrorType, summary.ErrorType);
         // The document is a poison record: the settled attempt ends as poisoned, not completed.
         Assert.Equal(ProcessingResult.Poisoned, owed.Outcome);
     }
@@ -62,7 +65,7 @@ public sealed class OwedSummariesTests
     private static InputBlob Input(string name, string etag) => new(name, etag, 10, Now);
 
     private static OwedSummary Owed(InputBlob input) =>
-        new("write-1", location => new BlobSummary(input.Name, BlobSummary.Poisoned, [], location.Container, location.Name, 1), LogLevel.Information,
+        new("write-1", new BlobSummary(input.Name, BlobSummary.Poisoned, [], "", input.Name + ".json", 1) { ErrorType = "E" }, LogLevel.Information,
             new OutputDocumentFactory(new PipelineOptions(), TimeProvider.System).Failed(
                 new DocumentSource("incoming", input.Name, input.ETag, 10, Now), "E", "e", 1, Now), null);
 }

@@ -222,7 +222,7 @@ public sealed class BlobProcessor
         var result = await _pipeline.RunAsync(source, content, cancellationToken).ConfigureAwait(false);
         var document = _documents.FromResult(result);
         var writing = Stopwatch.GetTimestamp();
-        var latency = _clock.GetUtcNow() - input.LastModified;
+        // Evaluated once the write has ended, so that times and latency include it.
         BlobSummary Summary(OutcomeLocation location) => new(input.Name, result.IsAccepted ? BlobSummary.Accepted : BlobSummary.Rejected, document.Reasons,
             location.Container, location.Name, attempt)
         {
@@ -231,7 +231,7 @@ public sealed class BlobProcessor
             OutputBytes = location.Bytes,
             Total = Stopwatch.GetElapsedTime(started),
             Steps = [new("download", downloaded), .. result.StageTimings, new("write_outcome", Stopwatch.GetElapsedTime(writing))],
-            Latency = latency,
+            Latency = _clock.GetUtcNow() - input.LastModified,
         };
         await WriteOutcomeAsync(input, document, firstForName, Summary, LogLevel.Information, result, cancellationToken).ConfigureAwait(false);
         return ProcessingResult.Completed;
@@ -247,13 +247,13 @@ public sealed class BlobProcessor
         var started = Stopwatch.GetTimestamp();
         var source = new DocumentSource(_inputs.ContainerName, input.Name, input.ETag, input.ContentLength, input.LastModified);
         var document = _documents.UnsafeName(source, problem);
-        var latency = _clock.GetUtcNow() - input.LastModified;
+        // Evaluated once the write has ended, so that times and latency include it.
         BlobSummary Summary(OutcomeLocation location) => new(input.Name, BlobSummary.Rejected, document.Reasons, location.Container, location.Name, attempt)
         {
             RejectionStage = OutputDocumentFactory.UnsafeNameStage,
             OutputBytes = location.Bytes,
             Total = Stopwatch.GetElapsedTime(started),
-            Latency = latency,
+            Latency = _clock.GetUtcNow() - input.LastModified,
         };
         await WriteOutcomeAsync(input, document, firstForName, Summary, LogLevel.Warning, null, cancellationToken).ConfigureAwait(false);
         return ProcessingResult.Completed;
@@ -263,13 +263,13 @@ public sealed class BlobProcessor
     {
         var source = new DocumentSource(_inputs.ContainerName, input.Name, input.ETag, input.ContentLength, input.LastModified);
         var document = _documents.Failed(source, errorType, error, attempts, claim.State.LastAttemptAt ?? _clock.GetUtcNow());
-        var latency = _clock.GetUtcNow() - input.LastModified;
+        // Evaluated once the write has ended, so that times and latency include it.
         BlobSummary Summary(OutcomeLocation location) => new(input.Name, BlobSummary.Poisoned, document.Reasons, location.Container, location.Name, attempts)
         {
             ErrorType = errorType,
             Error = error,
             OutputBytes = location.Bytes,
-            Latency = latency,
+            Latency = _clock.GetUtcNow() - input.LastModified,
         };
         await WriteOutcomeAsync(input, document, claim.IsFirst, Summary, LogLevel.Error, null, cancellationToken).ConfigureAwait(false);
         await claim.ReleaseAsync(cancellationToken).ConfigureAwait(false);
@@ -302,7 +302,8 @@ public sealed class BlobProcessor
         catch
         {
             // Owed only once the write has failed: while it is in flight nobody else may settle it.
-            _owed.Add(input, new OwedSummary(writeId, summary, level, document, result));
+            // Where the outcome is, is known once it is found.
+            _owed.Add(input, new OwedSummary(writeId, summary(new OutcomeLocation("", BlobNames.Output(input.Name), WrittenBefore: false)), level, document, result));
             throw;
         }
         Finished(summary(location), level, document, result);
@@ -316,7 +317,7 @@ public sealed class BlobProcessor
     {
         if (_owed.Take(input) is not { } owed || owed.WriteId != found.WriteId)
             return null;
-        var summary = owed.Summary(new OutcomeLocation(found.Container, found.Name, WrittenBefore: false, found.Bytes));
+        var summary = owed.Summary.WithOutput(found.Container, found.Name, found.Bytes);
         using var attemptScope = _logger.BeginScope(LogScopes.Attempt(summary.Attempt));
         Finished(summary, owed.Level, owed.Document, owed.Result);
         return owed.Outcome;

@@ -8,8 +8,8 @@ namespace IngestWorker.Processing;
 
 /// <summary>A finished input's summary that waits for proof that its outcome is in storage.</summary>
 /// <param name="WriteId">The write id this attempt stored with its outcome: finding the outcome stored with it is the proof.</param>
-/// <param name="Summary">The summary, given where the outcome was found (the write's own answer never came).</param>
-public sealed record OwedSummary(string WriteId, Func<OutcomeLocation, BlobSummary> Summary, LogLevel Level, OutputDocument Document, PipelineResult? Result)
+/// <param name="Summary">The summary as of the failed write; where the outcome is (<see cref="BlobSummary.WithOutput"/>) is filled in when it is found.</param>
+public sealed record OwedSummary(string WriteId, BlobSummary Summary, LogLevel Level, OutputDocument Document, PipelineResult? Result)
 {
     public ProcessingResult Outcome => Document.Status == OutputStatus.Failed ? ProcessingResult.Poisoned : ProcessingResult.Completed;
 }

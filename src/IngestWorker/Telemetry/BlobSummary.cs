@@ -71,6 +71,20 @@ public sealed class BlobSummary : IReadOnlyList<KeyValuePair<string, object?>>
     /// <summary>From the input's last modification to its outcome written; null when storage did not say when that was.</summary>
     public TimeSpan? Latency { get; init; }
 
+    /// <summary>The same summary with the outcome where it was found (a write whose answer was lost, found later).</summary>
+    public BlobSummary WithOutput(string outputContainer, string outputName, long outputBytes) =>
+        new(BlobName, Outcome, Reasons, outputContainer, outputName, Attempt)
+        {
+            RejectionStage = RejectionStage,
+            ErrorType = ErrorType,
+            Error = Error,
+            InputBytes = InputBytes,
+            OutputBytes = outputBytes,
+            Total = Total,
+            Steps = Steps,
+            Latency = Latency,
+        };
+
     public int Count => Fields.Count;
 
     public KeyValuePair<string, object?> this[int index] => Fields[index];
