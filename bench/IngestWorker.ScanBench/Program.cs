@@ -23,11 +23,11 @@ using Microsoft.Extensions.Logging;
 //     [--storage CONNECTION --prefix PREFIX --blobs COUNT] [--raw false] [--steady false] [--expected-scan SECONDS]
 //
 // For each size N, on one fresh in-memory Azurite (blob and queue services):
-//   prepare  N input blobs (small articles) and, for each, the receipt the worker writes once it has
-//            an outcome, written with the worker's own receipt store (BlobReceiptStore, the same
-//            record and blob name). Having the worker process them would take ~40 min at 100,000;
-//            to a restarted worker the container is then exactly one whose blobs are all finished.
-//            (Their outcome documents are not written: nothing of a restart reads them.)
+//   prepare  N input blobs (small articles) and, for each, an outcome blob with the metadata the
+//            worker's outcome writer stores (BlobOutcomeWriter's keys; the outcome is the receipt),
+//            its document reduced to "{}". Having the worker process them would take ~40 min at
+//            100,000; to a restarted worker the container is then exactly one whose blobs are all
+//            finished (nothing of a restart downloads an outcome document).
 //   restart  per mode, `rounds` times: the worker, as its own process (Release IngestWorker.dll,
 //            host.json defaults apart from containers and mode), starts over the container; in
 //            queue mode without a scanner checkpoint (deleted before each round), the case where a
@@ -41,7 +41,7 @@ using Microsoft.Extensions.Logging;
 //              calls        every request other than listings, the scanner's lease upkeep and
 //                           empty-queue polls (so it includes the ~7 container and queue creations
 //                           at start), per finished blob;
-//              reprocessed  outcome documents written for finished blobs (must be 0).
+//              reprocessed  outcome documents the worker wrote for finished blobs (must be 0).
 //   mode queue-events is the worker in queue mode with Event Grid subscribed to its work queue: the
 //            bench posts each dropped blob's BlobCreated event (as Event Grid would) after the upload.
 //   drops    per mode, once: a restart during whose first scan `drops` new blobs are uploaded at
@@ -156,7 +156,7 @@ if (rawRows.Count > 0)
     Console.WriteLine();
     Console.WriteLine("Raw listing on the same Azurite (SDK, 5,000 a page), for scale:");
     Console.WriteLine();
-    Console.WriteLine("| finished blobs | the blobs | their receipts | both at once |");
+    Console.WriteLine("| finished blobs | the blobs | their outcomes | both at once |");
     Console.WriteLine("|---:|---:|---:|---:|");
     foreach (var row in rawRows)
         Console.WriteLine(row);
@@ -171,15 +171,22 @@ async Task<TimeSpan> PrepareAsync(BenchContainers bench, int count)
     // Standard output is for the tables; retries of the bulk writes are not news.
     builder.Logging.ClearProviders();
     using var host = builder.Build();
-    var receipts = host.Services.GetRequiredService<IReceiptStore>();
     var clock = Stopwatch.StartNew();
     var done = 0;
     await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
     {
         var name = FinishedName(i);
         var uploaded = await bench.Input.GetBlobClient(name).UploadAsync(BinaryData.FromString(BenchSupport.Article(name)), ct);
-        await receipts.WriteAsync(new Receipt(bench.Input.Name, name, uploaded.Value.ETag.ToString("H"), "1", "accepted", [],
-            bench.Accepted.Name, BlobNames.Output(name), DateTimeOffset.UtcNow), ct);
+        var metadata = new Dictionary<string, string>
+        {
+            [BlobOutcomeWriter.SourceETagKey] = BlobNames.BareETag(uploaded.Value.ETag.ToString("H")),
+            [BlobOutcomeWriter.PipelineVersionKey] = "1",
+            [BlobOutcomeWriter.StatusKey] = "accepted",
+            [BlobOutcomeWriter.ReasonsKey] = "",
+            [BlobOutcomeWriter.WriteIdKey] = BenchContainers.PreparedWriteId,
+        };
+        await bench.Accepted.GetBlobClient(BlobNames.Output(name)).UploadAsync(BinaryData.FromString("{}"),
+            new Azure.Storage.Blobs.Models.BlobUploadOptions { Metadata = metadata }, ct);
         if (Interlocked.Increment(ref done) % 10_000 == 0)
             Log($"  {done} written");
     });
@@ -294,8 +301,9 @@ internal sealed class WorkerStats
 
     public long LastPerBlobCall => LastAt.Where(c => PerBlob(c.Key)).Select(c => c.Value).DefaultIfEmpty(0).Max();
 
-    /// <summary>The receipt listing's pages (the only listing of the state container).</summary>
-    public long ReceiptListCalls => Counts.GetValueOrDefault("state||list");
+    /// <summary>The outcome listings' pages (the receipts are the outcomes since issue 17; before, the state container's receipt listing).</summary>
+    public long ReceiptListCalls => Counts.GetValueOrDefault("state||list") + Counts.GetValueOrDefault("accepted||list")
+        + Counts.GetValueOrDefault("rejected||list") + Counts.GetValueOrDefault("poison||list");
 
     public long InputListCalls(int pagesOfFirstListing) => Math.Min(InputListPages.Count, pagesOfFirstListing);
 
@@ -317,7 +325,7 @@ internal sealed class WorkerProcess : IDisposable
                 return;
             lock (_log)
                 _log.AppendLine(e.Data);
-            if (e.Data.Contains("with its receipts", StringComparison.Ordinal) || e.Data.Contains("fail", StringComparison.OrdinalIgnoreCase))
+            if (e.Data.Contains("with the outcomes", StringComparison.Ordinal) || e.Data.Contains("fail", StringComparison.OrdinalIgnoreCase))
                 Console.Error.WriteLine("  worker: " + e.Data.Trim());
         };
         process.ErrorDataReceived += (_, e) =>
@@ -483,7 +491,7 @@ internal sealed class BenchContainers
             await Queues.GetQueueClient(queue).DeleteIfExistsAsync();
     }
 
-    /// <summary>One listing of the blobs, one of their receipts, then both at once (as the merge reads them).</summary>
+    /// <summary>One listing of the blobs, one of their outcomes (with metadata, as the join reads them), then both at once.</summary>
     public async Task<(TimeSpan Inputs, TimeSpan Receipts, TimeSpan Both)> RawListingAsync()
     {
         async Task<TimeSpan> TimeAsync(Func<Task> list)
@@ -494,26 +502,33 @@ internal sealed class BenchContainers
         }
         async Task ListAsync(BlobContainerClient container, string? prefix)
         {
-            await foreach (var _ in container.GetBlobsAsync(prefix: prefix).AsPages(pageSizeHint: 5000))
+            var traits = container == Input ? Azure.Storage.Blobs.Models.BlobTraits.None : Azure.Storage.Blobs.Models.BlobTraits.Metadata;
+            await foreach (var _ in container.GetBlobsAsync(traits, prefix: prefix).AsPages(pageSizeHint: 5000))
             {
             }
         }
         var inputs = await TimeAsync(() => ListAsync(Input, null));
-        var receipts = await TimeAsync(() => ListAsync(State, "receipts/"));
-        var both = await TimeAsync(() => Task.WhenAll(ListAsync(Input, null), ListAsync(State, "receipts/")));
+        var receipts = await TimeAsync(() => ListAsync(Accepted, null));
+        var both = await TimeAsync(() => Task.WhenAll(ListAsync(Input, null), ListAsync(Accepted, null)));
         return (inputs, receipts, both);
     }
 
+    /// <summary>The outcomes the worker wrote (the prepared ones carry the write id <c>bench</c>).</summary>
     public async Task<List<string>> OutcomeNamesAsync()
     {
         var names = new List<string>();
         foreach (var container in new[] { Accepted, Rejected, Poison })
         {
-            await foreach (var item in container.GetBlobsAsync())
-                names.Add(item.Name);
+            await foreach (var item in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.Metadata))
+            {
+                if (item.Metadata is null || !item.Metadata.TryGetValue(BlobOutcomeWriter.WriteIdKey, out var writeId) || writeId != PreparedWriteId)
+                    names.Add(item.Name);
+            }
         }
         return names;
     }
+
+    public const string PreparedWriteId = "bench";
 
     public async Task<DateTimeOffset> WaitForProcessedAtAsync(string inputName, TimeSpan timeout)
     {

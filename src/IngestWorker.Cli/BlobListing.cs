@@ -52,6 +52,12 @@ internal sealed class BlobListing(StorageResilience resilience)
         }
     }
 
+    /// <summary>The three outcome containers' listings with metadata under a prefix, merged by name: what <see cref="OutcomeJoin"/> reads.</summary>
+    public IAsyncEnumerable<ListedOutcome> ListOutcomesAsync(IngestContainers containers, string prefix, CancellationToken cancellationToken) =>
+        OutcomeListings.MergeByNameAsync(containers.Outcomes.Select(container =>
+            ListAsync(container, prefix, BlobTraits.Metadata, cancellationToken).Select(item => ListedOutcome.From(container.Name, item.Name, item.Metadata))).ToList(),
+            cancellationToken);
+
     public async Task<long> CountAsync(BlobContainerClient container, string prefix, CancellationToken cancellationToken)
     {
         long count = 0;

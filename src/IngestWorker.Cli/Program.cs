@@ -20,9 +20,9 @@ const string usage = """
           Print every new outcome as it arrives, until Ctrl-C.
 
       status [--prefix <p>] [--json] [--now <time>]
-          Outcomes per container, and the inputs: how many there are, how many have a receipt under
-          the configured pipeline version, how many are unprocessed (no receipt for their current
-          ETag) and the oldest unprocessed one; in the queue modes, the approximate depths of the
+          Outcomes per container, and the inputs: how many there are, how many have an outcome under
+          the configured pipeline version (an outcome carrying the input's ETag and the version is its
+          receipt), how many are unprocessed (none for their current ETag) and the oldest unprocessed one; in the queue modes, the approximate depths of the
           work queue and its poison queue. --prefix counts only names starting with <p>;
           --json prints the same as one JSON object.
 
@@ -34,19 +34,19 @@ const string usage = """
           --by groups hours (default), UTC days or everything; --from/--to (ISO 8601) keep the hours
           that overlap the range; --json prints the same as one JSON object.
 
-      prune-receipts --older-than <days> [--dry-run] [--now <time>]
-          Delete receipts last modified more than <days> (at least 1) ago whose input version is
-          gone (the blob was deleted or overwritten) or whose pipeline version is not the configured
-          one. Receipts of current inputs under the current version are always kept, as are claim
-          records. Prints how many were examined, deleted and kept, and why; --dry-run deletes nothing.
+      prune-receipts [--older-than <days>] [--dry-run] [--now <time>]
+          Delete the receipt blobs of earlier layouts (receipts/ in the state container): the worker
+          no longer writes or reads them, since an input version's outcome is its receipt. With
+          --older-than, only those last modified more than <days> (at least 1) ago. Outcomes and
+          claim records are kept. Prints how many were examined, deleted and kept; --dry-run deletes nothing.
 
       --now <time> (ISO 8601, e.g. 2030-01-31T12:00:00Z) measures ages from that instant instead of
       the clock: to rehearse a later prune with --dry-run, and for tests.
 
       replay <name> | --prefix <p> | --all [--dry-run]
-          Send poisoned inputs back to work: those whose current version has a failed receipt under
+          Send poisoned inputs back to work: those whose current version has a failed outcome under
           the configured pipeline version. Each one's attempt count is reset (under its claim), its
-          failed receipt and poison outcome are removed, and the workers are told: a work message in
+          poison outcome is removed, and the workers are told: a work message in
           the queue modes (its message in the poison queue is removed); in scan mode its metadata is
           touched, which gives it a new ETag, so that running workers list it as changed. Nothing
           else is changed: inputs with an accepted or rejected outcome, or still being tried, are
@@ -54,14 +54,14 @@ const string usage = """
           poison container is listed, not the inputs. --dry-run lists what would be replayed.
 
       reprocess --prefix <p> | --all [--dry-run]
-          Queue modes: send a work message for every input whose current version has no receipt
+          Queue modes: send a work message for every input whose current version has no outcome
           under the configured pipeline version, e.g. after changing the version in eventGrid mode,
-          where nothing lists the container. Prints how many inputs there are, how many have a
-          receipt and how many messages were sent. Refused in scan mode, where a worker started
-          under a version processes every input without a receipt on its own. --dry-run sends nothing.
+          where nothing lists the container. Prints how many inputs there are, how many have an
+          outcome and how many messages were sent. Refused in scan mode, where a worker started
+          under a version processes every input without an outcome on its own. --dry-run sends nothing.
 
       Run replay and reprocess with the configuration of the running workers (mode, queue, pipeline
-      version): they act on that version's receipts and reach the workers the way that mode does.
+      version): they act on that version's outcomes and reach the workers the way that mode does.
 
       redecide <folder> [--out <folder> | --in-place] [--<setting>=<value>...]
           Re-make the quality decision of a folder of output documents (downloaded *.json) from the

@@ -12,25 +12,24 @@ using Microsoft.Extensions.Options;
 namespace IngestWorker.Cli;
 
 /// <summary>
-/// Sends poisoned inputs back to work: each one's attempt count is reset, its failed receipt and
-/// its poison outcome are removed (so it counts as unprocessed), and it is put in front of the
-/// workers again (<see cref="InputPickUp"/>). Only inputs whose current version has a failed receipt
+/// Sends poisoned inputs back to work: each one's attempt count is reset, its poison outcome (the
+/// input version's receipt) is removed (so it counts as unprocessed), and it is put in front of the
+/// workers again (<see cref="InputPickUp"/>). Only inputs whose current version has a failed outcome
 /// under the configured pipeline version are replayed; nothing else is changed.
 /// </summary>
 /// <remarks>
 /// Order and exclusion. The changes are made under the name's claim (the blob lease every worker
-/// takes before working on the name), so no worker is between its receipt check and its outcome
+/// takes before working on the name), so no worker is between its outcome look-up and its outcome
 /// meanwhile. The order is for a replay that stops half-way: the attempt count goes first, since a
-/// receipt removed with the count still used up would let the next worker poison the input again at
-/// once; the receipt goes before the poison outcome, since a receipt promises its outcome exists.
+/// poison outcome removed with the count still used up would let the next worker poison the input
+/// again at once. (Receipt blobs of earlier layouts are not looked at: the worker no longer reads them.)
 /// The workers are told only after the claim is released; told earlier, they would find the name
 /// claimed and come back a whole claim duration later.
 /// The claim record is reset, never deleted: a name without one looks never processed, and its next
 /// outcome would be written create-only (<c>firstForName</c>), skipping the removal of older outcomes
 /// from the other outcome containers.
-/// Removing the poison outcome (rather than leaving it for the next outcome to replace) matters when
-/// the input fails again with the same ETag (queue modes): the outcome writer keeps an outcome of the
-/// same input version and pipeline version as it is, so the old error would stay instead of the new.
+/// Removing the poison outcome (rather than leaving it for the next outcome to replace) is what makes
+/// the input unprocessed: an outcome of the input version and pipeline version is its receipt.
 /// </remarks>
 internal sealed class ReplayCommand
 {
@@ -44,6 +43,7 @@ internal sealed class ReplayCommand
     private readonly IngestContainers _containers;
     private readonly StorageResilience _resilience;
     private readonly IClaimStore _claims;
+    private readonly IOutcomeReceipts _outcomes;
     private readonly InputPickUp _pickUp;
     private readonly TimeProvider _clock;
     private readonly string _version;
@@ -58,6 +58,7 @@ internal sealed class ReplayCommand
         _containers = services.GetRequiredService<IngestContainers>();
         _resilience = services.GetRequiredService<StorageResilience>();
         _claims = services.GetRequiredService<IClaimStore>();
+        _outcomes = services.GetRequiredService<IOutcomeReceipts>();
         _pickUp = new InputPickUp(services);
         _clock = services.GetRequiredService<TimeProvider>();
         _version = services.GetRequiredService<IOptions<IngestWorkerOptions>>().Value.Pipeline.Version;
@@ -148,19 +149,17 @@ internal sealed class ReplayCommand
         return _tally.NotReplayed > 0 ? 1 : 0;
     }
 
-    private sealed record ReceiptInfo(string Status, string? OutputContainer, string? OutputName, ETag BlobETag);
-
-    private sealed record Examined(ReplayVerdict Verdict, InputBlob? Input, ReceiptInfo? Receipt, PoisonRecord? Poison);
+    private sealed record Examined(ReplayVerdict Verdict, InputBlob? Input, FoundOutcome? Receipt, PoisonRecord? Poison);
 
     private async Task<Examined> ExamineAsync(string name, PoisonRecord? poison, CancellationToken cancellationToken)
     {
         InputBlob? input = null;
-        ReceiptInfo? receipt = null;
+        FoundOutcome? receipt = null;
         if (poison is null || poison.PipelineVersion == _version)
         {
             input = await InputAsync(name, cancellationToken);
             if (input is not null && (poison is null || poison.SourceETag == BlobNames.BareETag(input.ETag)))
-                receipt = await ReceiptAsync(input, cancellationToken);
+                receipt = await _outcomes.FindAsync(input, cancellationToken);
         }
         return new Examined(ReplayRules.Decide(_version, poison, input, receipt?.Status), input, receipt, poison);
     }
@@ -184,8 +183,8 @@ internal sealed class ReplayCommand
         }
         catch (Exception e) when (IsStorageFailure(e))
         {
-            // It failed before the receipt was gone, so the input still counts as poisoned and a
-            // second run starts it over.
+            // It failed before the poison outcome was gone, so the input still counts as poisoned
+            // and a second run starts it over.
             _tally.NotReplayed++;
             Row("failed", input.Name, $"storage failed ({e.Message}); run replay again");
             return;
@@ -203,7 +202,7 @@ internal sealed class ReplayCommand
             var remedy = _pickUp.Queues is not null
                 ? $"`reprocess --prefix {input.Name}` sends it"
                 : "a worker picks it up when it next starts (it checks every input then)";
-            Row("failed", input.Name, $"its attempts were reset and its receipt removed, but it could not be handed to the workers ({e.Message}); {remedy}");
+            Row("failed", input.Name, $"its attempts were reset and its poison outcome removed, but it could not be handed to the workers ({e.Message}); {remedy}");
             return;
         }
         _tally.Replayed();
@@ -215,7 +214,7 @@ internal sealed class ReplayCommand
     private static bool IsStorageFailure(Exception e) => e is RequestFailedException or StorageUnavailableException or HttpRequestException or IOException;
 
     /// <returns>Whether the input was reset (false: a worker holds it, or it changed meanwhile), and its claim state before.</returns>
-    private async Task<(bool Replayed, ClaimState? Before)> ResetUnderClaimAsync(InputBlob input, ReceiptInfo receipt, CancellationToken cancellationToken)
+    private async Task<(bool Replayed, ClaimState? Before)> ResetUnderClaimAsync(InputBlob input, FoundOutcome poisoned, CancellationToken cancellationToken)
     {
         var fresh = ClaimState.Fresh(input.ETag, _version);
         await using var claim = await _claims.TryAcquireAsync(input, fresh, cancellationToken);
@@ -227,69 +226,29 @@ internal sealed class ReplayCommand
         }
         var before = claim.IsFirst ? null : claim.State;
         await claim.SaveAsync(fresh, cancellationToken);
-        var receiptBlob = _containers.State.GetBlobClient(BlobNames.Receipt(_version, _containers.Input.Name, input.Name, input.ETag));
+        var outcome = _containers.Service.GetBlobContainerClient(poisoned.Container).GetBlobClient(poisoned.Name);
         bool rewritten;
         try
         {
-            // Gone already is fine: a retried delete whose first try landed, or another replay's.
-            await _resilience.RunAsync(async ct => await receiptBlob.DeleteIfExistsAsync(DeleteSnapshotsOption.None, new BlobRequestConditions { IfMatch = receipt.BlobETag }, ct).ConfigureAwait(false), cancellationToken);
+            // Only the outcome exactly as examined goes; gone already is fine (a retried delete
+            // whose first try landed, or another replay's).
+            await _resilience.RunAsync(async ct => await outcome.DeleteIfExistsAsync(DeleteSnapshotsOption.None, new BlobRequestConditions { IfMatch = poisoned.BlobETag }, ct).ConfigureAwait(false), cancellationToken);
             rewritten = false;
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {
             // Some services answer a conditional delete of a missing blob with 412 rather than 404.
-            rewritten = await ExistsAsync(receiptBlob, cancellationToken);
+            rewritten = await ExistsAsync(outcome, cancellationToken);
         }
         if (rewritten)
         {
             // Rewritten since it was read, which only a claim holder does: look again rather than guess.
             _tally.NotReplayed++;
-            Row("not replayed", input.Name, "its receipt changed while it was being replayed; run replay again");
+            Row("not replayed", input.Name, "its outcome changed while it was being replayed; run replay again");
             return (false, before);
-        }
-        try
-        {
-            await DeletePoisonOutcomeAsync(input, receipt, cancellationToken);
-        }
-        catch (Exception e) when (IsStorageFailure(e))
-        {
-            // Not worth stopping for: the next outcome of the input replaces it anyway, unless that
-            // is a failure with the same ETag (then the old error document stays).
-            Row("note", input.Name, $"its poison outcome could not be removed ({e.Message}); the next outcome replaces it");
         }
         await claim.ReleaseAsync(cancellationToken);
         return (true, before);
-    }
-
-    private async Task DeletePoisonOutcomeAsync(InputBlob input, ReceiptInfo receipt, CancellationToken cancellationToken)
-    {
-        if (receipt.OutputContainer != _containers.Poison.Name || receipt.OutputName is not { } outputName)
-            return;
-        var outcome = _containers.Poison.GetBlobClient(outputName);
-        var properties = await _resilience.RunAsync<BlobProperties?>(async ct =>
-        {
-            try
-            {
-                return (await outcome.GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false)).Value;
-            }
-            catch (RequestFailedException e) when (e.Status == 404)
-            {
-                return null;
-            }
-        }, cancellationToken);
-        // Only the outcome of exactly this input version and pipeline version goes.
-        if (properties is null
-            || !properties.Metadata.TryGetValue(BlobOutcomeWriter.SourceETagKey, out var etag) || etag != BlobNames.BareETag(input.ETag)
-            || !properties.Metadata.TryGetValue(BlobOutcomeWriter.PipelineVersionKey, out var version) || version != _version)
-            return;
-        try
-        {
-            await _resilience.RunAsync(async ct => await outcome.DeleteIfExistsAsync(DeleteSnapshotsOption.None, new BlobRequestConditions { IfMatch = properties.ETag }, ct).ConfigureAwait(false), cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            // Rewritten meanwhile, which only the holder of the claim does: not ours to remove.
-        }
     }
 
     /// <summary>
@@ -361,7 +320,7 @@ internal sealed class ReplayCommand
             return $"there is no blob '{name}' in '{_containers.Input.Name}'.";
         var why = $"'{name}' is {ReplayRules.Explain(examined.Verdict, _version, examined.Receipt?.Status, examined.Poison)}";
         if (examined.Verdict == ReplayVerdict.NotFailed)
-            return $"{why} ({examined.Receipt!.OutputContainer}/{examined.Receipt.OutputName}). Replay only retries failed inputs; to process it again, overwrite it or change the pipeline version.";
+            return $"{why} ({examined.Receipt!.Container}/{examined.Receipt.Name}). Replay only retries failed inputs; to process it again, overwrite it or change the pipeline version.";
         if (examined.Verdict == ReplayVerdict.NoReceipt)
         {
             var state = await ClaimStateAsync(name, cancellationToken);
@@ -428,21 +387,6 @@ internal sealed class ReplayCommand
             }
             return null;
         }, cancellationToken);
-
-    private async Task<ReceiptInfo?> ReceiptAsync(InputBlob input, CancellationToken cancellationToken)
-    {
-        var blob = _containers.State.GetBlobClient(BlobNames.Receipt(_version, _containers.Input.Name, input.Name, input.ETag));
-        var download = await DownloadAsync(blob, cancellationToken);
-        if (download is null)
-            return null;
-        using var json = JsonDocument.Parse(download.Content.ToMemory());
-        var root = json.RootElement;
-        return new ReceiptInfo(
-            root.TryGetProperty("status", out var status) ? status.GetString() ?? "" : "",
-            root.TryGetProperty("outputContainer", out var container) ? container.GetString() : null,
-            root.TryGetProperty("outputName", out var output) ? output.GetString() : null,
-            download.Details.ETag);
-    }
 
     /// <summary>The name's claim record as stored (read without the lease: for reporting only).</summary>
     private async Task<ClaimState?> ClaimStateAsync(string name, CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ namespace IngestWorker.Cli;
 /// <summary>What <c>replay</c> does with one input, from what storage says about it.</summary>
 internal enum ReplayVerdict
 {
-    /// <summary>Its current version has a receipt under the configured pipeline version, with status failed.</summary>
+    /// <summary>Its current version has an outcome under the configured pipeline version, with status failed (a poison outcome).</summary>
     Replay,
 
     /// <summary>The poison outcome was written under another pipeline version.</summary>
@@ -20,10 +20,10 @@ internal enum ReplayVerdict
     /// <summary>The poison outcome is about an earlier version of the input.</summary>
     InputOverwritten,
 
-    /// <summary>The input's current version has no receipt under the configured pipeline version: it has no outcome yet.</summary>
+    /// <summary>The input's current version has no outcome under the configured pipeline version yet.</summary>
     NoReceipt,
 
-    /// <summary>Its receipt says accepted or rejected.</summary>
+    /// <summary>Its outcome says accepted or rejected.</summary>
     NotFailed,
 }
 
@@ -38,7 +38,7 @@ internal static class ReplayRules
 
     /// <param name="poison">The poison outcome the input was found by (a prefix replay lists them), or null.</param>
     /// <param name="input">The input as it is now, or null when it does not exist.</param>
-    /// <param name="receiptStatus">The status in the receipt of the input's current version under <paramref name="pipelineVersion"/>, or null when there is none.</param>
+    /// <param name="receiptStatus">The status of the outcome of the input's current version under <paramref name="pipelineVersion"/> (its receipt), or null when there is none.</param>
     public static ReplayVerdict Decide(string pipelineVersion, PoisonRecord? poison, InputBlob? input, string? receiptStatus)
     {
         if (poison is not null && poison.PipelineVersion != pipelineVersion)
@@ -70,22 +70,7 @@ internal static class ReplayRules
     /// when the outcome name was shortened to fit Azure's limit (its tail is then a hash), stands for
     /// the input by a hash (<see cref="BlobNames.HashedPrefix"/>), or is not an outcome's.
     /// </summary>
-    public static string? InputNameOf(string outputName)
-    {
-        const string suffix = ".json";
-        const int hashLength = 33; // '~' and 32 hex digits, as BlobNames writes them
-        if (!outputName.EndsWith(suffix, StringComparison.Ordinal) || outputName.Length == suffix.Length)
-            return null;
-        if (outputName.StartsWith(BlobNames.HashedPrefix, StringComparison.Ordinal))
-            return null;
-        if (outputName.Length == 1024)
-        {
-            var tail = outputName.AsSpan(outputName.Length - suffix.Length - hashLength, hashLength);
-            if (tail[0] == '~' && !tail[1..].ContainsAnyExcept("0123456789abcdef"))
-                return null;
-        }
-        return outputName[..^suffix.Length];
-    }
+    public static string? InputNameOf(string outputName) => BlobNames.InputNameOfOutput(outputName);
 
     /// <summary>The input's metadata with the replay mark added; everything the blob already carried is kept.</summary>
     public static Dictionary<string, string> TouchedMetadata(IDictionary<string, string> existing, DateTimeOffset now)

@@ -9,17 +9,17 @@ namespace IngestWorker.Cli;
 
 /// <summary>
 /// Queue modes: sends a work message for every input under a prefix whose current version has no
-/// receipt under the configured pipeline version, so that workers process it (typically: every
+/// outcome under the configured pipeline version, so that workers process it (typically: every
 /// input, after the version was changed, in <c>eventGrid</c> mode, where nothing ever lists the
-/// container). The input listing and the receipt listing are streamed side by side
-/// (<see cref="ReceiptJoin"/>), so memory does not grow with the container.
+/// container). The input listing and the outcome listings are streamed side by side
+/// (<see cref="OutcomeJoin"/>), so memory does not grow with the container.
 /// </summary>
 /// <remarks>
 /// A message for an input that is already queued, in progress or done by the time a worker gets to
-/// it costs that worker a receipt check (and, at most, a wait for the claim); it is never processed
-/// twice. Inputs with a failed receipt are poisoned, not unprocessed: <c>replay</c> is for them.
-/// Scan mode is refused: there a worker started under a pipeline version lists every input and
-/// checks its receipt, so everything without a receipt is processed without being asked.
+/// it costs that worker a claim and an outcome look-up; it is never processed twice. Inputs with a
+/// failed outcome are poisoned, not unprocessed: <c>replay</c> is for them. Scan mode is refused:
+/// there a worker started under a pipeline version lists every input with the outcomes, so
+/// everything without an outcome is processed without being asked.
 /// </remarks>
 internal static class ReprocessCommand
 {
@@ -53,16 +53,16 @@ internal static class ReprocessCommand
         if (options.Trigger.Mode == TriggerOptions.ScanMode)
             throw new CommandFailedException(
                 $"{Command}: nothing to do in scan mode. A worker started under pipeline version {version} lists every input when it starts and "
-                + $"processes each one without a receipt under {version}; a running one has done so since it started. Restart the workers "
+                + $"processes each one without an outcome under {version}; a running one has done so since it started. Restart the workers "
                 + $"with the version you want, and follow them with `status{(selection.Prefix.Length > 0 ? $" --prefix {selection.Prefix}" : "")}` (unprocessed). "
                 + "Poisoned inputs are not unprocessed: `replay` sends them back to work.");
 
         var containers = services.GetRequiredService<IngestContainers>();
-        var receipts = services.GetRequiredService<IReceiptStore>();
+        var outcomes = services.GetRequiredService<IOutcomeReceipts>();
         var listing = new BlobListing(services.GetRequiredService<StorageResilience>());
         var pickUp = new InputPickUp(services);
         await pickUp.EnsureReadyAsync(Command, cancellationToken);
-        Console.WriteLine($"Reprocess of inputs without a receipt under pipeline version {version} in '{containers.Input.Name}' at {Secrets.Endpoint(containers.Service.Uri)}, {selection.Describe()}");
+        Console.WriteLine($"Reprocess of inputs without an outcome under pipeline version {version} in '{containers.Input.Name}' at {Secrets.Endpoint(containers.Service.Uri)}, {selection.Describe()}");
         Console.WriteLine($"({pickUp.Describe()}).");
         Console.WriteLine();
 
@@ -70,11 +70,10 @@ internal static class ReprocessCommand
         var sending = new List<Task>();
         try
         {
-            var join = new ReceiptJoin(version, containers.Input.Name);
+            var join = new OutcomeJoin(version);
             var rows = join.JoinAsync(
                 listing.ListInputsAsync(containers.Input, selection.Prefix, cancellationToken),
-                listing.ListAsync(containers.State, BlobNames.ReceiptPrefix(version, containers.Input.Name) + selection.Prefix, BlobTraits.None, cancellationToken),
-                receipt => receipt.Name,
+                listing.ListOutcomesAsync(containers, selection.Prefix, cancellationToken),
                 cancellationToken);
             await foreach (var row in rows)
             {
@@ -83,8 +82,8 @@ internal static class ReprocessCommand
                 total++;
                 var receipted = row.Match switch
                 {
-                    ReceiptMatch.Receipted => true,
-                    ReceiptMatch.InputNotJoinable => await receipts.ExistsAsync(input, cancellationToken),
+                    OutcomeMatch.Done => true,
+                    OutcomeMatch.InputNotJoinable => await outcomes.FindAsync(input, cancellationToken) is not null,
                     _ => false,
                 };
                 if (receipted)
@@ -102,7 +101,7 @@ internal static class ReprocessCommand
             while (sending.Count > 0)
                 await FinishOneAsync(sending);
             if (join.OutOfOrder > 0)
-                await Console.Error.WriteLineAsync($"{Command}: storage listed {join.OutOfOrder} name(s) out of ordinal order; some inputs with a receipt may have been sent too (harmless: a worker finds the receipt).");
+                await Console.Error.WriteLineAsync($"{Command}: storage listed {join.OutOfOrder} name(s) out of ordinal order; some finished inputs may have been sent too (harmless: a worker finds the outcome).");
         }
         catch (Exception) when (!dryRun)
         {
@@ -127,7 +126,7 @@ internal static class ReprocessCommand
         {
             const string row = "  {0,-40} {1,10}";
             Console.WriteLine(row, "inputs", total);
-            Console.WriteLine(row, $"with a receipt under version {version}", withReceipt);
+            Console.WriteLine(row, $"with an outcome under version {version}", withReceipt);
             Console.WriteLine(row, "without one", unprocessed);
             Console.WriteLine(row, dryRun ? "to send (dry run)" : "work messages sent", dryRun ? unprocessed : Interlocked.Read(ref sent));
         }

@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace IngestWorker.Cli;
 
 /// <summary>
-/// Where the work stands: outcomes per container, and how many inputs have no receipt yet under
-/// the current pipeline version. Every listing is streamed; nothing holds all names at once.
+/// Where the work stands: outcomes per container, and how many inputs have no outcome yet under
+/// the current pipeline version (an outcome carrying the input's ETag and the version is its receipt). Every listing is streamed; nothing holds all names at once.
 /// </summary>
 internal static class StatusCommand
 {
@@ -35,7 +35,7 @@ internal static class StatusCommand
         }
 
         var containers = services.GetRequiredService<IngestContainers>();
-        var receipts = services.GetRequiredService<IReceiptStore>();
+        var receipts = services.GetRequiredService<IOutcomeReceipts>();
         var version = services.GetRequiredService<IOptions<IngestWorkerOptions>>().Value.Pipeline.Version;
         var listing = new BlobListing(services.GetRequiredService<StorageResilience>());
         var asOf = now ?? services.GetRequiredService<TimeProvider>().GetUtcNow();
@@ -46,11 +46,10 @@ internal static class StatusCommand
 
         long total = 0, withReceipt = 0, unprocessed = 0;
         InputBlob? oldest = null;
-        var join = new ReceiptJoin(version, containers.Input.Name);
+        var join = new OutcomeJoin(version);
         var rows = join.JoinAsync(
             listing.ListInputsAsync(containers.Input, prefix, cancellationToken),
-            listing.ListAsync(containers.State, BlobNames.ReceiptPrefix(version, containers.Input.Name) + prefix, BlobTraits.None, cancellationToken),
-            receipt => receipt.Name,
+            listing.ListOutcomesAsync(containers, prefix, cancellationToken),
             cancellationToken);
         await foreach (var row in rows)
         {
@@ -59,8 +58,8 @@ internal static class StatusCommand
             total++;
             var receipted = row.Match switch
             {
-                ReceiptMatch.Receipted => true,
-                ReceiptMatch.InputNotJoinable => await receipts.ExistsAsync(input, cancellationToken),
+                OutcomeMatch.Done => true,
+                OutcomeMatch.InputNotJoinable => await receipts.FindAsync(input, cancellationToken) is not null,
                 _ => false,
             };
             if (receipted)
@@ -74,7 +73,7 @@ internal static class StatusCommand
                 oldest = input;
         }
         if (join.OutOfOrder > 0)
-            await Console.Error.WriteLineAsync($"status: storage listed {join.OutOfOrder} name(s) out of ordinal order; the receipt counts are approximate.");
+            await Console.Error.WriteLineAsync($"status: storage listed {join.OutOfOrder} name(s) out of ordinal order; the counts of finished inputs are approximate.");
 
         // Queue and Event Grid modes only (scan mode has no queues); depths are Azure's approximations.
         var queues = new List<QueueDepth>();
@@ -132,7 +131,7 @@ internal static class StatusCommand
 
     private static string QueueLabel(string role, string queue) => $"{role} ({queue})";
 
-    private static string ReceiptLabel(string pipelineVersion) => $"with a receipt under version {pipelineVersion}";
+    private static string ReceiptLabel(string pipelineVersion) => $"with an outcome under version {pipelineVersion}";
 
     private static void WriteJson(StatusReport report)
     {
@@ -156,6 +155,7 @@ internal static class StatusCommand
             writer.WriteStartObject("inputs");
             writer.WriteString("container", report.Inputs.Container);
             writer.WriteNumber("total", report.Inputs.Total);
+            // The key predates receipts folded into outcomes; kept for scripts that read it.
             writer.WriteNumber("withReceipt", report.Inputs.WithReceipt);
             writer.WriteNumber("unprocessed", report.Inputs.Unprocessed);
             if (report.Inputs.OldestUnprocessed is { } oldest)

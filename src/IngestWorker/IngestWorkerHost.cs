@@ -97,7 +97,7 @@ public static class IngestWorkerHost
         services.AddSingleton<ListingPace>();
         services.AddSingleton<UnlistableNames>();
         services.AddSingleton<IInputStore, BlobInputStore>();
-        services.AddSingleton<IReceiptStore, BlobReceiptStore>();
+        services.AddSingleton<IOutcomeReceipts, BlobOutcomeReceipts>();
         services.AddSingleton<IClaimStore, BlobClaimStore>();
         services.AddSingleton<IOutcomeWriter, BlobOutcomeWriter>();
         services.AddSingleton<IExactDuplicateIndex, BlobExactDuplicateIndex>();

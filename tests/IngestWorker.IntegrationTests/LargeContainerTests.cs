@@ -13,7 +13,8 @@ namespace IngestWorker.IntegrationTests;
 
 /// <summary>
 /// A worker restarted over a container of finished blobs: it reprocesses none of them, spends no
-/// storage call per blob on them (the receipt listing is merged into the blob listing), and still
+/// storage call per blob on them (the outcome listings, with their metadata, are merged into the
+/// blob listing: an outcome carrying the blob's ETag is its receipt), and still
 /// picks up a blob dropped while that first listing runs. The 100,000-blob version is
 /// bench/IngestWorker.ScanBench.
 /// </summary>
@@ -21,16 +22,17 @@ public sealed class LargeContainerTests(AzuriteFixture azurite, ITestOutputHelpe
 {
     private const int Finished = 3000;
 
-    // Names that list in another order than their receipts do, one with '@' and one whose receipt
-    // name is shortened: the last two cannot be merged and get a receipt check each.
-    private static readonly string[] Tricky = ["a", "a.txt", "a/b.txt", "mail@example.txt", "long/" + new string('n', 1000) + ".txt"];
+    // Names that list in another order than their outcomes do ("a-b.json" before "a.json"), one
+    // with '@' (which defeated the merge with receipts, no longer) and one whose outcome name is
+    // shortened: the last cannot be merged and gets an outcome look-up.
+    private static readonly string[] Tricky = ["a", "a-b", "a.txt", "a/b.txt", "mail@example.txt", "long/" + new string('n', 1020) + ".txt"];
 
     [Fact]
     public async Task A_restarted_worker_spends_nothing_per_finished_blob_and_picks_up_a_blob_dropped_mid_scan()
     {
         var containers = new TestContainers(azurite);
 
-        // Some receipts written by the worker itself, the bulk written directly in its format
+        // Some outcomes written by the worker itself, the bulk written directly in its format
         // (processing 3,000 blobs would take minutes). In scan mode, which leaves no scanner
         // checkpoint: the queue-mode restart below starts without one.
         foreach (var name in Tricky)
@@ -38,27 +40,27 @@ public sealed class LargeContainerTests(AzuriteFixture azurite, ITestOutputHelpe
         var first = await TestWorker.StartAsync(containers);
         await containers.WaitForOutcomesAsync(Tricky.Length);
         await first.StopAsync();
-        var receipts = first.Services.GetRequiredService<IReceiptStore>();
         var prepared = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, Finished), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
         {
             var name = $"done/{i % 7}/{i:D5}.txt";
             var uploaded = await containers.Input.GetBlobClient(name).UploadAsync(BinaryData.FromString($"finished article {i}"), ct);
-            await receipts.WriteAsync(new Receipt(containers.Input.Name, name, uploaded.Value.ETag.ToString("H"), "1", "accepted", [],
-                containers.Accepted.Name, name + ".json", DateTimeOffset.UtcNow), ct);
+            await containers.WriteOutcomeAsync(name, uploaded.Value.ETag.ToString("H"), ct);
         });
         await first.DisposeAsync();
-        output.WriteLine($"{Finished} finished blobs and their receipts written in {prepared.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine($"{Finished} finished blobs and their outcomes written in {prepared.Elapsed.TotalSeconds:F1} s");
 
+        var finished = (await containers.OutcomesAsync()).Where(o => o.Name.StartsWith("done/", StringComparison.Ordinal)).Select(o => o.ETag).ToHashSet();
+        Assert.Equal(Finished, finished.Count);
         var outcomes = Tricky.Length;
         foreach (var mode in new[] { "scan", "queue" })
         {
-            await RestartAsync(containers, mode, outcomes);
+            await RestartAsync(containers, mode, outcomes, finished);
             outcomes += DroppingInputs.Names(mode).Length;
         }
     }
 
-    private async Task RestartAsync(TestContainers containers, string mode, int outcomesBefore)
+    private async Task RestartAsync(TestContainers containers, string mode, int outcomesBefore, HashSet<string> finished)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -83,29 +85,32 @@ public sealed class LargeContainerTests(AzuriteFixture azurite, ITestOutputHelpe
         var counts = calls.TakeSnapshot();
 
         output.WriteLine($"mode {mode}: both dropped blobs had their outcomes {pickedUp.TotalSeconds:F1} s after the drop");
-        output.WriteLine(worker.Logs.Entries.Single(e => e.Message.Contains("with its receipts", StringComparison.Ordinal)).Message);
+        output.WriteLine(worker.Logs.Entries.Single(e => e.Message.Contains("with the outcomes", StringComparison.Ordinal)).Message);
         foreach (var (kind, n) in counts.Where(c => c.Value > 0).OrderBy(c => c.Key))
             output.WriteLine($"  {kind,-40} {n,6}");
 
         // Nothing finished was done again: the only new outcomes are the dropped blobs'.
         var outcomes = await containers.OutcomesAsync();
-        Assert.Equal(outcomesBefore + dropper.Dropping.Length, outcomes.Count);
-        Assert.DoesNotContain(outcomes, o => o.Name.StartsWith("done/", StringComparison.Ordinal));
+        Assert.Equal(outcomesBefore + Finished + dropper.Dropping.Length, outcomes.Count);
+        Assert.Equal(finished, outcomes.Where(o => o.Name.StartsWith("done/", StringComparison.Ordinal)).Select(o => o.ETag).ToHashSet());
         Assert.Equal(dropper.Dropping.Length, worker.OutcomeLines().Count);
 
         // Calls that are neither listings nor the queue's and scanner's upkeep: per finished blob,
-        // nearly none. The dropped blobs cost what new blobs cost; the two names the merge cannot
-        // pair a receipt check each (and, in queue mode, a message each).
+        // nearly none. The dropped blobs cost what new blobs cost (no outcome look-up: their names
+        // are new); the name the merge cannot pair an outcome look-up (and, in queue mode, a message).
         var perBlobWork = counts.Where(c => c.Key.Operation != "list" && c.Key.Area != "scanner" && !(c.Key.Role == "queue" && c.Key.Operation == "read")).Sum(c => c.Value);
-        var receiptChecks = counts.Where(c => c.Key.Area == "receipts" && c.Key.Operation == "read").Sum(c => c.Value);
-        output.WriteLine($"calls beyond listings and upkeep: {perBlobWork} ({perBlobWork / (double)Finished:F4} per finished blob); receipt checks: {receiptChecks}");
-        Assert.InRange(receiptChecks, 2, 2 + 2 * dropper.Dropping.Length);
-        Assert.True(perBlobWork <= dropper.Dropping.Length * 40 + 2 * 5, $"{perBlobWork} calls for {dropper.Dropping.Length} new blobs");
+        var outcomeLookups = counts.Where(c => c.Key.Role is "accepted" or "rejected" or "poison" && c.Key.Operation == "read").Sum(c => c.Value);
+        output.WriteLine($"calls beyond listings and upkeep: {perBlobWork} ({perBlobWork / (double)Finished:F4} per finished blob); outcome look-ups: {outcomeLookups}");
+        Assert.InRange(outcomeLookups, 1, 3);
+        Assert.DoesNotContain(counts, c => c.Key.Area == "receipts" && c.Value > 0);
+        Assert.True(perBlobWork <= dropper.Dropping.Length * 40 + 5, $"{perBlobWork} calls for {dropper.Dropping.Length} new blobs");
         Assert.True(perBlobWork / (double)Finished < 0.05);
-        // The receipts were listed once, with the first listing; later listings look at changes only.
-        Assert.Equal(1, counts.Where(c => c.Key.Role == "state" && c.Key.Operation == "list").Sum(c => c.Value));
+        // The outcomes were listed once (a page per outcome container), with the first listing;
+        // later listings look at changes only.
+        Assert.Equal(3, counts.Where(c => c.Key.Role is "accepted" or "rejected" or "poison" && c.Key.Operation == "list").Sum(c => c.Value));
+        Assert.Equal(0, counts.Where(c => c.Key.Role == "state" && c.Key.Operation == "list").Sum(c => c.Value));
         if (mode == "queue")
-            Assert.Equal(2 + dropper.Dropping.Length, worker.Services.GetRequiredService<ScanLeader>().Enqueued);
+            Assert.Equal(1 + dropper.Dropping.Length, worker.Services.GetRequiredService<ScanLeader>().Enqueued);
 
         // The listing after the first found both (the first had fetched its only page before the
         // drop), and nothing stood between the two listings: no per-blob call above. So the pickup

@@ -106,7 +106,9 @@ public sealed class MetricsTests(AzuriteFixture azurite) : IClassFixture<Azurite
         // Each storage request is timed and tagged as it is counted, so a slow kind of call shows.
         var requestDurations = metrics.Of(IngestWorkerMetrics.StorageDurationName);
         Assert.Contains(requestDurations, d => d.Has("role", "input") && d.Has("operation", "list") && d.Has("status", 200));
-        Assert.Contains(requestDurations, d => d.Has("role", "state") && d.Has("area", "receipts") && d.Has("operation", "write") && d.Has("status", 201));
+        Assert.Contains(requestDurations, d => d.Has("role", "accepted") && d.Has("operation", "write") && d.Has("status", 201));
+        Assert.Contains(requestDurations, d => d.Has("role", "state") && d.Has("area", "claims") && d.Has("operation", "write") && d.Has("status", 201));
+        Assert.DoesNotContain(requestDurations, d => d.Has("area", "receipts"));
         Assert.All(requestDurations, d => Assert.InRange(d.Value, 0, 60));
         Assert.Equal(
             metrics.Of(IngestWorkerMetrics.StorageRequestsName).Select(r => string.Join(",", r.Tags.OrderBy(t => t.Key))).ToHashSet(),

@@ -20,8 +20,8 @@ public sealed class OperatorCommandTests(AzuriteFixture azurite) : IClassFixture
         var containers = new TestContainers(azurite);
         await using (var worker = await TestWorker.StartAsync(containers))
         {
-            // Names whose receipts list in another order than the names ('@' sorts between '.' and
-            // the letters), and one with an '@' of its own.
+            // Names whose outcomes list in another order than the names ("a-b.json" before
+            // "a.json", "a.b.json" before "a.json"), and one with an '@' of its own.
             await containers.UploadAsync("a.txt", await File.ReadAllBytesAsync(Seeds[0]));
             await containers.UploadAsync("a/b.txt", await File.ReadAllBytesAsync(Seeds[1]));
             await containers.UploadAsync("mail@example.txt", await File.ReadAllBytesAsync(Seeds[2]));
@@ -66,7 +66,7 @@ public sealed class OperatorCommandTests(AzuriteFixture azurite) : IClassFixture
         Assert.Matches(new Regex(@"accepted \(" + containers.Accepted.Name + @"\)\s+4\n"), output);
         Assert.Matches(new Regex(@"rejected \(" + containers.Rejected.Name + @"\)\s+3\n"), output);
         Assert.Matches(new Regex(@"total\s+8\n"), output);
-        Assert.Matches(new Regex(@"with a receipt under version 1\s+6\n"), output);
+        Assert.Matches(new Regex(@"with an outcome under version 1\s+6\n"), output);
         Assert.Matches(new Regex(@"unprocessed\s+2\n"), output);
         Assert.Matches(new Regex(@"oldest unprocessed\s+a\.txt, last modified \S+Z \(1h 0m ago\)"), output);
 
@@ -89,96 +89,115 @@ public sealed class OperatorCommandTests(AzuriteFixture azurite) : IClassFixture
     }
 
     [Fact]
-    public async Task Prune_receipts_deletes_old_receipts_of_gone_input_versions_and_other_pipeline_versions_and_nothing_is_reprocessed()
+    public async Task A_store_of_the_receipt_layout_is_finished_for_the_new_worker_and_prune_receipts_removes_its_receipt_blobs()
     {
         var containers = new TestContainers(azurite);
         var uploaded = new Dictionary<string, BlobContentInfo>(StringComparer.Ordinal);
-        await using (var worker = await TestWorker.StartAsync(containers, Version("0")))
-        {
-            uploaded["a.txt"] = await containers.UploadAsync("a.txt", await File.ReadAllBytesAsync(Seeds[0]));
-            uploaded["b.txt"] = await containers.UploadAsync("b.txt", await File.ReadAllBytesAsync(Seeds[1]));
-            await containers.WaitForOutcomesAsync(2);
-            await worker.WaitForOutcomeLinesAsync(2);
-        }
-        BlobContentInfo overwritten;
+        string[] names = ["a.txt", "a-b.txt", "b.txt", "e@mail.txt", "short.txt"];
         await using (var worker = await TestWorker.StartAsync(containers, Version("1")))
         {
-            uploaded["c.txt"] = await containers.UploadAsync("c.txt", await File.ReadAllBytesAsync(Seeds[2]));
-            uploaded["d.txt"] = await containers.UploadAsync("d.txt", await File.ReadAllBytesAsync(Seeds[3]));
-            uploaded["e@mail.txt"] = await containers.UploadAsync("e@mail.txt", await File.ReadAllBytesAsync(Seeds[4]));
-            foreach (var name in uploaded.Keys)
-                await containers.WaitForOutcomeAsync(name, d => d.GetProperty("pipeline").GetProperty("version").GetString() == "1");
-            overwritten = await containers.UploadAsync("c.txt", QualityTexts.TooShortBrief);
-            await containers.WaitForOutcomeAsync("c.txt", d => d.GetProperty("source").GetProperty("etag").GetString() == overwritten.ETag.ToString("H"));
-            await worker.WaitForOutcomeLinesAsync(6);
+            for (var i = 0; i < names.Length - 1; i++)
+                uploaded[names[i]] = await containers.UploadAsync(names[i], await File.ReadAllBytesAsync(Seeds[i]));
+            uploaded["short.txt"] = await containers.UploadAsync("short.txt", QualityTexts.TooShortBrief);
+            await containers.WaitForOutcomesAsync(names.Length);
+            await worker.WaitForOutcomeLinesAsync(names.Length);
         }
-        await containers.Input.DeleteBlobAsync("d.txt");
-        await containers.Input.DeleteBlobAsync("e@mail.txt");
+        Assert.Empty(await ReceiptsAsync(containers));
 
-        string Receipt(string version, string name, BlobContentInfo info) => BlobNames.Receipt(version, containers.Input.Name, name, info.ETag.ToString("H"));
-        string[] current = [Receipt("1", "a.txt", uploaded["a.txt"]), Receipt("1", "b.txt", uploaded["b.txt"]), Receipt("1", "c.txt", overwritten)];
-        string[] gone =
-        [
-            Receipt("0", "a.txt", uploaded["a.txt"]), Receipt("0", "b.txt", uploaded["b.txt"]),
-            Receipt("1", "c.txt", uploaded["c.txt"]), Receipt("1", "d.txt", uploaded["d.txt"]), Receipt("1", "e@mail.txt", uploaded["e@mail.txt"]),
-        ];
-        Assert.Equal(current.Concat(gone).Order(StringComparer.Ordinal), await ReceiptsAsync(containers));
-        var processedAt = await ProcessedAtAsync(containers, "a.txt", "b.txt", "c.txt");
+        // The layout before outcomes were receipts: the same outcomes (their metadata keys have not
+        // changed since the first worker, only the write id is new), and a receipt blob per
+        // finished input version, plus receipts of an earlier pipeline version.
+        var receipts = await ToReceiptLayoutAsync(containers, uploaded);
+        Assert.Equal(2 * names.Length, receipts.Count);
+        Assert.Equal(receipts.Order(StringComparer.Ordinal), await ReceiptsAsync(containers));
+        var processedAt = await ProcessedAtAsync(containers, names);
 
-        // Today every receipt is younger than a day: nothing goes.
-        var (exitCode, output, json) = await RunCliAsync(containers, "prune-receipts", "--older-than", "1");
-        Assert.True(exitCode == 0, output);
-        Assert.Matches(new Regex(@"examined\s+8\n"), output);
-        Assert.Matches(new Regex(@"deleted\s+0\n"), output);
-        Assert.Matches(new Regex(@"younger than 1 day\s+8\n"), output);
-
-        // Two days on, the dry run names what would go and deletes nothing.
-        var twoDaysOn = DateTimeOffset.UtcNow.AddDays(2).ToString("o", CultureInfo.InvariantCulture);
-        (exitCode, output, json) = await RunCliAsync(containers, "prune-receipts", "--older-than", "1", "--now", twoDaysOn, "--dry-run");
-        Assert.True(exitCode == 0, output);
-        AssertPruneCounts(output, "to delete \\(dry run\\)");
-        Assert.Contains("Dry run: nothing was deleted.", output);
-        Assert.Equal(current.Concat(gone).Order(StringComparer.Ordinal), await ReceiptsAsync(containers));
-
-        (exitCode, output, json) = await RunCliAsync(containers, "prune-receipts", "--older-than", "1", "--now", twoDaysOn);
-        Assert.True(exitCode == 0, output);
-        AssertPruneCounts(output, "deleted");
-        Assert.Equal(current.Order(StringComparer.Ordinal), await ReceiptsAsync(containers));
-        // Receipts only: the claim records of every name are still there.
-        Assert.Equal(5, await containers.State.GetBlobsAsync(prefix: "claims/").CountAsync());
-
-        // A worker started now finds every current input done: nothing is processed again.
+        // The new worker over that store: every input is finished, nothing is processed again.
         await using (var worker = await TestWorker.StartAsync(containers, Version("1")))
         {
             await worker.WaitForScansAsync(3);
             Assert.Empty(worker.OutcomeLines());
         }
-        Assert.Equal(processedAt, await ProcessedAtAsync(containers, "a.txt", "b.txt", "c.txt"));
-        (exitCode, output, json) = await RunCliAsync(containers, "status", "--json");
+        Assert.Equal(processedAt, await ProcessedAtAsync(containers, names));
+        var (exitCode, output, json) = await RunCliAsync(containers, "status", "--json");
         Assert.True(exitCode == 0, output);
         Assert.Equal(0, JsonDocument.Parse(json).RootElement.GetProperty("inputs").GetProperty("unprocessed").GetInt64());
+        Assert.Equal(names.Length, JsonDocument.Parse(json).RootElement.GetProperty("inputs").GetProperty("withReceipt").GetInt64());
+
+        // Today every receipt is younger than a day: with --older-than 1 nothing goes.
+        (exitCode, output, json) = await RunCliAsync(containers, "prune-receipts", "--older-than", "1");
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("the worker no longer writes or reads them", output);
+        Assert.Matches(new Regex(@"examined\s+10\n"), output);
+        Assert.Matches(new Regex(@"deleted\s+0\n"), output);
+        Assert.Matches(new Regex(@"younger than 1 day\s+10\n"), output);
+
+        // Two days on, the dry run names what would go and deletes nothing.
+        var twoDaysOn = DateTimeOffset.UtcNow.AddDays(2).ToString("o", CultureInfo.InvariantCulture);
+        (exitCode, output, json) = await RunCliAsync(containers, "prune-receipts", "--older-than", "1", "--now", twoDaysOn, "--dry-run");
+        Assert.True(exitCode == 0, output);
+        Assert.Matches(new Regex(@"to delete \(dry run\)\s+10\n"), output);
+        Assert.Contains("Dry run: nothing was deleted.", output);
+        Assert.Equal(receipts.Order(StringComparer.Ordinal), await ReceiptsAsync(containers));
+
+        // Without --older-than every one goes.
+        (exitCode, output, json) = await RunCliAsync(containers, "prune-receipts");
+        Assert.True(exitCode == 0, output);
+        Assert.Matches(new Regex(@"deleted\s+10\n"), output);
+        Assert.Matches(new Regex(@"receipt of an earlier layout\s+10\n"), output);
+        Assert.Empty(await ReceiptsAsync(containers));
+        // Receipt blobs only: the outcomes and the claim records of every name are still there.
+        Assert.Equal(names.Length, (await containers.OutcomesAsync()).Count);
+        Assert.Equal(names.Length, await containers.State.GetBlobsAsync(prefix: "claims/").CountAsync());
+
+        // A worker started now still finds every input done: nothing is processed again.
+        await using (var worker = await TestWorker.StartAsync(containers, Version("1")))
+        {
+            await worker.WaitForScansAsync(3);
+            Assert.Empty(worker.OutcomeLines());
+        }
+        Assert.Equal(processedAt, await ProcessedAtAsync(containers, names));
 
         var (badExit, bad, _) = await RunCliAsync(containers, "prune-receipts", "--older-than", "0.5");
         Assert.Equal(1, badExit);
         Assert.Contains("prune-receipts: --older-than takes a number of days, at least 1 (got '0.5').", bad);
-        (badExit, bad, _) = await RunCliAsync(containers, "prune-receipts", "--dry-run");
-        Assert.Equal(1, badExit);
-        Assert.Contains("prune-receipts: --older-than <days> is required", bad);
         (badExit, bad, _) = await RunCliAsync(containers, "prune-receipts", "--older-than", "1", "--now", "next tuesday");
         Assert.Equal(1, badExit);
         Assert.Contains("prune-receipts: --now takes an ISO 8601 date and time", bad);
-        Assert.Equal(current.Order(StringComparer.Ordinal), await ReceiptsAsync(containers));
     }
 
-    private static void AssertPruneCounts(string output, string deletedLabel)
+    /// <summary>
+    /// Turns what the worker left into what a worker of the receipt layout left for the same inputs:
+    /// its outcomes carried the same metadata but no write id, and it wrote
+    /// <c>receipts/{version}/{container}/{name}@{etag}</c> (JSON, as its <c>Receipt</c> record) after
+    /// each outcome. Receipts of pipeline version 0 stand for an earlier version's work.
+    /// </summary>
+    /// <returns>The receipt blobs' names.</returns>
+    private static async Task<List<string>> ToReceiptLayoutAsync(TestContainers containers, Dictionary<string, BlobContentInfo> inputs)
     {
-        Assert.Matches(new Regex(@"examined\s+8\n"), output);
-        Assert.Matches(new Regex(deletedLabel + @"\s+5\n"), output);
-        Assert.Matches(new Regex(@"other pipeline version\s+2\n"), output);
-        Assert.Matches(new Regex(@"input overwritten\s+1\n"), output);
-        Assert.Matches(new Regex(@"input deleted\s+2\n"), output);   // d.txt by the listing, e@mail.txt by a direct look-up
-        Assert.Matches(new Regex(@"kept\s+3\n"), output);
-        Assert.Matches(new Regex(@"input current\s+3\n"), output);
+        var receipts = new List<string>();
+        foreach (var outcome in await containers.OutcomesAsync())
+        {
+            var blob = outcome.Client.GetBlobClient(outcome.Name);
+            var metadata = (await blob.GetPropertiesAsync()).Value.Metadata;
+            Assert.True(metadata.Remove(BlobOutcomeWriter.WriteIdKey));
+            await blob.SetMetadataAsync(metadata);
+            var inputName = outcome.Name[..^".json".Length];
+            var etag = inputs[inputName].ETag.ToString("H");
+            foreach (var version in new[] { "1", "0" })
+            {
+                var name = BlobNames.Receipt(version, containers.Input.Name, inputName, etag);
+                var receipt = new
+                {
+                    container = containers.Input.Name, name = inputName, etag, pipelineVersion = version, status = metadata[BlobOutcomeWriter.StatusKey],
+                    reasons = metadata[BlobOutcomeWriter.ReasonsKey].Split(',', StringSplitOptions.RemoveEmptyEntries), outputContainer = outcome.Container,
+                    outputName = outcome.Name, completedAt = DateTimeOffset.UtcNow,
+                };
+                await containers.State.GetBlobClient(name).UploadAsync(BinaryData.FromObjectAsJson(receipt));
+                receipts.Add(name);
+            }
+        }
+        return receipts;
     }
 
     private static Dictionary<string, string?> Version(string version) => new() { ["ingestWorker:pipeline:version"] = version };

@@ -59,7 +59,7 @@ public sealed class SlowUploadTests(AzuriteFixture azurite, ITestOutputHelper ou
         var outcome = await containers.WaitForOutcomeAsync("slow.txt", timeout: TimeSpan.FromSeconds(30));
         Assert.Equal("slow.txt", outcome.GetProperty("source").GetProperty("name").GetString());
         Assert.Single(await containers.OutcomesAsync());
-        Assert.Contains(worker.Logs.Entries, e => e.Message.Contains(" 1 blob(s) without a receipt that the scans of changes had passed over", StringComparison.Ordinal));
+        Assert.Contains(worker.Logs.Entries, e => e.Message.Contains(" 1 blob(s) without an outcome that the scans of changes had passed over", StringComparison.Ordinal));
     }
 
     /// <summary>Hands out the first half of its bytes at once and the rest only after a pause.</summary>

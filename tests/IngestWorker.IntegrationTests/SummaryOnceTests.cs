@@ -9,27 +9,30 @@ namespace IngestWorker.IntegrationTests;
 
 /// <summary>
 /// A finished input's summary line, outcome metric and dashboard entry come exactly once, also when
-/// storage carried out the receipt's write but its answer was lost (through <see cref="FaultProxy"/>
-/// in front of Azurite), so that the attempt failed and the input is found finished afterwards.
+/// storage carried out the write of the outcome (the input's receipt, its last write) but its answer
+/// was lost (through <see cref="FaultProxy"/> in front of Azurite), so that the attempt failed and
+/// the input is found finished afterwards: the outcome's write id tells whose write it was.
 /// </summary>
 public sealed class SummaryOnceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     [Theory]
-    // Storage stays away after the lost answer: the next attempt finds the receipt.
+    // Storage stays away after the lost answer: the next attempt finds the outcome.
     [InlineData(false)]
-    // Storage answers again at once: the failing attempt finds its own receipt.
+    // Storage answers again at once: the failing attempt finds its own outcome.
     [InlineData(true)]
-    public async Task A_receipt_written_although_its_answer_was_lost_still_gets_one_summary_and_a_restarted_worker_adds_none(bool storageBackAtOnce)
+    public async Task An_outcome_written_although_its_answer_was_lost_still_gets_one_summary_and_a_restarted_worker_adds_none(bool storageBackAtOnce)
     {
         var containers = new TestContainers(azurite);
         await containers.CreateInputAsync();
         await using var proxy = FaultProxy.Start(azurite.ConnectionString, seed: 16);
-        // Every receipt write is carried out and its answer lost; unless storage is back at once, every
-        // later look at a receipt so written fails too, until the faults are switched off.
+        // Every outcome write is carried out and its answer lost; unless storage is back at once, every
+        // later look at an outcome so written fails too, until the faults are switched off. (The
+        // outcome containers' listings are not touched: their path names no blob.)
         var written = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var outcomeFolders = new[] { containers.Accepted, containers.Rejected, containers.Poison }.Select(c => $"/devstoreaccount1/{c.Name}/").ToArray();
         proxy.Targets = (method, path) =>
         {
-            if (!path.StartsWith($"/devstoreaccount1/{containers.State.Name}/receipts/", StringComparison.Ordinal))
+            if (!outcomeFolders.Any(folder => path.StartsWith(folder, StringComparison.Ordinal)))
                 return false;
             if (method == "PUT")
                 return written[path] = true;
@@ -49,7 +52,7 @@ public sealed class SummaryOnceTests(AzuriteFixture azurite) : IClassFixture<Azu
 
             if (!storageBackAtOnce)
             {
-                // Each input's attempt fails after its receipt reached storage, without a summary.
+                // Each input's attempt fails after its outcome reached storage, without a summary.
                 await WaitUntilAsync(() => names.All(n => worker.Logs.Entries.Any(e => e.Message.StartsWith($"Storage was unavailable while processing {n}", StringComparison.Ordinal))));
                 Assert.Equal(names.Length, written.Count);
                 Assert.Empty(worker.OutcomeLines());
@@ -61,10 +64,11 @@ public sealed class SummaryOnceTests(AzuriteFixture azurite) : IClassFixture<Azu
             await Task.Delay(TimeSpan.FromSeconds(2));
             await worker.WaitForScansAsync(2);
 
-            // The scenario happened: every receipt write reached storage and its answer was lost.
-            var receiptWrites = proxy.Requests.Where(r => r.Method == "PUT" && r.Path.Contains("/receipts/", StringComparison.Ordinal)).ToList();
-            Assert.All(receiptWrites, r => Assert.Equal((FaultKind?)FaultKind.ResponseLost, r.Fault));
-            Assert.Equal(names.Order(), receiptWrites.Select(r => NameOf(r.Path)).Distinct().Order());
+            // The scenario happened: every outcome write reached storage and its answer was lost.
+            var outcomeWrites = proxy.Requests.Where(r => r.Method == "PUT" && outcomeFolders.Any(f => r.Path.StartsWith(f, StringComparison.Ordinal))).ToList();
+            Assert.All(outcomeWrites, r => Assert.Equal((FaultKind?)FaultKind.ResponseLost, r.Fault));
+            Assert.Equal(names.Order(), outcomeWrites.Select(r => NameOf(r.Path)).Distinct().Order());
+            Assert.DoesNotContain(proxy.Requests, r => r.Path.Contains("/receipts/", StringComparison.Ordinal));
             Assert.Equal(names.Select(n => n + ".json").Order(), (await containers.OutcomesAsync()).Select(o => o.Name).Order());
 
             Assert.Equal(names.Order(), worker.OutcomeLines().Select(l => (string)l.Scope["BlobName"]!).Order());
@@ -82,7 +86,7 @@ public sealed class SummaryOnceTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.Empty(restarted.OutcomeLines());
         Assert.Empty(restarted.Services.GetRequiredService<DecisionLog>().Recent(100));
 
-        string NameOf(string receiptPath) => names.Single(n => receiptPath.Contains("/" + n + "@", StringComparison.Ordinal));
+        string NameOf(string outcomePath) => names.Single(n => outcomePath.EndsWith("/" + n + ".json", StringComparison.Ordinal));
     }
 
     private static void RecordMetrics(IServiceCollection services)

@@ -46,24 +46,26 @@ public sealed class OwedSummariesTests
     }
 
     [Fact]
-    public void A_receipt_read_back_is_the_same_write_only_when_every_field_matches()
+    public void An_owed_summary_is_given_where_the_outcome_was_found_and_keeps_the_rest()
     {
-        var receipt = Receipt(Now);
-        var readBack = System.Text.Json.JsonSerializer.Deserialize(
-            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(receipt, StateJsonContext.Default.Receipt), StateJsonContext.Default.Receipt)!;
-        Assert.True(readBack.IsSameWrite(receipt));
-        // Another attempt's receipt of the same input: written at another moment.
-        Assert.False(Receipt(Now.AddTicks(1)).IsSameWrite(receipt));
-        Assert.False((receipt with { Reasons = ["other"] }).IsSameWrite(receipt));
+        var input = Input("a.txt", "\"0x1\"");
+        var owed = Owed(input);
+
+        var summary = owed.Summary.WithOutput("poison", "a.txt.json", 42);
+
+        Assert.Equal("poison", summary.OutputContainer);
+        Assert.Equal("a.txt.json", summary.OutputName);
+        Assert.Equal(42, summary.OutputBytes);
+        Assert.Equal(owed.Summary.Attempt, summary.Attempt);
+        Assert.Equal(owed.Summary.ErrorType, summary.ErrorType);
+        // The document is a poison record: the settled attempt ends as poisoned, not completed.
+        Assert.Equal(ProcessingResult.Poisoned, owed.Outcome);
     }
 
     private static InputBlob Input(string name, string etag) => new(name, etag, 10, Now);
 
-    private static Receipt Receipt(DateTimeOffset at) =>
-        new("incoming", "a.txt", "\"0x1\"", "1", "accepted", ["ok"], "cleaned", "a.txt.json", at);
-
     private static OwedSummary Owed(InputBlob input) =>
-        new(Receipt(Now), new BlobSummary(input.Name, BlobSummary.Accepted, [], "cleaned", input.Name + ".json", 1), LogLevel.Information,
+        new("write-1", new BlobSummary(input.Name, BlobSummary.Poisoned, [], "", input.Name + ".json", 1) { ErrorType = "E" }, LogLevel.Information,
             new OutputDocumentFactory(new PipelineOptions(), TimeProvider.System).Failed(
                 new DocumentSource("incoming", input.Name, input.ETag, 10, Now), "E", "e", 1, Now), null);
 }

@@ -12,10 +12,11 @@ public sealed class ScanListingTests
 
     private static InputBlob Input(string name, string etag = "\"0x1\"") => new(name, etag, 100, ServerTime.AddDays(-1));
 
-    private static string Receipt(InputBlob input) => BlobNames.Receipt(Version, Container, input.Name, input.ETag);
+    // The outcome the worker writes for the input version (its receipt), as a listing with metadata shows it.
+    private static ListedOutcome Receipt(InputBlob input) => new("accepted", BlobNames.Output(input.Name), BlobNames.BareETag(input.ETag), Version, "accepted");
 
     [Fact]
-    public async Task A_blob_is_marked_receipted_exactly_when_its_version_has_a_receipt()
+    public async Task A_blob_is_marked_receipted_exactly_when_its_version_has_an_outcome()
     {
         var longName = "long/" + new string('x', 1100);
         var inputs = new[]
@@ -33,12 +34,13 @@ public sealed class ScanListingTests
         var rows = await listing.ListAsync(withReceipts: true, _ => { }, counts, default).ToListAsync();
 
         Assert.Equal(inputs.Select(i => i.Name).Order(StringComparer.Ordinal), rows.Select(r => r.Blob.Name).Order(StringComparer.Ordinal));
-        // '@' in a name and a shortened receipt name defeat the merge: those are left to a receipt check.
-        var expected = receipted.Except(["a@b.txt", longName]).Order(StringComparer.Ordinal);
+        // A shortened outcome name defeats the merge: that one is left to a direct look-up. ('@' in a
+        // name defeated the merge with receipts, whose names ended in '@' and the ETag; no longer.)
+        var expected = receipted.Except([longName]).Order(StringComparer.Ordinal);
         Assert.Equal(expected, rows.Where(r => r.Receipted).Select(r => r.Blob.Name).Order(StringComparer.Ordinal));
         Assert.Equal(inputs.Count, counts.Listed);
-        Assert.Equal(5, counts.Receipted);
-        Assert.Equal(2, counts.NotJoinable);
+        Assert.Equal(6, counts.Receipted);
+        Assert.Equal(1, counts.NotJoinable);
         Assert.Equal(0, counts.OutOfOrder);
     }
 
@@ -46,7 +48,7 @@ public sealed class ScanListingTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public async Task Random_containers_are_marked_as_a_receipt_lookup_would_mark_them(int seed)
+    public async Task Random_containers_are_marked_as_an_outcome_lookup_would_mark_them(int seed)
     {
         var random = new Random(seed);
         const string alphabet = " -./09AZ_az~é";
@@ -54,21 +56,22 @@ public sealed class ScanListingTests
         while (names.Count < 3000)
             names.Add(new string(Enumerable.Range(0, random.Next(1, 7)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray()));
         var inputs = names.Select(n => Input(n, $"\"0x{random.Next(3)}\"")).ToList();
-        var receipts = new HashSet<string>(StringComparer.Ordinal);
+        // One outcome per name: of the input's version, or of an older one.
+        var receipts = new HashSet<ListedOutcome>();
         foreach (var input in inputs)
         {
-            if (random.Next(4) > 0)
-                receipts.Add(Receipt(input));
             if (random.Next(5) == 0)
-                receipts.Add(Receipt(input with { ETag = $"\"0x{random.Next(3)}\"" }));
+                receipts.Add(Receipt(input with { ETag = $"\"0x{random.Next(3) + 3}\"" }));
+            else if (random.Next(4) > 0)
+                receipts.Add(Receipt(input));
         }
         var listing = new ScanListing(new ListedInputs(inputs, pageSize: 100), new ListedReceipts(receipts, pageSize: 70), Version);
 
         var rows = await listing.ListAsync(withReceipts: true, _ => { }, new ScanListingCounts(), default).ToListAsync();
 
         Assert.Equal(inputs.Count, rows.Count);
-        // Names unsafe to address ("a/", "./b") have hashed receipt names the merge cannot place:
-        // they are left unmarked, for the processor's direct receipt look-up.
+        // Names unsafe to address ("a/", "./b") have hashed outcome names the merge cannot place:
+        // they are left unmarked, for the processor's direct look-up.
         Assert.All(rows, row => Assert.Equal(receipts.Contains(Receipt(row.Blob)) && !BlobNames.IsHashed(row.Blob.Name), row.Receipted));
         Assert.Contains(rows, row => BlobNames.IsHashed(row.Blob.Name));
     }
@@ -87,16 +90,16 @@ public sealed class ScanListingTests
     }
 
     [Fact]
-    public async Task The_receipt_listing_is_left_once_every_blob_is_placed()
+    public async Task The_outcome_listing_is_left_once_every_blob_is_placed()
     {
-        // Receipts of deleted inputs beyond the last name (here without end) cost nothing to a scan.
+        // Outcomes of deleted inputs beyond the last name (here without end) cost nothing to a scan.
         var receipts = new EndlessReceipts();
         var listing = new ScanListing(new ListedInputs([Input("a"), Input("b")]), receipts, Version);
 
         var rows = await listing.ListAsync(withReceipts: true, _ => { }, new ScanListingCounts(), default).ToListAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(new[] { "a", "b" }, rows.Select(r => r.Blob.Name));
-        Assert.True(receipts.Stopped.Task.IsCompleted, "the receipt listing should have been stopped");
+        Assert.True(receipts.Stopped.Task.IsCompleted, "the outcome listing should have been stopped");
     }
 
     [Fact]
@@ -181,40 +184,32 @@ public sealed class ScanListingTests
         public ValueTask<InputRead> ReadAsync(InputBlob input, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
-    private sealed class ListedReceipts(IEnumerable<string> names, int pageSize = 5000) : IReceiptStore
+    private sealed class ListedReceipts(IEnumerable<ListedOutcome> outcomes, int pageSize = 5000) : IOutcomeReceipts
     {
         public int Listings { get; private set; }
 
-        public ValueTask<bool> ExistsAsync(InputBlob input, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public ValueTask<FoundOutcome?> FindAsync(InputBlob input, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public ValueTask<Receipt?> ReadAsync(InputBlob input, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public ValueTask WriteAsync(Receipt receipt, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public async IAsyncEnumerable<string> ListNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        public async IAsyncEnumerable<ListedOutcome> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
             Listings++;
             var i = 0;
-            foreach (var name in names.Order(StringComparer.Ordinal))
+            foreach (var outcome in outcomes.OrderBy(o => o.Name, StringComparer.Ordinal))
             {
                 if (++i % pageSize == 0)
                     await Task.Yield();
-                yield return name;
+                yield return outcome;
             }
         }
     }
 
-    private sealed class EndlessReceipts : IReceiptStore
+    private sealed class EndlessReceipts : IOutcomeReceipts
     {
         public TaskCompletionSource Stopped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public ValueTask<bool> ExistsAsync(InputBlob input, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public ValueTask<FoundOutcome?> FindAsync(InputBlob input, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public ValueTask<Receipt?> ReadAsync(InputBlob input, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public ValueTask WriteAsync(Receipt receipt, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public async IAsyncEnumerable<string> ListNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        public async IAsyncEnumerable<ListedOutcome> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
             try
             {

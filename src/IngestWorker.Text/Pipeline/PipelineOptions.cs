@@ -13,8 +13,9 @@ public sealed class PipelineOptions
     public const long DefaultMaxInputBytes = 10 * 1024 * 1024;
 
     /// <summary>
-    /// Identifies the pipeline's behaviour. Receipts are kept per version, so changing it makes the
-    /// worker process every input again under the new rules.
+    /// Identifies the pipeline's behaviour. Each outcome records the version it was made under, and
+    /// only an outcome of the current version finishes an input, so changing it makes the worker
+    /// process every input again under the new rules.
     /// </summary>
     public string Version { get; set; } = "1";
 

@@ -79,7 +79,7 @@ public sealed class ContainerOptions
     /// <summary>Records of inputs that failed <c>poisonBlobThreshold</c> times.</summary>
     public string Poison { get; set; } = "poison";
 
-    /// <summary>The worker's own bookkeeping: receipts, claims and the content-hash index.</summary>
+    /// <summary>The worker's own bookkeeping: claims and the content-hash index (the outcomes are the receipts).</summary>
     public string State { get; set; } = "ingestworker-state";
 }
 
@@ -124,8 +124,8 @@ public sealed class TriggerOptions
     /// Least time between two full scans (1 s – 1 day). Between them a scan hands out only blobs
     /// whose <c>Last-Modified</c> is after the previous scan's start less a clock margin; storage
     /// stamps that time when an upload begins, so a blob whose upload outlasted the margin is
-    /// older than that mark once it is listed. A full scan lists the receipts alongside and hands
-    /// out every blob without one, whatever its age (in <c>queue</c> mode only while the work queue
+    /// older than that mark once it is listed. A full scan lists the outcomes alongside and hands
+    /// out every blob without one of its version, whatever its age (in <c>queue</c> mode only while the work queue
     /// is empty, so that a backlog is not enqueued twice).
     /// </summary>
     public TimeSpan FullScanInterval { get; set; } = TimeSpan.FromMinutes(1);

@@ -13,14 +13,16 @@ namespace IngestWorker.Processing;
 
 /// <summary>
 /// Takes one input version from "seen" to "has exactly one recorded outcome":
-/// receipt check → claim → count the attempt → read → text pipeline → write outcome → receipt →
-/// drop the claim. Each step is safe to repeat, so a crash anywhere only means the next worker
-/// repeats some of it.
+/// claim → (a name claimed before: look for its outcome) → count the attempt → read → text
+/// pipeline → write outcome → drop the claim. The outcome is the input version's receipt
+/// (<see cref="IOutcomeReceipts"/>): it is the last write, and nothing else records that the input
+/// is done. Each step is safe to repeat, so a crash anywhere only means the next worker repeats
+/// some of it.
 /// </summary>
 public sealed class BlobProcessor
 {
     private readonly IInputStore _inputs;
-    private readonly IReceiptStore _receipts;
+    private readonly IOutcomeReceipts _done;
     private readonly IClaimStore _claims;
     private readonly IOutcomeWriter _outcomes;
     private readonly TextPipeline _pipeline;
@@ -40,7 +42,7 @@ public sealed class BlobProcessor
 
     public BlobProcessor(
         IInputStore inputs,
-        IReceiptStore receipts,
+        IOutcomeReceipts done,
         IClaimStore claims,
         IOutcomeWriter outcomes,
         TextPipeline pipeline,
@@ -56,7 +58,7 @@ public sealed class BlobProcessor
     {
         _pace = pace;
         _inputs = inputs;
-        _receipts = receipts;
+        _done = done;
         _claims = claims;
         _outcomes = outcomes;
         _pipeline = pipeline;
@@ -82,11 +84,6 @@ public sealed class BlobProcessor
         _metrics.BlobSeen();
         using var inFlight = _metrics.BlobInFlight();
         using var givingWay = _pace?.BlobStarted();
-        if (await _receipts.ExistsAsync(input, cancellationToken).ConfigureAwait(false))
-            return await SettleOwedSummaryAsync(input, cancellationToken).ConfigureAwait(false) ?? ProcessingResult.AlreadyDone;
-        // No receipt: an attempt of this process that could not confirm its receipt did not write it.
-        _owed.Take(input);
-
         var firstAttempt = ClaimState.Fresh(input.ETag, _pipelineVersion) with { Attempts = 1, LastAttemptAt = _clock.GetUtcNow(), Worker = _worker };
         await using var claim = await _claims.TryAcquireAsync(input, firstAttempt, cancellationToken).ConfigureAwait(false);
         if (claim is null)
@@ -98,14 +95,17 @@ public sealed class BlobProcessor
         ClaimState before;
         if (claim.IsFirst)
         {
-            // Created with its first attempt already counted; a never-claimed name has no receipt.
+            // Created with its first attempt already counted; a never-claimed name has no outcome,
+            // so there is nothing to look for: a new document costs no look-up at all.
             before = ClaimState.Fresh(input.ETag, _pipelineVersion);
         }
         else
         {
-            // Another worker may have finished it between our first look and our claim.
-            if (await _receipts.ExistsAsync(input, cancellationToken).ConfigureAwait(false))
-                return await SettleOwedSummaryAsync(input, cancellationToken).ConfigureAwait(false) ?? ProcessingResult.AlreadyDone;
+            // Looked for under the claim, so no other worker is writing the outcome meanwhile.
+            if (await _done.FindAsync(input, cancellationToken).ConfigureAwait(false) is { } found)
+                return SettleOwedSummary(input, found) ?? ProcessingResult.AlreadyDone;
+            // No outcome: an attempt of this process that could not confirm its outcome did not write it.
+            _owed.Take(input);
             before = claim.State;
             if (before.IsUnstartedFirstAttempt(_clock.GetUtcNow(), _claimDuration))
                 before = before with { Attempts = 0 };
@@ -146,8 +146,8 @@ public sealed class BlobProcessor
         {
             if (await SettleOwedSummaryQuietlyAsync(input).ConfigureAwait(false) is { } settled)
             {
-                // The receipt's write failed, but storage had carried it out: the input is finished.
-                _logger.LogInformation("The receipt of {BlobName} was written although storage did not confirm it ({Error}); its outcome stands.", input.Name, e.Message);
+                // The outcome's write failed, but storage had carried it out: the input is finished.
+                _logger.LogInformation("The outcome of {BlobName} was written although storage did not confirm it ({Error}); it stands.", input.Name, e.Message);
                 await claim.ReleaseAsync(cancellationToken).ConfigureAwait(false);
                 return settled;
             }
@@ -185,12 +185,12 @@ public sealed class BlobProcessor
         _metrics.BlobSeen();
         using var inFlight = _metrics.BlobInFlight();
         using var givingWay = _pace?.BlobStarted();
-        if (await _receipts.ExistsAsync(input, cancellationToken).ConfigureAwait(false))
-            return ProcessingResult.AlreadyDone;
         var state = ClaimState.Fresh(input.ETag, _pipelineVersion) with { LastAttemptAt = _clock.GetUtcNow(), Worker = _worker };
         await using var claim = await _claims.TryAcquireAsync(input, state, cancellationToken).ConfigureAwait(false);
         if (claim is null)
             return ProcessingResult.ClaimedElsewhere;
+        if (!claim.IsFirst && await _done.FindAsync(input, cancellationToken).ConfigureAwait(false) is { } found)
+            return SettleOwedSummary(input, found) ?? ProcessingResult.AlreadyDone;
         await PoisonAsync(input, claim, "WorkMessageExhausted", error, claim.State.Attempts, cancellationToken).ConfigureAwait(false);
         return ProcessingResult.Poisoned;
     }
@@ -222,9 +222,8 @@ public sealed class BlobProcessor
         var result = await _pipeline.RunAsync(source, content, cancellationToken).ConfigureAwait(false);
         var document = _documents.FromResult(result);
         var writing = Stopwatch.GetTimestamp();
-        var location = await _outcomes.WriteAsync(document, firstForName, cancellationToken).ConfigureAwait(false);
-        var latency = _clock.GetUtcNow() - input.LastModified;
-        BlobSummary Summary() => new(input.Name, result.IsAccepted ? BlobSummary.Accepted : BlobSummary.Rejected, document.Reasons,
+        // Evaluated once the write has ended, so that times and latency include it.
+        BlobSummary Summary(OutcomeLocation location) => new(input.Name, result.IsAccepted ? BlobSummary.Accepted : BlobSummary.Rejected, document.Reasons,
             location.Container, location.Name, attempt)
         {
             RejectionStage = result.Rejection?.Stage,
@@ -232,32 +231,31 @@ public sealed class BlobProcessor
             OutputBytes = location.Bytes,
             Total = Stopwatch.GetElapsedTime(started),
             Steps = [new("download", downloaded), .. result.StageTimings, new("write_outcome", Stopwatch.GetElapsedTime(writing))],
-            Latency = latency,
+            Latency = _clock.GetUtcNow() - input.LastModified,
         };
-        await WriteReceiptAsync(input, document, location, Summary, LogLevel.Information, result, cancellationToken).ConfigureAwait(false);
+        await WriteOutcomeAsync(input, document, firstForName, Summary, LogLevel.Information, result, cancellationToken).ConfigureAwait(false);
         return ProcessingResult.Completed;
     }
 
     /// <summary>
     /// An input whose name the SDK would turn into another blob's (<see cref="BlobNameSafety"/>) is
-    /// not read: it gets one rejected outcome, named by the hash of its name like its claim and
-    /// receipt (<see cref="BlobNames.Key"/>), that records the name as it is.
+    /// not read: it gets one rejected outcome, named by the hash of its name like its claim
+    /// (<see cref="BlobNames.Key"/>), that records the name as it is.
     /// </summary>
     private async Task<ProcessingResult> RejectUnsafeNameAsync(InputBlob input, string problem, int attempt, bool firstForName, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var source = new DocumentSource(_inputs.ContainerName, input.Name, input.ETag, input.ContentLength, input.LastModified);
         var document = _documents.UnsafeName(source, problem);
-        var location = await _outcomes.WriteAsync(document, firstForName, cancellationToken).ConfigureAwait(false);
-        var latency = _clock.GetUtcNow() - input.LastModified;
-        BlobSummary Summary() => new(input.Name, BlobSummary.Rejected, document.Reasons, location.Container, location.Name, attempt)
+        // Evaluated once the write has ended, so that times and latency include it.
+        BlobSummary Summary(OutcomeLocation location) => new(input.Name, BlobSummary.Rejected, document.Reasons, location.Container, location.Name, attempt)
         {
             RejectionStage = OutputDocumentFactory.UnsafeNameStage,
             OutputBytes = location.Bytes,
             Total = Stopwatch.GetElapsedTime(started),
-            Latency = latency,
+            Latency = _clock.GetUtcNow() - input.LastModified,
         };
-        await WriteReceiptAsync(input, document, location, Summary, LogLevel.Warning, null, cancellationToken).ConfigureAwait(false);
+        await WriteOutcomeAsync(input, document, firstForName, Summary, LogLevel.Warning, null, cancellationToken).ConfigureAwait(false);
         return ProcessingResult.Completed;
     }
 
@@ -265,16 +263,15 @@ public sealed class BlobProcessor
     {
         var source = new DocumentSource(_inputs.ContainerName, input.Name, input.ETag, input.ContentLength, input.LastModified);
         var document = _documents.Failed(source, errorType, error, attempts, claim.State.LastAttemptAt ?? _clock.GetUtcNow());
-        var location = await _outcomes.WriteAsync(document, claim.IsFirst, cancellationToken).ConfigureAwait(false);
-        var latency = _clock.GetUtcNow() - input.LastModified;
-        BlobSummary Summary() => new(input.Name, BlobSummary.Poisoned, document.Reasons, location.Container, location.Name, attempts)
+        // Evaluated once the write has ended, so that times and latency include it.
+        BlobSummary Summary(OutcomeLocation location) => new(input.Name, BlobSummary.Poisoned, document.Reasons, location.Container, location.Name, attempts)
         {
             ErrorType = errorType,
             Error = error,
             OutputBytes = location.Bytes,
-            Latency = latency,
+            Latency = _clock.GetUtcNow() - input.LastModified,
         };
-        await WriteReceiptAsync(input, document, location, Summary, LogLevel.Error, null, cancellationToken).ConfigureAwait(false);
+        await WriteOutcomeAsync(input, document, claim.IsFirst, Summary, LogLevel.Error, null, cancellationToken).ConfigureAwait(false);
         await claim.ReleaseAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -288,52 +285,41 @@ public sealed class BlobProcessor
     }
 
     /// <summary>
-    /// Writes the receipt, then emits the summary: the summary of a finished input, exactly once.
-    /// A write that fails may still have been carried out, so its summary is then owed
-    /// (<see cref="OwedSummaries"/>), and the next look at the receipt that finds this very receipt
-    /// emits it, rather than reporting the input as done already.
+    /// Writes the outcome (the input version's receipt), then emits the summary: the summary of a
+    /// finished input, exactly once. A write that fails may still have been carried out, so its
+    /// summary is then owed (<see cref="OwedSummaries"/>), and the next look that finds the outcome
+    /// with this write's id emits it, rather than reporting the input as done already.
     /// </summary>
-    private async Task WriteReceiptAsync(InputBlob input, OutputDocument document, OutcomeLocation location, Func<BlobSummary> summary,
+    private async Task WriteOutcomeAsync(InputBlob input, OutputDocument document, bool firstForName, Func<OutcomeLocation, BlobSummary> summary,
         LogLevel level, PipelineResult? result, CancellationToken cancellationToken)
     {
-        var receipt = new Receipt(_inputs.ContainerName, input.Name, input.ETag, _pipelineVersion, document.Status,
-            document.Reasons, location.Container, location.Name, _clock.GetUtcNow());
+        var writeId = Guid.NewGuid().ToString("N");
+        OutcomeLocation location;
         try
         {
-            await _receipts.WriteAsync(receipt, cancellationToken).ConfigureAwait(false);
+            location = await _outcomes.WriteAsync(document, firstForName, writeId, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             // Owed only once the write has failed: while it is in flight nobody else may settle it.
-            _owed.Add(input, new OwedSummary(receipt, summary(), level, document, result));
+            // Where the outcome is, is known once it is found.
+            _owed.Add(input, new OwedSummary(writeId, summary(new OutcomeLocation("", BlobNames.Output(input.Name), WrittenBefore: false)), level, document, result));
             throw;
         }
-        Finished(summary(), level, document, result);
+        Finished(summary(location), level, document, result);
     }
 
     /// <summary>
-    /// Emits the summary this process owes for the input if the receipt stored is the one it wrote;
-    /// null when it owes none, or when the receipt is another attempt's (which emitted its own).
+    /// Emits the summary this process owes for the input if the outcome found is the one it wrote;
+    /// null when it owes none, or when the outcome is another attempt's (which emitted its own).
     /// </summary>
-    private async Task<ProcessingResult?> SettleOwedSummaryAsync(InputBlob input, CancellationToken cancellationToken)
+    private ProcessingResult? SettleOwedSummary(InputBlob input, FoundOutcome found)
     {
-        if (_owed.Take(input) is not { } owed)
+        if (_owed.Take(input) is not { } owed || owed.WriteId != found.WriteId)
             return null;
-        Receipt? stored;
-        try
-        {
-            stored = await _receipts.ReadAsync(input, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            // Not settled: still owed, for the next look.
-            _owed.Add(input, owed);
-            throw;
-        }
-        if (stored is null || !stored.IsSameWrite(owed.Receipt))
-            return null;
-        using var attemptScope = _logger.BeginScope(LogScopes.Attempt(owed.Summary.Attempt));
-        Finished(owed.Summary, owed.Level, owed.Document, owed.Result);
+        var summary = owed.Summary.WithOutput(found.Container, found.Name, found.Bytes);
+        using var attemptScope = _logger.BeginScope(LogScopes.Attempt(summary.Attempt));
+        Finished(summary, owed.Level, owed.Document, owed.Result);
         return owed.Outcome;
     }
 
@@ -343,16 +329,16 @@ public sealed class BlobProcessor
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            if (!await _receipts.ExistsAsync(input, timeout.Token).ConfigureAwait(false))
+            if (await _done.FindAsync(input, timeout.Token).ConfigureAwait(false) is not { } found)
             {
                 _owed.Take(input);
                 return null;
             }
-            return await SettleOwedSummaryAsync(input, timeout.Token).ConfigureAwait(false);
+            return SettleOwedSummary(input, found);
         }
         catch (Exception e)
         {
-            _logger.LogDebug("Could not look for the receipt of {BlobName} yet ({Error}); the next attempt will.", input.Name, e.Message);
+            _logger.LogDebug("Could not look for the outcome of {BlobName} yet ({Error}); the next attempt will.", input.Name, e.Message);
             return null;
         }
     }

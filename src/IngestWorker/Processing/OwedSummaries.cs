@@ -6,25 +6,26 @@ using Microsoft.Extensions.Logging;
 
 namespace IngestWorker.Processing;
 
-/// <summary>A finished input's summary that waits for proof that its receipt is in storage.</summary>
-/// <param name="Receipt">The receipt exactly as this attempt wrote it: finding it stored, byte for byte the same, is the proof.</param>
-public sealed record OwedSummary(Receipt Receipt, BlobSummary Summary, LogLevel Level, OutputDocument Document, PipelineResult? Result)
+/// <summary>A finished input's summary that waits for proof that its outcome is in storage.</summary>
+/// <param name="WriteId">The write id this attempt stored with its outcome: finding the outcome stored with it is the proof.</param>
+/// <param name="Summary">The summary as of the failed write; where the outcome is (<see cref="BlobSummary.WithOutput"/>) is filled in when it is found.</param>
+public sealed record OwedSummary(string WriteId, BlobSummary Summary, LogLevel Level, OutputDocument Document, PipelineResult? Result)
 {
-    public ProcessingResult Outcome => Summary.Outcome == BlobSummary.Poisoned ? ProcessingResult.Poisoned : ProcessingResult.Completed;
+    public ProcessingResult Outcome => Document.Status == OutputStatus.Failed ? ProcessingResult.Poisoned : ProcessingResult.Completed;
 }
 
 /// <summary>
-/// Summaries this process owes: an attempt wrote its outcome and then could not confirm its receipt
-/// (the write failed through every retry, perhaps after storage had carried it out). Whether the
-/// input is finished is then known only to storage, so the summary line, metrics, statistics and
-/// dashboard entry are held here until the next look at the receipt settles it: the receipt this
-/// attempt wrote is there (emit them, once), another attempt's receipt is there (that attempt
-/// emitted its own), or none is (the input is processed again and emits its own).
+/// Summaries this process owes: an attempt could not confirm the write of its outcome, which is
+/// the input's receipt (the write failed through every retry, perhaps after storage had carried it
+/// out). Whether the input is finished is then known only to storage, so the summary line, metrics,
+/// statistics and dashboard entry are held here until the next look at the outcome settles it: the
+/// outcome carries this attempt's write id (emit them, once), another attempt's outcome is there
+/// (that attempt emitted its own), or none is (the input is processed again and emits its own).
 /// </summary>
 /// <remarks>
 /// In memory, so a process that ends while it owes a summary loses it: the input still has its one
-/// outcome and receipt, and only the line and counts are missing. Making that durable would cost a
-/// storage call after every summary; the case it covers, a receipt written at the very moment
+/// outcome, and only the line and counts are missing. Making that durable would cost a
+/// storage call after every summary; the case it covers, an outcome written at the very moment
 /// storage went away followed by the end of the process before storage came back, is rare enough.
 /// Entries are few (at most one per blob in flight when storage went away) and bounded: the oldest
 /// is dropped beyond <c>capacity</c>, which only an input deleted or overwritten after such a

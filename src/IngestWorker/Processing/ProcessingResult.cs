@@ -3,11 +3,11 @@ namespace IngestWorker.Processing;
 /// <summary>How handling one input version ended, from the trigger's point of view.</summary>
 public enum ProcessingResult
 {
-    /// <summary>Its outcome was written (accepted or rejected) and the receipt recorded.</summary>
+    /// <summary>Its outcome was written (accepted or rejected); the outcome is its receipt.</summary>
     Completed,
-    /// <summary>Its attempts were used up: a poison record was written as its outcome, with a receipt.</summary>
+    /// <summary>Its attempts were used up: a poison record was written as its outcome.</summary>
     Poisoned,
-    /// <summary>A receipt already existed: nothing to do.</summary>
+    /// <summary>An outcome of this input version and pipeline version already existed: nothing to do.</summary>
     AlreadyDone,
     /// <summary>Another worker holds its claim.</summary>
     ClaimedElsewhere,

@@ -34,12 +34,42 @@ public static class BlobNames
     public static bool IsHashed(string inputName) =>
         !BlobNameSafety.IsAddressable(inputName) || inputName.StartsWith(HashedPrefix, StringComparison.Ordinal);
 
-    /// <summary>Where the receipts of every pipeline version live.</summary>
+    /// <summary>
+    /// Where the receipt blobs of earlier layouts live (one per finished input version). The worker
+    /// no longer writes them: an input version's outcome is its receipt. <c>prune-receipts</c>
+    /// removes them.
+    /// </summary>
     public const string ReceiptsRoot = "receipts/";
 
-    /// <summary><c>a/b.txt</c> → <c>a/b.txt.json</c>; <c>../x</c> → <c>~sha256/{hash}.json</c>.</summary>
-    public static string Output(string inputName) => Fit(Key(inputName) + ".json", suffix: ".json");
+    /// <summary>What an outcome's name adds to its input's key (<see cref="Key"/>).</summary>
+    public const string OutputSuffix = ".json";
 
+    /// <summary><c>a/b.txt</c> → <c>a/b.txt.json</c>; <c>../x</c> → <c>~sha256/{hash}.json</c>.</summary>
+    public static string Output(string inputName) => Fit(Key(inputName) + OutputSuffix, suffix: OutputSuffix);
+
+    /// <summary>
+    /// Whether the input's outcome is named exactly <c>{name}.json</c>: not hashed (<see cref="Key"/>)
+    /// and not shortened (<see cref="Fit"/>), so that its name can be paired with the input's by listing.
+    /// </summary>
+    public static bool HasPlainOutputName(string inputName) =>
+        !IsHashed(inputName) && inputName.Length + OutputSuffix.Length <= MaxLength;
+
+    /// <summary>
+    /// The input name an outcome blob is named after (<c>a/b.txt.json</c> → <c>a/b.txt</c>), or null
+    /// when the outcome name was shortened (its tail is then a hash), stands for its input by a hash
+    /// (<see cref="HashedPrefix"/>), or is not an outcome's.
+    /// </summary>
+    public static string? InputNameOfOutput(string outputName)
+    {
+        if (!outputName.EndsWith(OutputSuffix, StringComparison.Ordinal) || outputName.Length == OutputSuffix.Length)
+            return null;
+        if (outputName.StartsWith(HashedPrefix, StringComparison.Ordinal))
+            return null;
+        var name = outputName[..^OutputSuffix.Length];
+        return outputName.Length == MaxLength && EndsWithShorteningHash(name) ? null : name;
+    }
+
+    /// <summary>The name of a receipt blob of an earlier layout (<see cref="ReceiptsRoot"/>); only to find and remove them.</summary>
     public static string Receipt(string pipelineVersion, string container, string name, string etag) =>
         Fit($"{ReceiptPrefix(pipelineVersion, container)}{Key(name)}@{BareETag(etag)}");
 
@@ -73,12 +103,14 @@ public static class BlobNames
     }
 
     /// <summary>Whether <see cref="Fit"/> shortened this name: full length, ending in <c>~</c> and 32 hex digits of the hash.</summary>
-    public static bool IsShortened(string blobName)
+    public static bool IsShortened(string blobName) => blobName.Length == MaxLength && EndsWithShorteningHash(blobName);
+
+    private static bool EndsWithShorteningHash(string name)
     {
         const int hashLength = 33;
-        if (blobName.Length != MaxLength)
+        if (name.Length < hashLength)
             return false;
-        var tail = blobName.AsSpan(MaxLength - hashLength);
+        var tail = name.AsSpan(name.Length - hashLength);
         return tail[0] == '~' && !tail[1..].ContainsAnyExcept("0123456789abcdef");
     }
 

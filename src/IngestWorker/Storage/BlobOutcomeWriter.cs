@@ -9,12 +9,18 @@ using Microsoft.Extensions.Options;
 namespace IngestWorker.Storage;
 
 /// <summary>
-/// Writes <c>{name}.json</c> to the container of the document's status and removes any older
+/// Writes <c>{name}.json</c> to the container of the document's status, after removing any older
 /// outcome of the same input from the other two, so each input has exactly one outcome.
 /// Effectively-once: an outcome already written for the same input ETag and pipeline version is
 /// kept as it is (a retry never rewrites it with a different <c>processedAt</c>), and concurrent
 /// writers are serialised by conditional writes.
 /// </summary>
+/// <remarks>
+/// The outcome is the input version's receipt (<see cref="IOutcomeReceipts"/>), so it is the last
+/// write of its input: the older outcomes go first. A crash in between leaves the input with no
+/// outcome of its current version, which is processed again; written the other way round, it would
+/// leave the finished input with a stale second outcome that nothing would ever remove.
+/// </remarks>
 public sealed class BlobOutcomeWriter : IOutcomeWriter
 {
     // Metadata on every outcome blob; it lets a retry recognise its own earlier write without
@@ -23,6 +29,9 @@ public sealed class BlobOutcomeWriter : IOutcomeWriter
     public const string PipelineVersionKey = "pipelineversion";
     public const string StatusKey = "status";
     public const string ReasonsKey = "reasons";
+    // Which write stored the outcome: an attempt whose write failed, perhaps after storage carried
+    // it out, recognises its own outcome by it (OwedSummaries).
+    public const string WriteIdKey = "writeid";
 
     private const int MaxConflicts = 5;
 
@@ -37,7 +46,7 @@ public sealed class BlobOutcomeWriter : IOutcomeWriter
         _pipelineVersion = options.Value.Pipeline.Version;
     }
 
-    public async ValueTask<OutcomeLocation> WriteAsync(OutputDocument document, bool firstForName, CancellationToken cancellationToken)
+    public async ValueTask<OutcomeLocation> WriteAsync(OutputDocument document, bool firstForName, string writeId, CancellationToken cancellationToken)
     {
         var target = ContainerFor(document.Status);
         var name = BlobNames.Output(document.Source.Name);
@@ -51,6 +60,7 @@ public sealed class BlobOutcomeWriter : IOutcomeWriter
             // Reason codes are ASCII by contract, so they fit in metadata: listing tools can show
             // decisions without downloading documents.
             [ReasonsKey] = string.Join(",", document.Reasons),
+            [WriteIdKey] = writeId,
         };
 
         var upload = new BlobUploadOptions
@@ -60,6 +70,12 @@ public sealed class BlobOutcomeWriter : IOutcomeWriter
         };
         if (firstForName && await TryCreateAsync(blob, json, upload, cancellationToken).ConfigureAwait(false))
             return new OutcomeLocation(target.Name, name, WrittenBefore: false, json.ToMemory().Length);
+
+        foreach (var other in _containers.Outcomes.Where(c => c.Name != target.Name))
+        {
+            var stale = other.GetBlobClient(name);
+            await _resilience.RunAsync(async ct => await stale.DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
 
         var writtenBefore = false;
         for (var conflicts = 0; ; conflicts++)
@@ -83,12 +99,6 @@ public sealed class BlobOutcomeWriter : IOutcomeWriter
                 // Someone wrote between our read and our write (or our own earlier try landed):
                 // look again.
             }
-        }
-
-        foreach (var other in _containers.Outcomes.Where(c => c.Name != target.Name))
-        {
-            var stale = other.GetBlobClient(name);
-            await _resilience.RunAsync(async ct => await stale.DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
         return new OutcomeLocation(target.Name, name, writtenBefore, writtenBefore ? 0 : json.ToMemory().Length);
     }

@@ -7,9 +7,9 @@ namespace IngestWorker.Storage;
 /// </summary>
 /// <remarks>
 /// A claim record is created the first time a name is claimed and kept afterwards (released, not
-/// deleted), so "the record did not exist" means "this name was never processed": no receipt and
-/// no earlier outcome can exist for it, and the processor skips looking for them. Anything that
-/// prunes claim records must prune the name's receipts with them.
+/// deleted), so "the record did not exist" means "this name was never processed": no outcome (which
+/// is also the receipt) can exist for it, and the processor skips looking for one. Anything that
+/// prunes claim records must prune the name's outcomes with them.
 /// </remarks>
 public interface IClaimStore
 {

@@ -168,7 +168,7 @@ public static class PagedListing
 /// after a marker (null: from the start) of at most a given size, under the listing's own prefix
 /// or a longer one given.
 /// </summary>
-/// <param name="Kind">The metric tag: <c>input</c> or <c>receipts</c>.</param>
+/// <param name="Kind">The metric tag: <c>input</c> or <c>outcomes</c>.</param>
 /// <param name="Description">The listing as a log line names it.</param>
 public sealed record ListingSource<T>(string Kind, string Description, int PageSize, Func<T, string> NameOf,
     Func<string?, string?, int, CancellationToken, ValueTask<Page<T>?>> Fetch)

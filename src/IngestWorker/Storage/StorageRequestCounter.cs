@@ -11,8 +11,10 @@ namespace IngestWorker.Storage;
 /// Counts and times every request the blob client sends, once per try (retries are Polly's, one layer up,
 /// so each retry is a request of its own here). Tags name what the request was for rather than
 /// the container's name, so dashboards work across deployments: the container's role, and for
-/// the state container the area of bookkeeping (<c>receipts</c>, <c>claims</c>, <c>hashes</c>,
-/// <c>templates</c>, <c>near/bands</c>, <c>near/clusters</c>).
+/// the state container the area of bookkeeping (<c>claims</c>, <c>hashes</c>, <c>templates</c>,
+/// <c>near/bands</c>, <c>near/clusters</c>; <c>receipts</c> only for <c>prune-receipts</c> removing
+/// the receipt blobs of earlier layouts: an input's outcome is its receipt now, so finishing an input
+/// and looking for its outcome count under the outcome containers' roles).
 /// </summary>
 internal sealed class StorageRequestCounter(ContainerOptions containers, IngestWorkerMetrics metrics, IReadOnlyDictionary<string, string>? queueRoles = null) : HttpPipelinePolicy
 {

@@ -38,7 +38,7 @@ public sealed class UnlistableNames(IOptions<IngestWorkerOptions> options, ILogg
     /// The way past the name right after <paramref name="after"/> in a listing, or null when there
     /// is none (markers that are not names, <c>unlistableNameProbes</c> spent or 0): the listing then stops there.
     /// </summary>
-    /// <param name="kind">The listing, as the metric's <c>listing</c> tag: <c>input</c> or <c>receipts</c>.</param>
+    /// <param name="kind">The listing, as the metric's <c>listing</c> tag: <c>input</c> or <c>outcomes</c>.</param>
     /// <param name="listing">The listing, for the log line.</param>
     /// <param name="listsPast">Whether the one-name page after a marker can be read.</param>
     /// <param name="markersAreNames">Whether the storage's markers are names, so that markers can be built.</param>

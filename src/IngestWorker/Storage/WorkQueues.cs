@@ -89,7 +89,7 @@ public sealed class WorkQueues
         catch (RequestFailedException e) when (e.Status is 404 or 400)
         {
             // Already deleted, or received again elsewhere after its visibility lapsed; that
-            // reception finds the blob's receipt and deletes it then.
+            // reception finds the blob's outcome and deletes it then.
         }
     }
 

@@ -62,14 +62,28 @@ public sealed class BlobSummary : IReadOnlyList<KeyValuePair<string, object?>>
     /// <summary>Bytes of the outcome document written (0 when an earlier try had already written it).</summary>
     public long OutputBytes { get; init; }
 
-    /// <summary>From the start of the download to the outcome and receipt written; null for a poisoned input.</summary>
+    /// <summary>From the start of the download to the outcome written; null for a poisoned input.</summary>
     public TimeSpan? Total { get; init; }
 
-    /// <summary><c>download</c>, each pipeline stage that ran, <c>write_outcome</c> (outcome and receipt).</summary>
+    /// <summary><c>download</c>, each pipeline stage that ran, <c>write_outcome</c> (the outcome, which is also the receipt).</summary>
     public IReadOnlyList<StageTiming> Steps { get; init; } = [];
 
     /// <summary>From the input's last modification to its outcome written; null when storage did not say when that was.</summary>
     public TimeSpan? Latency { get; init; }
+
+    /// <summary>The same summary with the outcome where it was found (a write whose answer was lost, found later).</summary>
+    public BlobSummary WithOutput(string outputContainer, string outputName, long outputBytes) =>
+        new(BlobName, Outcome, Reasons, outputContainer, outputName, Attempt)
+        {
+            RejectionStage = RejectionStage,
+            ErrorType = ErrorType,
+            Error = Error,
+            InputBytes = InputBytes,
+            OutputBytes = outputBytes,
+            Total = Total,
+            Steps = Steps,
+            Latency = Latency,
+        };
 
     public int Count => Fields.Count;
 

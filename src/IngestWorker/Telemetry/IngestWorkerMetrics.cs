@@ -81,7 +81,7 @@ public sealed class IngestWorkerMetrics
         _listingPaused = Meter.CreateCounter<double>(ListingPausedName, "s",
             "Time scanner listings waited between pages for this worker's blobs in processing to finish.");
         _listingUnlistable = Meter.CreateCounter<long>(ListingUnlistableName, "{name}",
-            "Names a listing could not list (a character its XML cannot carry), each time a listing met one; tagged by listing (input, receipts) and skipped (true: the listing went on past it; false: it stopped there).");
+            "Names a listing could not list (a character its XML cannot carry), each time a listing met one; tagged by listing (input, outcomes) and skipped (true: the listing went on past it; false: it stopped there).");
         _seen = Meter.CreateCounter<long>(BlobSeenName, "{blob}",
             "Input blob versions handed to the processor, including ones it then finds done or claimed by another worker.");
         _accepted = Meter.CreateCounter<long>(BlobAcceptedName, "{blob}",
@@ -99,7 +99,7 @@ public sealed class IngestWorkerMetrics
         _io = Meter.CreateCounter<long>(BlobIoName, "By",
             "Bytes of input read for inputs that reached an outcome (direction=read) and bytes of outcome documents written (direction=write), tagged by outcome.");
         _blobDuration = Meter.CreateHistogram(BlobDurationName, "s",
-            "Time from the start of the attempt that reached an outcome (download) to its outcome and receipt written, tagged by outcome.",
+            "Time from the start of the attempt that reached an outcome (download) to its outcome written, tagged by outcome.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StageBuckets });
         _latency = Meter.CreateHistogram(BlobLatencyName, "s",
             "End-to-end latency: from the input's last modification (its upload) to its outcome written, tagged by outcome.",

@@ -64,7 +64,7 @@ public sealed class ChangedBlobFilter
     /// <see cref="HandedOut"/> (called whenever processing ends, perhaps before the listing in
     /// progress reaches the name), this forgets a blob older than that listing: this listing will
     /// not meet it again, and once it completes the blob's age alone excludes it. (Should it fail
-    /// instead, the next listing may hand the blob out again, which costs a receipt check.)
+    /// instead, the next listing may hand the blob out again, which costs an outcome look-up.)
     /// </summary>
     public void PassedByListing(InputBlob blob)
     {

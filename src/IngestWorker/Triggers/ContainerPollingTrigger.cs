@@ -14,8 +14,8 @@ namespace IngestWorker.Triggers;
 /// Mode <c>scan</c>: finds new and overwritten blobs by listing the input container every
 /// <c>pollingInterval</c> and hands them to <c>maxDegreeOfParallelism</c> processors. After the
 /// first listing only blobs changed since the previous one are looked at (<see cref="ChangedBlobFilter"/>).
-/// That memory is only a shortcut: the durable truth is the receipt. So the first listing after a
-/// start, and every full scan (<see cref="FullScanSchedule"/>), reads the receipt listing
+/// That memory is only a shortcut: the durable truth is the outcome (the receipt). So the first listing after a
+/// start, and every full scan (<see cref="FullScanSchedule"/>), reads the outcome listings
 /// alongside (<see cref="ScanListing"/>): finished blobs cost no call each, and are never reprocessed.
 /// </summary>
 public sealed class ContainerPollingTrigger : WorkerTrigger
@@ -46,7 +46,7 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
 
     public ContainerPollingTrigger(
         IInputStore inputs,
-        IReceiptStore receipts,
+        IOutcomeReceipts outcomes,
         UnlistableNames unlistable,
         IngestContainers containers,
         StorageResilience resilience,
@@ -59,7 +59,7 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
         : base(lifetime, options.Value.ShutdownTimeout, logger)
     {
         _inputs = inputs;
-        _listing = new ScanListing(inputs, receipts, options.Value.Pipeline.Version, unlistable);
+        _listing = new ScanListing(inputs, outcomes, options.Value.Pipeline.Version, unlistable);
         _containers = containers;
         _resilience = resilience;
         _processor = processor;
@@ -125,7 +125,7 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
         var now = _clock.GetUtcNow();
         var began = _clock.GetTimestamp();
         // Until a listing has completed, and in every full scan, every blob is a candidate; the
-        // receipt listing then saves a receipt check per finished blob.
+        // outcome listings then save an outcome look-up per finished blob.
         var withReceipts = _changes.Since is null || _fullScans.IsDue;
         var fullScanStarted = _fullScans.Started();
         var counts = new ScanListingCounts();
@@ -138,7 +138,7 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
                 continue;
             if (receipted)
             {
-                // What a receipt check would have found, for no call.
+                // What an outcome look-up would have found, for no call.
                 _changes.PassedByListing(blob);
                 ForgetBackoff(blob);
                 continue;
@@ -179,12 +179,12 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
 
         if (withReceipts)
         {
-            _logger.LogInformation("Listed '{Container}' with its receipts of pipeline version {PipelineVersion} in {Elapsed:F1} s: {Listed} blobs, {Receipted} done already, {HandedOut} handed out ({NotJoinable} of them only for a receipt check: names the listings cannot pair).",
+            _logger.LogInformation("Listed '{Container}' with the outcomes of pipeline version {PipelineVersion} in {Elapsed:F1} s: {Listed} blobs, {Receipted} done already, {HandedOut} handed out ({NotJoinable} of them only for an outcome look-up: names the listings cannot pair).",
                 _inputs.ContainerName, _options.Pipeline.Version, _clock.GetElapsedTime(began).TotalSeconds, counts.Listed, counts.Receipted, handedOut, counts.NotJoinable);
             if (counts.OutOfOrder > 0)
-                _logger.LogWarning("Storage listed {OutOfOrder} name(s) of '{Container}' or its receipts out of ordinal order; their blobs had their receipts checked one by one.", counts.OutOfOrder, _inputs.ContainerName);
+                _logger.LogWarning("Storage listed {OutOfOrder} name(s) of '{Container}' or its outcomes out of ordinal order; their blobs had their outcomes looked up one by one.", counts.OutOfOrder, _inputs.ContainerName);
             if (passedOver > 0)
-                _logger.LogWarning("The full scan of '{Container}' handed out {PassedOver} blob(s) without a receipt that the scans of changes had passed over as older than their mark (an upload longer than the {Margin} s margin, a receipt not yet written, or a blob another worker holds).",
+                _logger.LogWarning("The full scan of '{Container}' handed out {PassedOver} blob(s) without an outcome that the scans of changes had passed over as older than their mark (an upload longer than the {Margin} s margin, an outcome not yet written, or a blob another worker holds).",
                     _inputs.ContainerName, passedOver, ChangedBlobFilter.ClockMargin.TotalSeconds);
         }
     }

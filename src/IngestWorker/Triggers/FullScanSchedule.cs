@@ -6,8 +6,8 @@ namespace IngestWorker.Triggers;
 /// previous listing began (<see cref="ChangedBlobFilter"/>), judged by <c>Last-Modified</c>, which
 /// storage stamps when an upload begins (Azurite: when the Put Blob request arrives, measured
 /// 35 s before the blob could be listed), so an upload that outlasts the clock margin yields a blob
-/// that is already "old" when it first appears. A full listing reads the receipt listing alongside
-/// and hands out every blob without a receipt, so such a blob waits at most this long.
+/// that is already "old" when it first appears. A full listing reads the outcome listings alongside
+/// and hands out every blob without an outcome of its version, so such a blob waits at most this long.
 /// </summary>
 public sealed class FullScanSchedule(TimeProvider clock, TimeSpan interval)
 {

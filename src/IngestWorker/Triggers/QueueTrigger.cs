@@ -154,7 +154,7 @@ public sealed class QueueTrigger : WorkerTrigger
         }
         catch (Exception e)
         {
-            // The message reappears when its visibility lapses; its blob's receipt makes that cheap.
+            // The message reappears when its visibility lapses; its blob's outcome makes that cheap.
             _logger.LogDebug("Could not settle work message {MessageId} ({Error}).", message.MessageId, e.Message);
         }
     }

@@ -19,8 +19,8 @@ namespace IngestWorker.Triggers;
 /// and another worker takes over. The leased blob also holds the scan checkpoint (where the last
 /// complete listing began), which only the lease holder can write, so a new scanner carries on
 /// from there instead of enqueueing the whole container again. A scanner without a checkpoint
-/// reads the receipt listing alongside its first listing (<see cref="ScanListing"/>) and enqueues
-/// only blobs without a receipt; so does every full scan (<see cref="FullScanSchedule"/>).
+/// reads the outcome listings alongside its first listing (<see cref="ScanListing"/>) and enqueues
+/// only blobs without an outcome of their version; so does every full scan (<see cref="FullScanSchedule"/>).
 /// </summary>
 public sealed class ScanLeader : BackgroundService
 {
@@ -35,11 +35,11 @@ public sealed class ScanLeader : BackgroundService
     private long _completedScans;
     private long _enqueued;
 
-    public ScanLeader(IInputStore inputs, IReceiptStore receipts, UnlistableNames unlistable, IngestContainers containers, WorkQueues queues, StorageResilience resilience,
+    public ScanLeader(IInputStore inputs, IOutcomeReceipts outcomes, UnlistableNames unlistable, IngestContainers containers, WorkQueues queues, StorageResilience resilience,
         IOptions<IngestWorkerOptions> options, TimeProvider clock, ILogger<ScanLeader> logger)
     {
         _inputs = inputs;
-        _listing = new ScanListing(inputs, receipts, options.Value.Pipeline.Version, unlistable);
+        _listing = new ScanListing(inputs, outcomes, options.Value.Pipeline.Version, unlistable);
         _queues = queues;
         _resilience = resilience;
         _options = options.Value;
@@ -137,7 +137,7 @@ public sealed class ScanLeader : BackgroundService
             {
                 DateTimeOffset? listingStarted = null;
                 var began = _clock.GetTimestamp();
-                // A full scan enqueues every blob without a receipt, so only over an empty work
+                // A full scan enqueues every blob without an outcome, so only over an empty work
                 // queue: over a backlog it would enqueue the backlog a second time.
                 var withReceipts = changes.Since is null
                     || (fullScans.IsDue && await _queues.ApproximateDepthAsync(_queues.Work, lost.Token).ConfigureAwait(false) == 0);
@@ -201,12 +201,12 @@ public sealed class ScanLeader : BackgroundService
 
     private void LogListedWithReceipts(ScanListingCounts counts, long enqueued, long passedOver, TimeSpan elapsed)
     {
-        _logger.LogInformation("Listed '{Container}' with its receipts of pipeline version {PipelineVersion} in {Elapsed:F1} s: {Listed} blobs, {Receipted} done already, {Enqueued} enqueued ({NotJoinable} of them only for a receipt check: names the listings cannot pair).",
+        _logger.LogInformation("Listed '{Container}' with the outcomes of pipeline version {PipelineVersion} in {Elapsed:F1} s: {Listed} blobs, {Receipted} done already, {Enqueued} enqueued ({NotJoinable} of them only for an outcome look-up: names the listings cannot pair).",
             _inputs.ContainerName, _options.Pipeline.Version, elapsed.TotalSeconds, counts.Listed, counts.Receipted, enqueued, counts.NotJoinable);
         if (counts.OutOfOrder > 0)
-            _logger.LogWarning("Storage listed {OutOfOrder} name(s) of '{Container}' or its receipts out of ordinal order; their blobs had their receipts checked one by one.", counts.OutOfOrder, _inputs.ContainerName);
+            _logger.LogWarning("Storage listed {OutOfOrder} name(s) of '{Container}' or its outcomes out of ordinal order; their blobs had their outcomes looked up one by one.", counts.OutOfOrder, _inputs.ContainerName);
         if (passedOver > 0)
-            _logger.LogWarning("The full scan of '{Container}' enqueued {PassedOver} blob(s) without a receipt that the scans of changes had passed over as older than their mark (an upload longer than the {Margin} s margin, or a receipt not yet written).",
+            _logger.LogWarning("The full scan of '{Container}' enqueued {PassedOver} blob(s) without an outcome that the scans of changes had passed over as older than their mark (an upload longer than the {Margin} s margin, or an outcome not yet written).",
                 _inputs.ContainerName, passedOver, ChangedBlobFilter.ClockMargin.TotalSeconds);
     }
 

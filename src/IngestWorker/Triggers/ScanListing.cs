@@ -3,7 +3,7 @@ using IngestWorker.Storage;
 
 namespace IngestWorker.Triggers;
 
-/// <summary>One blob of a scan's listing; <paramref name="Receipted"/>: the receipt listing showed this version done.</summary>
+/// <summary>One blob of a scan's listing; <paramref name="Receipted"/>: the outcome listings showed this version done (its outcome is its receipt).</summary>
 public readonly record struct ListedBlob(InputBlob Blob, bool Receipted);
 
 /// <summary>What one listing found, for the line a scanner logs.</summary>
@@ -11,13 +11,13 @@ public sealed class ScanListingCounts
 {
     public long Listed { get; set; }
 
-    /// <summary>Blobs whose version has its receipt (a listing with receipts only).</summary>
+    /// <summary>Blobs whose version has its outcome (a listing with outcomes only).</summary>
     public long Receipted { get; set; }
 
-    /// <summary>Blobs whose receipt the merge cannot place (<c>@</c> in the name, a shortened or hashed receipt name): their receipt is looked up directly.</summary>
+    /// <summary>Blobs whose outcome the merge cannot place (a shortened or hashed outcome name): their outcome is looked up directly.</summary>
     public long NotJoinable { get; set; }
 
-    /// <summary>Names storage listed out of ordinal order; each costs a receipt look-up, nothing worse.</summary>
+    /// <summary>Names storage listed out of ordinal order; each costs an outcome look-up, nothing worse.</summary>
     public long OutOfOrder { get; set; }
 
     /// <summary>
@@ -30,19 +30,19 @@ public sealed class ScanListingCounts
 /// <summary>
 /// The input container's listing as a scanner reads it. A scanner that does not yet know since
 /// when to look (a worker's first scan, a queue-mode scanner without a checkpoint) must consider
-/// every blob, and asking for each one's receipt costs a storage call per blob: 100,000 at start
-/// over a container of 100,000 finished blobs. Listed <c>withReceipts</c>, the receipts of the
-/// pipeline version are listed alongside and merged with the blobs by name
-/// (<see cref="ReceiptJoin"/>), so a blob whose version has its receipt costs only its share of
-/// two listings, and memory holds a page of each, never every name.
+/// every blob, and asking for each one's outcome costs a storage call per blob: 100,000 at start
+/// over a container of 100,000 finished blobs. Listed <c>withReceipts</c>, the three outcome
+/// containers are listed alongside with their metadata and merged with the blobs by name
+/// (<see cref="OutcomeJoin"/>), so a blob whose version has its outcome costs only its share of
+/// four listings, and memory holds a page of each, never every name.
 /// </summary>
 /// <remarks>
-/// The merge can only err towards a look-up: a blob is marked receipted only when a receipt of
-/// exactly its name and ETag was listed, and receipts are written only after the outcome. A
-/// receipt listed a moment too early, a name listed out of order or a name the merge cannot place
-/// leaves the blob unmarked, and the processor's own receipt check decides.
+/// The merge can only err towards a look-up: a blob is marked done only when an outcome of its
+/// name listed with exactly its ETag and the pipeline version, and the outcome is the last thing
+/// written for an input. A name listed out of order or a name the merge cannot place leaves the
+/// blob unmarked, and the processor's own look-up decides.
 /// </remarks>
-public sealed class ScanListing(IInputStore inputs, IReceiptStore receipts, string pipelineVersion, UnlistableNames? unlistable = null)
+public sealed class ScanListing(IInputStore inputs, IOutcomeReceipts outcomes, string pipelineVersion, UnlistableNames? unlistable = null)
 {
     // A listing page: each listing fetches its next page while the merge works through the current one.
     private const int ReadAhead = 5000;
@@ -71,11 +71,10 @@ public sealed class ScanListing(IInputStore inputs, IReceiptStore receipts, stri
         var told = false;
         long fromListing = 0, merged = 0;
         var listingDone = false;
-        var join = new ReceiptJoin(pipelineVersion, inputs.ContainerName);
+        var join = new OutcomeJoin(pipelineVersion);
         var rows = join.JoinAsync(
             Counted(inputs.ListAsync(t => started = t, cancellationToken).ReadAheadAsync(ReadAhead, cancellationToken)),
-            receipts.ListNamesAsync(cancellationToken).ReadAheadAsync(ReadAhead, cancellationToken),
-            name => name,
+            outcomes.ListAsync(cancellationToken),
             cancellationToken);
         await foreach (var row in rows.ConfigureAwait(false))
         {
@@ -84,14 +83,14 @@ public sealed class ScanListing(IInputStore inputs, IReceiptStore receipts, stri
                 Tell();
                 merged++;
                 counts.Listed++;
-                var receipted = row.Match == ReceiptMatch.Receipted;
+                var receipted = row.Match == OutcomeMatch.Done;
                 if (receipted)
                     counts.Receipted++;
-                else if (row.Match == ReceiptMatch.InputNotJoinable)
+                else if (row.Match == OutcomeMatch.InputNotJoinable)
                     counts.NotJoinable++;
                 yield return new ListedBlob(blob, receipted);
             }
-            // The receipts still to come are of versions no longer in the container.
+            // The outcomes still to come are of inputs no longer in the container.
             if (listingDone && merged == fromListing)
                 break;
         }

@@ -68,6 +68,25 @@ public sealed class TestContainers
     }
 
     /// <summary>Every outcome document of every input, by container, as the worker left them.</summary>
+    /// <summary>
+    /// An accepted outcome of the input version written directly, with the metadata the worker's
+    /// outcome writer stores (its document reduced to <c>{}</c>): a finished input, for tests that
+    /// need thousands (processing them would take minutes).
+    /// </summary>
+    public async Task WriteOutcomeAsync(string inputName, string inputETag, CancellationToken cancellationToken = default, string pipelineVersion = "1")
+    {
+        await Accepted.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var metadata = new Dictionary<string, string>
+        {
+            [IngestWorker.Storage.BlobOutcomeWriter.SourceETagKey] = IngestWorker.Storage.BlobNames.BareETag(inputETag),
+            [IngestWorker.Storage.BlobOutcomeWriter.PipelineVersionKey] = pipelineVersion,
+            [IngestWorker.Storage.BlobOutcomeWriter.StatusKey] = "accepted",
+            [IngestWorker.Storage.BlobOutcomeWriter.ReasonsKey] = "",
+        };
+        await Accepted.GetBlobClient(IngestWorker.Storage.BlobNames.Output(inputName))
+            .UploadAsync(BinaryData.FromString("{}"), new BlobUploadOptions { Metadata = metadata }, cancellationToken);
+    }
+
     public async Task<List<Outcome>> OutcomesAsync()
     {
         var outcomes = new List<Outcome>();
