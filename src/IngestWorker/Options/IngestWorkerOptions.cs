@@ -21,6 +21,8 @@ public sealed class IngestWorkerOptions
 
     public MemoryOptions Memory { get; set; } = new();
 
+    public StateOptions State { get; set; } = new();
+
     /// <summary>
     /// How long a stopping worker waits for blobs in flight before it abandons them (they are
     /// picked up again on the next start; nothing is lost either way).

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using IngestWorker.Dashboard;
+using IngestWorker.State;
 using IngestWorker.Options;
 using IngestWorker.Statistics;
 using IngestWorker.Storage;
@@ -23,7 +24,7 @@ public sealed class BlobProcessor
     private readonly IReceiptStore _receipts;
     private readonly IClaimStore _claims;
     private readonly IOutcomeWriter _outcomes;
-    private readonly TextPipeline _pipeline;
+    private readonly StateBatches _pipeline;
     private readonly OutputDocumentFactory _documents;
     private readonly TimeProvider _clock;
     private readonly ILogger<BlobProcessor> _logger;
@@ -43,7 +44,7 @@ public sealed class BlobProcessor
         IReceiptStore receipts,
         IClaimStore claims,
         IOutcomeWriter outcomes,
-        TextPipeline pipeline,
+        StateBatches pipeline,
         OutputDocumentFactory documents,
         TimeProvider clock,
         IOptions<BlobsOptions> blobs,

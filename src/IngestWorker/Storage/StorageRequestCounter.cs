@@ -11,8 +11,8 @@ namespace IngestWorker.Storage;
 /// Counts and times every request the blob client sends, once per try (retries are Polly's, one layer up,
 /// so each retry is a request of its own here). Tags name what the request was for rather than
 /// the container's name, so dashboards work across deployments: the container's role, and for
-/// the state container the area of bookkeeping (<c>receipts</c>, <c>claims</c>, <c>hashes</c>,
-/// <c>templates</c>, <c>near/bands</c>, <c>near/clusters</c>).
+/// the state container the area of bookkeeping (<c>receipts</c>, <c>claims</c>, <c>log/segments</c>,
+/// <c>log/checkpoints</c>, <c>scanner</c>, <c>stats</c>).
 /// </summary>
 internal sealed class StorageRequestCounter(ContainerOptions containers, IngestWorkerMetrics metrics, IReadOnlyDictionary<string, string>? queueRoles = null) : HttpPipelinePolicy
 {
@@ -62,13 +62,14 @@ internal sealed class StorageRequestCounter(ContainerOptions containers, IngestW
         return (role, role == "state" ? StateArea(parts.BlobName) : "");
     }
 
-    // The near-duplicate index is split in two: band claims are most of a document's storage
-    // calls, cluster records one per decided document.
+    // The state log is split in two: segments are its commits (a share of one per document),
+    // checkpoints its occasional snapshots. The pipeline version between them is left out, so
+    // the tag's values stay a closed set.
     private static string StateArea(string blobName)
     {
         var segments = blobName.Split('/', 4);
-        if (segments[0] == "near" && segments.Length >= 3)
-            return segments[2] == "clusters" ? "near/clusters" : "near/bands";
+        if (segments[0] == "log" && segments.Length >= 3)
+            return segments[2] == "checkpoints" ? "log/checkpoints" : "log/segments";
         return segments[0];
     }
 

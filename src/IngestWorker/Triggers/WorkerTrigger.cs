@@ -1,3 +1,4 @@
+using IngestWorker.State;
 using IngestWorker.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,11 +27,13 @@ public abstract class WorkerTrigger(IHostApplicationLifetime lifetime, TimeSpan 
     protected CancellationToken Abandon => _abandon.Token;
 
     /// <returns>False when the worker is stopping, or storage refused it (the host is then stopped).</returns>
-    protected async Task<bool> EnsureStorageAsync(IngestContainers containers, StorageResilience resilience, WorkQueues? queues, CancellationToken stoppingToken)
+    protected async Task<bool> EnsureStorageAsync(IngestContainers containers, StorageResilience resilience, WorkQueues? queues, StateBatches? state, CancellationToken stoppingToken)
     {
         try
         {
             await StorageReadiness.EnsureAsync(containers, resilience, queues, logger, stoppingToken).ConfigureAwait(false);
+            if (state is not null)
+                await LoadStateAsync(state, stoppingToken).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -45,6 +48,27 @@ public abstract class WorkerTrigger(IHostApplicationLifetime lifetime, TimeSpan 
             StartupFailure = e;
             lifetime.StopApplication();
             return false;
+        }
+    }
+
+    // Before the first blob: a log written under other settings (StateLogSchemaException, an
+    // InvalidOperationException) stops the worker like a refusal; an outage is waited out.
+    private async Task LoadStateAsync(StateBatches state, CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                await state.EnsureLoadedAsync(stoppingToken).ConfigureAwait(false);
+                return;
+            }
+            catch (StorageUnavailableException e)
+            {
+                logger.LogWarning("The state log cannot be read yet ({Error}); trying again in {Delay}.", e.Message, delay);
+                await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
         }
     }
 
