@@ -6,6 +6,10 @@ using IngestWorker.State;
 using IngestWorker.Storage;
 using IngestWorker.Text.Dedup;
 using IngestWorker.Text.Pipeline;
+using IngestWorker.Triggers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IngestWorker.IntegrationTests;
@@ -128,6 +132,29 @@ public sealed class StateLogTests(AzuriteFixture azurite) : IClassFixture<Azurit
         var byCheckpoint = await Assert.ThrowsAsync<StateLogSchemaException>(async () => await other.LoadAsync(CancellationToken.None));
         Assert.Contains("checkpoint", byCheckpoint.Message);
         Assert.Equal(1, (await Log(containers, "same/3").LoadAsync(CancellationToken.None)).Sequence);
+    }
+
+    [Fact]
+    public async Task A_worker_started_with_other_minhash_settings_than_its_logs_stops_before_taking_a_blob()
+    {
+        var containers = new TestContainers(azurite);
+        await containers.State.CreateIfNotExistsAsync();
+        Assert.True(await Log(containers, "old/1").TryAppendAsync(1, Claim("h1", "a.txt"), CancellationToken.None));
+        await containers.UploadAsync("news/waiting.txt", TestTexts.Article("waiting"));
+        var settings = containers.Settings();
+        settings["ingestWorker:pipeline:nearDuplicates:bands"] = "20";
+        settings["ingestWorker:pipeline:nearDuplicates:rowsPerBand"] = "5";
+        using var host = IngestWorkerHost.CreateBuilder([], config => config.AddInMemoryCollection(settings)).Build();
+
+        await host.StartAsync();
+        var trigger = host.Services.GetRequiredService<IWorkerTrigger>();
+        for (var wait = 0; wait < 600 && trigger.StartupFailure is null; wait++)
+            await Task.Delay(50);
+        await host.StopAsync();
+
+        var failure = Assert.IsType<StateLogSchemaException>(trigger.StartupFailure);
+        Assert.Contains("w5-b20x5-s1", failure.Message);
+        Assert.Empty(await containers.OutcomesAsync());
     }
 
     private static StateSegment Claim(string hash, string name) => new(

@@ -79,7 +79,7 @@ public sealed class ContainerOptions
     /// <summary>Records of inputs that failed <c>poisonBlobThreshold</c> times.</summary>
     public string Poison { get; set; } = "poison";
 
-    /// <summary>The worker's own bookkeeping: receipts, claims and the content-hash index.</summary>
+    /// <summary>The worker's own bookkeeping: receipts, claims and the shared state log.</summary>
     public string State { get; set; } = "ingestworker-state";
 }
 
