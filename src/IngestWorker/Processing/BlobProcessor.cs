@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using IngestWorker.Dashboard;
-using IngestWorker.State;
 using IngestWorker.Options;
+using IngestWorker.State;
 using IngestWorker.Statistics;
 using IngestWorker.Storage;
 using IngestWorker.Telemetry;

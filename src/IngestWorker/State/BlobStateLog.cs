@@ -26,6 +26,9 @@ public sealed class BlobStateLog : IStateLog
     private const string MaxLinesMetadata = "maxlinespersite";
     private const string WriterMetadata = "writer";
 
+    // Segments read at once when far behind.
+    private const int MaxReadWindow = 16;
+
     private readonly BlobContainerClient _state;
     private readonly StorageResilience _resilience;
     private readonly ILogger<BlobStateLog> _logger;
@@ -69,32 +72,54 @@ public sealed class BlobStateLog : IStateLog
     }
 
     /// <exception cref="StateLogSchemaException">A segment was written under other settings.</exception>
+    /// <remarks>
+    /// Reads one segment at a time at first (a lost commit usually missed one or two), then a
+    /// growing window at once (a starting worker may be a hundred behind its checkpoint): a
+    /// window costs at most its size in reads past the log's end.
+    /// </remarks>
     public async ValueTask<int> CatchUpAsync(StateIndex index, CancellationToken cancellationToken)
     {
         var applied = 0;
+        var window = 1;
         while (true)
         {
-            var sequence = index.Sequence + 1;
-            var blob = _state.GetBlobClient(BlobNames.StateSegment(_version, sequence));
-            if (await ReadAsync(blob, cancellationToken).ConfigureAwait(false) is not { } content)
-                return applied;
-            SegmentHeader header;
-            StateSegment segment;
-            try
+            var first = index.Sequence + 1;
+            var reads = Enumerable.Range(0, window)
+                .Select(i => ReadAsync(_state.GetBlobClient(BlobNames.StateSegment(_version, first + i)), cancellationToken).AsTask())
+                .ToArray();
+            for (var i = 0; i < reads.Length; i++)
             {
-                (header, segment) = SegmentCodec.Decode(content.ToArray());
+                if (await reads[i].ConfigureAwait(false) is not { } content)
+                {
+                    // Past the end: the reads still under way only find later numbers missing too.
+                    await Task.WhenAll(reads.Skip(i + 1)).ConfigureAwait(false);
+                    return applied;
+                }
+                Apply(index, first + i, content);
+                applied++;
             }
-            catch (InvalidDataException e)
-            {
-                // Nothing after it can be applied: the log is ordered. Storage wrote the blob whole, so
-                // this is a writer of another format; the operator must decide, as for a schema change.
-                throw new StateLogSchemaException($"The state log segment {blob.Name} cannot be read ({e.Message}); change ingestWorker:pipeline:version to start a new log.");
-            }
-            if (Schema.Conflict(header.Schema, _version, $"segment {sequence}, written by {header.Writer}") is { } conflict)
-                throw new StateLogSchemaException(conflict);
-            index.Apply(sequence, segment.Ops);
-            applied++;
+            if (applied > 1)
+                window = Math.Min(window * 2, MaxReadWindow);
         }
+    }
+
+    private void Apply(StateIndex index, long sequence, BinaryData content)
+    {
+        SegmentHeader header;
+        StateSegment segment;
+        try
+        {
+            (header, segment) = SegmentCodec.Decode(content.ToArray());
+        }
+        catch (InvalidDataException e)
+        {
+            // Nothing after it can be applied: the log is ordered. Storage wrote the blob whole, so
+            // this is a writer of another format; the operator must decide, as for a schema change.
+            throw new StateLogSchemaException($"The state log segment {BlobNames.StateSegment(_version, sequence)} cannot be read ({e.Message}); change ingestWorker:pipeline:version to start a new log.");
+        }
+        if (Schema.Conflict(header.Schema, _version, $"segment {sequence}, written by {header.Writer}") is { } conflict)
+            throw new StateLogSchemaException(conflict);
+        index.Apply(sequence, segment.Ops);
     }
 
     /// <summary>Takes its copy of the index before it returns (the caller may change the index at once), then uploads it.</summary>

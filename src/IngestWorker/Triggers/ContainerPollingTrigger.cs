@@ -80,7 +80,8 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!await EnsureStorageAsync(_containers, _resilience, queues: null, _state, stoppingToken).ConfigureAwait(false))
+        if (!await EnsureStorageAsync(_containers, _resilience, queues: null, stoppingToken).ConfigureAwait(false)
+            || !await EnsureStateAsync(_state, stoppingToken).ConfigureAwait(false))
             return;
         _logger.LogInformation("Watching container '{Container}' on {Endpoint}: pipeline version {PipelineVersion}, {Parallelism} blobs at a time, scan every {PollingInterval}.",
             _inputs.ContainerName, _containers.Service.Uri, _options.Pipeline.Version, _parallelism, _options.Trigger.PollingInterval);

@@ -54,9 +54,12 @@ public sealed class QueueTrigger : WorkerTrigger
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!await EnsureStorageAsync(_containers, _resilience, _queues, _state, stoppingToken).ConfigureAwait(false))
+        if (!await EnsureStorageAsync(_containers, _resilience, _queues, stoppingToken).ConfigureAwait(false))
             return;
+        // The scanner needs no shared state: it may take the lease while the log loads.
         _scanner?.StorageReady.TrySetResult();
+        if (!await EnsureStateAsync(_state, stoppingToken).ConfigureAwait(false))
+            return;
         _logger.LogInformation("Watching container '{Container}' on {Endpoint} through queue '{Queue}' ({Mode} mode): pipeline version {PipelineVersion}, {Parallelism} blobs at a time.",
             _inputs.ContainerName, _containers.Service.Uri, _queues.Work.Name, _options.Trigger.Mode, _options.Pipeline.Version, _parallelism);
         MarkStarted();

@@ -27,13 +27,11 @@ public abstract class WorkerTrigger(IHostApplicationLifetime lifetime, TimeSpan 
     protected CancellationToken Abandon => _abandon.Token;
 
     /// <returns>False when the worker is stopping, or storage refused it (the host is then stopped).</returns>
-    protected async Task<bool> EnsureStorageAsync(IngestContainers containers, StorageResilience resilience, WorkQueues? queues, StateBatches? state, CancellationToken stoppingToken)
+    protected async Task<bool> EnsureStorageAsync(IngestContainers containers, StorageResilience resilience, WorkQueues? queues, CancellationToken stoppingToken)
     {
         try
         {
             await StorageReadiness.EnsureAsync(containers, resilience, queues, logger, stoppingToken).ConfigureAwait(false);
-            if (state is not null)
-                await LoadStateAsync(state, stoppingToken).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -51,8 +49,32 @@ public abstract class WorkerTrigger(IHostApplicationLifetime lifetime, TimeSpan 
         }
     }
 
-    // Before the first blob: a log written under other settings (StateLogSchemaException, an
-    // InvalidOperationException) stops the worker like a refusal; an outage is waited out.
+    /// <summary>Loads the shared state log before the first blob (null: nothing to load).</summary>
+    /// <returns>False when the worker is stopping, or the log was written under other settings (the host is then stopped).</returns>
+    protected async Task<bool> EnsureStateAsync(StateBatches? state, CancellationToken stoppingToken)
+    {
+        if (state is null)
+            return true;
+        try
+        {
+            await LoadStateAsync(state, stoppingToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (StateLogSchemaException e)
+        {
+            // A configuration problem: like a refusal, retrying cannot help.
+            logger.LogCritical("{Error}", e.Message);
+            StartupFailure = e;
+            lifetime.StopApplication();
+            return false;
+        }
+    }
+
+    // An outage is waited out, as storage readiness does.
     private async Task LoadStateAsync(StateBatches state, CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromSeconds(1);
