@@ -4,6 +4,7 @@ using IngestWorker.Dashboard;
 using IngestWorker.Http;
 using IngestWorker.Options;
 using IngestWorker.Processing;
+using IngestWorker.State;
 using IngestWorker.Storage;
 using IngestWorker.Statistics;
 using IngestWorker.Telemetry;
@@ -100,9 +101,14 @@ public static class IngestWorkerHost
         services.AddSingleton<IOutcomeReceipts, BlobOutcomeReceipts>();
         services.AddSingleton<IClaimStore, BlobClaimStore>();
         services.AddSingleton<IOutcomeWriter, BlobOutcomeWriter>();
-        services.AddSingleton<IExactDuplicateIndex, BlobExactDuplicateIndex>();
-        services.AddSingleton<ISiteTemplateIndex, BlobSiteTemplateIndex>();
-        services.AddSingleton<INearDuplicateIndex, BlobNearDuplicateIndex>();
+        // The shared dedup and template state: an in-memory index over the state log, asked by
+        // the pipeline's stages through the batch being decided (StateBatches).
+        services.AddSingleton<IStateLog, BlobStateLog>();
+        services.AddSingleton<LogBackedIndexes>();
+        services.AddSingleton<IExactDuplicateIndex>(sp => sp.GetRequiredService<LogBackedIndexes>());
+        services.AddSingleton<ISiteTemplateIndex>(sp => sp.GetRequiredService<LogBackedIndexes>());
+        services.AddSingleton<INearDuplicateIndex>(sp => sp.GetRequiredService<LogBackedIndexes>());
+        services.AddSingleton<StateBatches>();
 
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<IngestWorkerOptions>>().Value.Pipeline);
         // The language model is loaded once, when the pipeline is first needed, and shared by all blobs.
@@ -186,7 +192,8 @@ public static class IngestWorkerHost
         var checks = services.AddHealthChecks()
             .AddCheck<TriggerLoopCheck>("trigger", tags: [HealthTags.Live])
             .AddCheck<StorageCheck>("storage", tags: [HealthTags.Ready])
-            .AddCheck<LanguageModelCheck>("languageModel", tags: [HealthTags.Ready]);
+            .AddCheck<LanguageModelCheck>("languageModel", tags: [HealthTags.Ready])
+            .AddCheck<StateLogCheck>("stateLog", tags: [HealthTags.Ready]);
         if ((configuration[$"{IngestWorkerOptions.Section}:trigger:mode"] ?? TriggerOptions.ScanMode) == TriggerOptions.QueueMode)
             checks.AddCheck<ScanLeaseCheck>("scanLease", tags: [HealthTags.Ready]);
         services.AddSingleton<HttpServer>();

@@ -75,17 +75,14 @@ public sealed class HostileNameTests(AzuriteFixture azurite) : IClassFixture<Azu
         // Every new blob is one of the worker's own names for one of the inputs.
         var outputs = inputs.Keys.Select(BlobNames.Output).ToHashSet(StringComparer.Ordinal);
         var claims = inputs.Keys.Select(n => BlobNames.Claim(containers.Input.Name, n)).ToHashSet(StringComparer.Ordinal);
-        string[] workerFolders = ["hashes/", "templates/", "scanner/", "stats/"];
-        bool IsCluster(string name) =>
-            name.StartsWith("near/", StringComparison.Ordinal) && name.Split('/') is [_, var scheme, ..]
-            && (name.StartsWith($"near/{scheme}/band-", StringComparison.Ordinal)
-                || inputs.Keys.Any(n => BlobNames.NearCluster(scheme, containers.Input.Name, n) == name));
+        // The shared state log names its blobs by number, never by an input's name.
+        string[] workerFolders = [BlobNames.StateSegmentPrefix("1"), BlobNames.StateCheckpointPrefix("1"), "scanner/", "stats/"];
         foreach (var container in all)
         {
             foreach (var name in after[container.Name].Keys.Where(n => !before[container.Name].ContainsKey(n)))
             {
                 var expectedPlace = container == containers.Input ? false
-                    : container == containers.State ? claims.Contains(name) || IsCluster(name) || workerFolders.Any(f => name.StartsWith(f, StringComparison.Ordinal))
+                    : container == containers.State ? claims.Contains(name) || workerFolders.Any(f => name.StartsWith(f, StringComparison.Ordinal))
                     : outputs.Contains(name);
                 Assert.True(expectedPlace, $"unexpected blob {container.Name}/{JsonSerializer.Serialize(name)}");
             }

@@ -12,10 +12,8 @@ namespace IngestWorker.IntegrationTests;
 /// </summary>
 public sealed class StorageCallTests(AzuriteFixture azurite, ITestOutputHelper output) : IClassFixture<AzuriteFixture>
 {
-    private const int Bands = 14;
-
     [Fact]
-    public async Task Near_duplicate_lookups_cost_a_bounded_number_of_storage_calls_per_document()
+    public async Task Shared_state_costs_at_most_one_storage_call_per_document_and_none_per_band_hash_or_template()
     {
         var containers = new TestContainers(azurite);
         await using var worker = await TestWorker.StartAsync(containers);
@@ -49,16 +47,13 @@ public sealed class StorageCallTests(AzuriteFixture azurite, ITestOutputHelper o
             output.WriteLine($"{key,-40} {originals.GetValueOrDefault(key) / (double)seeds.Count,9:F1} {copies.GetValueOrDefault(key) / (double)seeds.Count,9:F1}");
         output.WriteLine($"{"total",-40} {PerDocument(originals, _ => true),9:F1} {PerDocument(copies, _ => true),9:F1}");
 
-        // An original claims every band once (a create each) and writes its cluster record.
-        Assert.Equal(Bands + 1, PerDocument(originals, k => k.Area.StartsWith("near/", StringComparison.Ordinal)));
-        Assert.Equal(Bands, PerDocument(originals, k => k.Area == "near/bands" && k.Status == 201));
-        // A copy stops at the first band it shares (band k): k - 1 creates that succeed, then for
-        // band k either a refused create and a read of its owner or, when this process has seen
-        // the owner, nothing; then one read of the owner's cluster record and one write of its own.
-        var nearCallsOfCopies = PerDocument(copies, k => k.Area.StartsWith("near/", StringComparison.Ordinal));
-        Assert.InRange(nearCallsOfCopies, 2, Bands + 3);
-        Assert.True(PerDocument(copies, k => k.Area == "near/bands") < Bands, "copies should stop before walking every band");
-        Assert.Equal(1, PerDocument(copies, k => k.Area == "near/clusters" && k.Operation == "write"));
+        // The shared dedup and template state costs a share of one commit (a segment of the state
+        // log) per batch: no call per content hash, band, cluster or site template any more.
+        string[] perDocumentAreas = ["hashes", "templates", "near/bands", "near/clusters"];
+        Assert.Equal(0, PerDocument(originals, k => perDocumentAreas.Contains(k.Area)));
+        Assert.Equal(0, PerDocument(copies, k => perDocumentAreas.Contains(k.Area)));
+        Assert.InRange(PerDocument(originals, k => k.Role == "state" && k.Area.StartsWith("log/", StringComparison.Ordinal)), 0.01, 1);
+        Assert.InRange(PerDocument(copies, k => k.Role == "state" && k.Area.StartsWith("log/", StringComparison.Ordinal)), 0.01, 1);
         // Whatever the stage, a document never costs more than this many calls end to end.
         Assert.InRange(PerDocument(originals, _ => true), 1, 30);
         Assert.InRange(PerDocument(copies, _ => true), 1, 30);

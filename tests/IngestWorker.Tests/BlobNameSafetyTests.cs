@@ -75,7 +75,6 @@ public sealed class BlobNameSafetyTests
         Assert.Equal(key + ".json", BlobNames.Output(name));
         Assert.Equal("claims/incoming/" + key, BlobNames.Claim("incoming", name));
         Assert.Equal("receipts/1/incoming/" + key + "@0x8DC1", BlobNames.Receipt("1", "incoming", name, "\"0x8DC1\""));
-        Assert.Equal("near/w5/clusters/incoming/" + key, BlobNames.NearCluster("w5", "incoming", name));
         foreach (var derived in Derived(name))
         {
             Assert.True(BlobNameSafety.IsAddressable(derived), derived);
@@ -160,6 +159,5 @@ public sealed class BlobNameSafetyTests
         BlobNames.Output(name),
         BlobNames.Claim("incoming", name),
         BlobNames.Receipt("1", "incoming", name, "\"0x8DC1\""),
-        BlobNames.NearCluster("w5-b14x8-s1", "incoming", name),
     ];
 }

@@ -14,8 +14,8 @@ public sealed class StorageRequestCounterTests
     [InlineData("http://127.0.0.1:10000/devstoreaccount1/in/news/a.txt", "input", "")]
     [InlineData("https://acct.blob.core.windows.net/ok/news/a.txt.json", "accepted", "")]
     [InlineData("https://acct.blob.core.windows.net/state/receipts/v1/in/a.txt@0x1", "state", "receipts")]
-    [InlineData("http://127.0.0.1:10000/devstoreaccount1/state/near/w5-b14x8-s1/band-03/00ff", "state", "near/bands")]
-    [InlineData("http://127.0.0.1:10000/devstoreaccount1/state/near/w5-b14x8-s1/clusters/in/a.txt", "state", "near/clusters")]
+    [InlineData("http://127.0.0.1:10000/devstoreaccount1/state/log/v1/segments/000000000042", "state", "log/segments")]
+    [InlineData("http://127.0.0.1:10000/devstoreaccount1/state/log/v1/checkpoints/000000000100", "state", "log/checkpoints")]
     [InlineData("https://acct.blob.core.windows.net/elsewhere/x", "other", "")]
     [InlineData("https://acct.blob.core.windows.net/?comp=list", "account", "")]
     public void Requests_are_tagged_by_what_they_are_for_not_by_container_name(string uri, string role, string area)

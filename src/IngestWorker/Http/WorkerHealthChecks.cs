@@ -1,4 +1,5 @@
 using IngestWorker.Options;
+using IngestWorker.State;
 using IngestWorker.Text.Language;
 using IngestWorker.Text.Pipeline;
 using IngestWorker.Triggers;
@@ -82,6 +83,23 @@ internal sealed class LanguageModelCheck(IServiceProvider services, PipelineOpti
         {
             return Task.FromResult(HealthCheckResult.Unhealthy("the language model could not be loaded: " + e.Message, data: data));
         }
+    }
+}
+
+/// <summary>
+/// The shared state log is loaded (the trigger loads it at start, before it takes any blob): a
+/// worker over a large log is not ready until its index is in memory.
+/// </summary>
+internal sealed class StateLogCheck(StateBatches state) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (state.Index is { } index)
+            return Task.FromResult(HealthCheckResult.Healthy($"the state log is loaded up to segment {index.Sequence}",
+                new Dictionary<string, object> { ["sequence"] = index.Sequence }));
+        return Task.FromResult(HealthCheckResult.Unhealthy(state.LoadFailure is { } failure
+            ? "the state log could not be loaded: " + failure.Message
+            : "the state log is loading"));
     }
 }
 

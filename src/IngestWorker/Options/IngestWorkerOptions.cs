@@ -23,6 +23,8 @@ public sealed class IngestWorkerOptions
 
     public MemoryOptions Memory { get; set; } = new();
 
+    public StateOptions State { get; set; } = new();
+
     /// <summary>
     /// How long a stopping worker waits for blobs in flight before it abandons them (they are
     /// picked up again on the next start; nothing is lost either way).
@@ -79,7 +81,7 @@ public sealed class ContainerOptions
     /// <summary>Records of inputs that failed <c>poisonBlobThreshold</c> times.</summary>
     public string Poison { get; set; } = "poison";
 
-    /// <summary>The worker's own bookkeeping: claims and the content-hash index (the outcomes are the receipts).</summary>
+    /// <summary>The worker's own bookkeeping: claims and the shared state log (the outcomes are the receipts).</summary>
     public string State { get; set; } = "ingestworker-state";
 }
 

@@ -95,6 +95,11 @@ internal sealed partial class IngestWorkerOptionsValidator(IConfiguration config
         if (options.Memory.ReleaseAfterIdle != TimeSpan.Zero)
             Check.Duration(errors, $"{s}:memory:releaseAfterIdle", options.Memory.ReleaseAfterIdle, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
 
+        Check.Range(errors, $"{s}:state:maxBatchDocuments", options.State.MaxBatchDocuments, 1, 10_000);
+        Check.Range(errors, $"{s}:state:checkpointEvery", options.State.CheckpointEvery, 1, 1_000_000);
+        Check.Range(errors, $"{s}:state:maxCommitAttempts", options.State.MaxCommitAttempts, 1, 1000);
+        Check.Duration(errors, $"{s}:state:maxConflictPause", options.State.MaxConflictPause, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
+
         var pipeline = options.Pipeline;
         if (!PipelineVersion().IsMatch(pipeline.Version ?? ""))
             errors.Add($"{s}:pipeline:version: '{pipeline.Version}' must be 1–64 characters of letters, digits, '.', '_' or '-' (it becomes part of receipt names).");

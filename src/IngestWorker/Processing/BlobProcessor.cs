@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using IngestWorker.Dashboard;
 using IngestWorker.Options;
+using IngestWorker.State;
 using IngestWorker.Statistics;
 using IngestWorker.Storage;
 using IngestWorker.Telemetry;
@@ -25,7 +26,7 @@ public sealed class BlobProcessor
     private readonly IOutcomeReceipts _done;
     private readonly IClaimStore _claims;
     private readonly IOutcomeWriter _outcomes;
-    private readonly TextPipeline _pipeline;
+    private readonly StateBatches _pipeline;
     private readonly OutputDocumentFactory _documents;
     private readonly TimeProvider _clock;
     private readonly ILogger<BlobProcessor> _logger;
@@ -45,7 +46,7 @@ public sealed class BlobProcessor
         IOutcomeReceipts done,
         IClaimStore claims,
         IOutcomeWriter outcomes,
-        TextPipeline pipeline,
+        StateBatches pipeline,
         OutputDocumentFactory documents,
         TimeProvider clock,
         IOptions<BlobsOptions> blobs,

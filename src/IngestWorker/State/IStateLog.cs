@@ -17,6 +17,10 @@ public interface IStateLog
     /// <summary>Reads and applies the segments after <see cref="StateIndex.Sequence"/> until the first that does not exist; returns how many.</summary>
     ValueTask<int> CatchUpAsync(StateIndex index, CancellationToken cancellationToken);
 
-    /// <summary>Writes the whole index as the checkpoint of its <see cref="StateIndex.Sequence"/> (once: an existing checkpoint is kept).</summary>
+    /// <summary>
+    /// Writes the whole index as the checkpoint of its <see cref="StateIndex.Sequence"/> (once: an
+    /// existing checkpoint is kept). Reads the index only before it returns its task, so the caller
+    /// may apply the next segment while the checkpoint is uploaded.
+    /// </summary>
     ValueTask WriteCheckpointAsync(StateIndex index, CancellationToken cancellationToken);
 }

@@ -100,10 +100,18 @@ public sealed class StateOverlay(StateIndex committed) : IExactDuplicateIndex, I
         }
     }
 
-    /// <summary>Records a document version's decision, so the log knows every document it decided.</summary>
+    /// <summary>
+    /// Records a document version's decision, so the log knows every document it decided. The
+    /// decision the index already holds is not recorded again: a batch decided again after its own
+    /// segment landed (a retried write whose first try succeeded) then changes nothing, and writes nothing.
+    /// </summary>
     public void Decided(string container, string name, string etag, string status)
     {
         lock (_gate)
+        {
+            if (committed.DocumentOf(container, name) is { } known && known.ETag == etag && known.Status == status)
+                return;
             _ops.Add(new DocumentDecided(container, name, etag, status));
+        }
     }
 }

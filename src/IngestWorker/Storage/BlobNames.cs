@@ -116,16 +116,18 @@ public static class BlobNames
 
     public static string Claim(string container, string name) => Fit($"claims/{container}/{Key(name)}");
 
-    public static string ContentHash(string sha256Hex) => $"hashes/sha256/{sha256Hex[..2]}/{sha256Hex}";
-
     /// <summary>
-    /// One LSH band key of the near-duplicate index. <paramref name="scheme"/> names the MinHash
-    /// settings (<c>w5-b14x8-s1</c>), so signatures made under other settings never meet.
+    /// One segment of the shared state log (<see cref="State.IStateLog"/>), numbered from 1 and
+    /// zero-padded so that listing order is numeric order.
     /// </summary>
-    public static string NearBand(string scheme, int band, ulong key) => $"near/{scheme}/band-{band:D2}/{key:x16}";
+    public static string StateSegment(string pipelineVersion, long sequence) => $"{StateSegmentPrefix(pipelineVersion)}{sequence:D12}";
 
-    /// <summary>The cluster a near duplicate was found to belong to.</summary>
-    public static string NearCluster(string scheme, string container, string name) => Fit($"near/{scheme}/clusters/{container}/{Key(name)}");
+    public static string StateSegmentPrefix(string pipelineVersion) => $"log/{pipelineVersion}/segments/";
+
+    /// <summary>The whole state index as of segment <paramref name="sequence"/>.</summary>
+    public static string StateCheckpoint(string pipelineVersion, long sequence) => $"{StateCheckpointPrefix(pipelineVersion)}{sequence:D12}";
+
+    public static string StateCheckpointPrefix(string pipelineVersion) => $"log/{pipelineVersion}/checkpoints/";
 
     /// <summary>ETags come quoted (<c>"0x8DC…"</c>); quotes have no place in a blob name.</summary>
     public static string BareETag(string etag) => etag.Trim('"');

@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using IngestWorker.Text.Dedup;
-using IngestWorker.Text.Dedup.Near;
 
 namespace IngestWorker.Storage;
 
@@ -34,10 +32,4 @@ public sealed record ClaimState(
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ClaimState))]
-[JsonSerializable(typeof(HashOwner))]
-[JsonSerializable(typeof(BandEntry))]
-[JsonSerializable(typeof(NearClusterRecord))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;
-
-/// <summary>The cluster a near duplicate belongs to, named by its first document.</summary>
-public sealed record NearClusterRecord(string Representative);

@@ -11,10 +11,10 @@ namespace IngestWorker.Storage;
 /// Counts and times every request the blob client sends, once per try (retries are Polly's, one layer up,
 /// so each retry is a request of its own here). Tags name what the request was for rather than
 /// the container's name, so dashboards work across deployments: the container's role, and for
-/// the state container the area of bookkeeping (<c>claims</c>, <c>hashes</c>, <c>templates</c>,
-/// <c>near/bands</c>, <c>near/clusters</c>; <c>receipts</c> only for <c>prune-receipts</c> removing
-/// the receipt blobs of earlier layouts: an input's outcome is its receipt now, so finishing an input
-/// and looking for its outcome count under the outcome containers' roles).
+/// the state container the area of bookkeeping (<c>claims</c>, <c>log/segments</c>,
+/// <c>log/checkpoints</c>, <c>scanner</c>, <c>stats</c>; <c>receipts</c> only for <c>prune-receipts</c>
+/// removing the receipt blobs of earlier layouts: an input's outcome is its receipt now, so finishing
+/// an input and looking for its outcome count under the outcome containers' roles).
 /// </summary>
 internal sealed class StorageRequestCounter(ContainerOptions containers, IngestWorkerMetrics metrics, IReadOnlyDictionary<string, string>? queueRoles = null) : HttpPipelinePolicy
 {
@@ -64,13 +64,14 @@ internal sealed class StorageRequestCounter(ContainerOptions containers, IngestW
         return (role, role == "state" ? StateArea(parts.BlobName) : "");
     }
 
-    // The near-duplicate index is split in two: band claims are most of a document's storage
-    // calls, cluster records one per decided document.
+    // The state log is split in two: segments are its commits (a share of one per document),
+    // checkpoints its occasional snapshots. The pipeline version between them is left out, so
+    // the tag's values stay a closed set.
     private static string StateArea(string blobName)
     {
         var segments = blobName.Split('/', 4);
-        if (segments[0] == "near" && segments.Length >= 3)
-            return segments[2] == "clusters" ? "near/clusters" : "near/bands";
+        if (segments[0] == "log" && segments.Length >= 3)
+            return segments[2] == "checkpoints" ? "log/checkpoints" : "log/segments";
         return segments[0];
     }
 

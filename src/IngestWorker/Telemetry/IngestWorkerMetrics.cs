@@ -35,6 +35,9 @@ public sealed class IngestWorkerMetrics
     public const string BlobLatencyName = "ingestworker.blob.latency";
     public const string StageDurationName = "ingestworker.stage.duration";
     public const string QueueDepthName = "ingestworker.queue.depth";
+    public const string StateCommitsName = "ingestworker.state.commits";
+    public const string StateConflictsName = "ingestworker.state.conflicts";
+    public const string StateBatchDocumentsName = "ingestworker.state.batch.documents";
 
     /// <summary>The <c>reason</c> tag of a code outside the published set (a custom stage's).</summary>
     public const string OtherReason = "other";
@@ -48,6 +51,9 @@ public sealed class IngestWorkerMetrics
     // From upload to outcome: about a second when the worker keeps up, hours when it is behind.
     private static readonly IReadOnlyList<double> LatencyBuckets =
         [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400];
+
+    // Documents per batch: one in a trickle, up to state:maxBatchDocuments in a burst.
+    private static readonly IReadOnlyList<int> BatchBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 
     private static readonly HashSet<string> KnownReasons = [.. PublishedReasonCodes()];
 
@@ -67,6 +73,9 @@ public sealed class IngestWorkerMetrics
     private readonly Histogram<double> _blobDuration;
     private readonly Histogram<double> _latency;
     private readonly Histogram<double> _stageDuration;
+    private readonly Counter<long> _stateCommits;
+    private readonly Counter<long> _stateConflicts;
+    private readonly Histogram<int> _stateBatchDocuments;
 
     public IngestWorkerMetrics(IMeterFactory meters)
     {
@@ -107,6 +116,13 @@ public sealed class IngestWorkerMetrics
         _stageDuration = Meter.CreateHistogram(StageDurationName, "s",
             "Time one step took on one input, tagged by stage: download, each pipeline stage that ran, write_outcome.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StageBuckets });
+        _stateCommits = Meter.CreateCounter<long>(StateCommitsName, "{segment}",
+            "Segments this worker appended to the shared state log (one per batch of documents that changed the state).");
+        _stateConflicts = Meter.CreateCounter<long>(StateConflictsName, "{conflict}",
+            "Commits of a batch that found their segment number taken by another worker; the batch was decided again after catching up.");
+        _stateBatchDocuments = Meter.CreateHistogram(StateBatchDocumentsName, "{document}",
+            "Documents decided together in one batch of the shared state.",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchBuckets });
     }
 
     public Meter Meter { get; }
@@ -171,6 +187,12 @@ public sealed class IngestWorkerMetrics
         foreach (var step in summary.Steps)
             _stageDuration.Record(step.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("stage", step.Stage));
     }
+
+    public void StateCommitted() => _stateCommits.Add(1);
+
+    public void StateConflict() => _stateConflicts.Add(1);
+
+    public void StateBatch(int documents) => _stateBatchDocuments.Record(documents);
 
     /// <summary>The work and poison queue depths, observed through <paramref name="observe"/> (queue and Event Grid modes only).</summary>
     public ObservableGauge<long> CreateQueueDepthGauge(Func<IEnumerable<Measurement<long>>> observe) =>

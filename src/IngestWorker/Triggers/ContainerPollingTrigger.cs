@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Azure;
 using IngestWorker.Options;
 using IngestWorker.Processing;
+using IngestWorker.State;
 using IngestWorker.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -43,6 +44,7 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
     private readonly ConcurrentDictionary<string, (InputBlob Blob, int Failures, DateTimeOffset NotBefore)> _backoff = new(StringComparer.Ordinal);
     private readonly Channel<InputBlob> _work;
     private long _completedScans;
+    private readonly StateBatches? _state;
 
     public ContainerPollingTrigger(
         IInputStore inputs,
@@ -55,9 +57,11 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
         IOptions<IngestWorkerOptions> options,
         IOptions<BlobsOptions> blobs,
         IHostApplicationLifetime lifetime,
-        ILogger<ContainerPollingTrigger> logger)
+        ILogger<ContainerPollingTrigger> logger,
+        StateBatches? state = null)
         : base(lifetime, options.Value.ShutdownTimeout, logger)
     {
+        _state = state;
         _inputs = inputs;
         _listing = new ScanListing(inputs, outcomes, options.Value.Pipeline.Version, unlistable);
         _containers = containers;
@@ -76,7 +80,8 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!await EnsureStorageAsync(_containers, _resilience, queues: null, stoppingToken).ConfigureAwait(false))
+        if (!await EnsureStorageAsync(_containers, _resilience, queues: null, stoppingToken).ConfigureAwait(false)
+            || !await EnsureStateAsync(_state, stoppingToken).ConfigureAwait(false))
             return;
         _logger.LogInformation("Watching container '{Container}' on {Endpoint}: pipeline version {PipelineVersion}, {Parallelism} blobs at a time, scan every {PollingInterval}.",
             _inputs.ContainerName, _containers.Service.Uri, _options.Pipeline.Version, _parallelism, _options.Trigger.PollingInterval);

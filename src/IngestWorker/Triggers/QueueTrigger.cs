@@ -1,5 +1,6 @@
 using IngestWorker.Options;
 using IngestWorker.Processing;
+using IngestWorker.State;
 using IngestWorker.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -29,12 +30,14 @@ public sealed class QueueTrigger : WorkerTrigger
     private readonly ILogger<QueueTrigger> _logger;
     private readonly IngestWorkerOptions _options;
     private readonly int _parallelism;
+    private readonly StateBatches? _state;
 
     public QueueTrigger(WorkQueues queues, IngestContainers containers, IInputStore inputs, StorageResilience resilience, BlobProcessor processor,
         IEnumerable<ScanLeader> scanner, TimeProvider clock, IOptions<IngestWorkerOptions> options, IOptions<BlobsOptions> blobs,
-        IHostApplicationLifetime lifetime, ILogger<QueueTrigger> logger)
+        IHostApplicationLifetime lifetime, ILogger<QueueTrigger> logger, StateBatches? state = null)
         : base(lifetime, options.Value.ShutdownTimeout, logger)
     {
+        _state = state;
         _queues = queues;
         _containers = containers;
         _inputs = inputs;
@@ -53,7 +56,10 @@ public sealed class QueueTrigger : WorkerTrigger
     {
         if (!await EnsureStorageAsync(_containers, _resilience, _queues, stoppingToken).ConfigureAwait(false))
             return;
+        // The scanner needs no shared state: it may take the lease while the log loads.
         _scanner?.StorageReady.TrySetResult();
+        if (!await EnsureStateAsync(_state, stoppingToken).ConfigureAwait(false))
+            return;
         _logger.LogInformation("Watching container '{Container}' on {Endpoint} through queue '{Queue}' ({Mode} mode): pipeline version {PipelineVersion}, {Parallelism} blobs at a time.",
             _inputs.ContainerName, _containers.Service.Uri, _queues.Work.Name, _options.Trigger.Mode, _options.Pipeline.Version, _parallelism);
         MarkStarted();

@@ -1,3 +1,4 @@
+using IngestWorker.State;
 using IngestWorker.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -45,6 +46,51 @@ public abstract class WorkerTrigger(IHostApplicationLifetime lifetime, TimeSpan 
             StartupFailure = e;
             lifetime.StopApplication();
             return false;
+        }
+    }
+
+    /// <summary>Loads the shared state log before the first blob (null: nothing to load).</summary>
+    /// <returns>False when the worker is stopping, or the log was written under other settings (the host is then stopped).</returns>
+    protected async Task<bool> EnsureStateAsync(StateBatches? state, CancellationToken stoppingToken)
+    {
+        if (state is null)
+            return true;
+        try
+        {
+            await LoadStateAsync(state, stoppingToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (StateLogSchemaException e)
+        {
+            // A configuration problem: like a refusal, retrying cannot help.
+            logger.LogCritical("{Error}", e.Message);
+            StartupFailure = e;
+            lifetime.StopApplication();
+            return false;
+        }
+    }
+
+    // An outage is waited out, as storage readiness does.
+    private async Task LoadStateAsync(StateBatches state, CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                await state.EnsureLoadedAsync(stoppingToken).ConfigureAwait(false);
+                return;
+            }
+            catch (StorageUnavailableException e)
+            {
+                logger.LogWarning("The state log cannot be read yet ({Error}); trying again in {Delay}.", e.Message, delay);
+                await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
         }
     }
 
