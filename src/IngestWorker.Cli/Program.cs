@@ -40,6 +40,15 @@ const string usage = """
           --older-than, only those last modified more than <days> (at least 1) ago. Outcomes and
           claim records are kept. Prints how many were examined, deleted and kept; --dry-run deletes nothing.
 
+      migrate-state [--dry-run]
+          After an upgrade from the layout before the state log: copy its dedup records (hashes/ and,
+          for the configured MinHash scheme, near/ in the state container) into the state log of the
+          configured pipeline version, so that documents finished before the upgrade are still found
+          as duplicates of new ones. It may run while workers run (their newer claims stand), and a
+          second run appends nothing. Site-template counts are not copied (they are learned again).
+          The old records are kept; the summary says which prefixes may be deleted afterwards.
+          --dry-run appends nothing.
+
       --now <time> (ISO 8601, e.g. 2030-01-31T12:00:00Z) measures ages from that instant instead of
       the clock: to rehearse a later prune with --dry-run, and for tests.
 
@@ -119,6 +128,7 @@ try
         "status" => await StatusCommand.RunAsync(host.Services, rest, cancel.Token),
         StatsCommand.Command => await StatsCommand.RunAsync(host.Services, rest, cancel.Token),
         "prune-receipts" => await PruneReceiptsCommand.RunAsync(host.Services, rest, cancel.Token),
+        MigrateStateCommand.Command => await MigrateStateCommand.RunAsync(host.Services, rest, cancel.Token),
         ReplayCommand.Command => await ReplayCommand.RunAsync(host.Services, rest, cancel.Token),
         ReprocessCommand.Command => await ReprocessCommand.RunAsync(host.Services, rest, cancel.Token),
         _ => Unknown(command),

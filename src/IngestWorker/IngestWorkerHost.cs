@@ -108,6 +108,7 @@ public static class IngestWorkerHost
         services.AddSingleton<IExactDuplicateIndex>(sp => sp.GetRequiredService<LogBackedIndexes>());
         services.AddSingleton<ISiteTemplateIndex>(sp => sp.GetRequiredService<LogBackedIndexes>());
         services.AddSingleton<INearDuplicateIndex>(sp => sp.GetRequiredService<LogBackedIndexes>());
+        services.AddSingleton<LegacyStateCheck>();
         services.AddSingleton<StateBatches>();
 
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<IngestWorkerOptions>>().Value.Pipeline);

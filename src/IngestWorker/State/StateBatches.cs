@@ -34,6 +34,7 @@ public sealed class StateBatches
     private readonly ILogger<StateBatches> _logger;
     private readonly IHostApplicationLifetime? _lifetime;
     private readonly int _parallelism;
+    private readonly LegacyStateCheck? _legacy;
 
     private readonly object _gate = new();
     private readonly Queue<Pending> _waiting = new();
@@ -41,8 +42,10 @@ public sealed class StateBatches
     private Task<StateIndex>? _loading;
 
     public StateBatches(IStateLog log, TextPipeline pipeline, LogBackedIndexes indexes, IOptions<IngestWorkerOptions> options,
-        ILogger<StateBatches>? logger = null, IngestWorkerMetrics? metrics = null, IHostApplicationLifetime? lifetime = null, int? parallelism = null)
+        ILogger<StateBatches>? logger = null, IngestWorkerMetrics? metrics = null, IHostApplicationLifetime? lifetime = null, int? parallelism = null,
+        LegacyStateCheck? legacy = null)
     {
+        _legacy = legacy;
         _log = log;
         _pipeline = pipeline;
         _indexes = indexes;
@@ -77,9 +80,18 @@ public sealed class StateBatches
         {
             // Not under any caller's token: the index is shared, and every storage call is bounded by the retry policy.
             if (_loading is null || _loading.IsFaulted || _loading.IsCanceled)
-                _loading = Task.Run(async () => await _log.LoadAsync(CancellationToken.None).ConfigureAwait(false));
+                _loading = Task.Run(LoadAsync);
             return _loading;
         }
+    }
+
+    private async Task<StateIndex> LoadAsync()
+    {
+        var index = await _log.LoadAsync(CancellationToken.None).ConfigureAwait(false);
+        // An empty log may be an upgrade from the per-record layout, whose records it does not hold.
+        if (index.Sequence == 0 && _legacy is not null)
+            await _legacy.WarnIfPresentAsync(CancellationToken.None).ConfigureAwait(false);
+        return index;
     }
 
     /// <summary>Runs the pipeline on one document in the next batch, and returns its result once the batch is committed.</summary>
