@@ -84,7 +84,13 @@ public sealed class PartitionOwnership : IAsyncDisposable
     public int PartitionOf(string name) => PartitionHash.Of(name, _options.Count);
 
     /// <summary>Whether this worker may start work on the name now: its partition is owned and the last renewal is recent enough.</summary>
-    public bool IsOwned(string name) => _owned.Contains(PartitionOf(name)) && Now.Ticks < Volatile.Read(ref _workUntilTicks);
+    public bool IsOwned(string name)
+    {
+        var partition = PartitionOf(name);
+        // The token's timer may fire a moment before the clock reads past the deadline: whichever
+        // comes first ends the work, so the two never disagree about a partition.
+        return _owned.Contains(partition) && Now.Ticks < Volatile.Read(ref _workUntilTicks) && !OwnershipToken(partition).IsCancellationRequested;
+    }
 
     /// <summary>Cancelled when this worker loses the partition (already cancelled when it does not own it).</summary>
     public CancellationToken OwnershipToken(int partition)
