@@ -92,7 +92,26 @@ public sealed class BlobProcessor
             _logger.LogDebug("Another worker is processing {BlobName}.", input.Name);
             return ProcessingResult.ClaimedElsewhere;
         }
+        return await ProcessUnderClaimAsync(input, claim, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>
+    /// The work after the claim, for a trigger whose own mechanism is the claim (a partition this
+    /// worker owns, a work message hidden from the others): <paramref name="claim"/> carries the
+    /// attempts made so far and is saved and released as <see cref="ProcessAsync"/> would.
+    /// The caller disposes the claim.
+    /// </summary>
+    public async Task<ProcessingResult> ProcessClaimedAsync(InputBlob input, IBlobClaim claim, CancellationToken cancellationToken)
+    {
+        using var blobScope = _logger.BeginScope(LogScopes.Blob(_inputs.ContainerName, input.Name, input.ETag));
+        _metrics.BlobSeen();
+        using var inFlight = _metrics.BlobInFlight();
+        using var givingWay = _pace?.BlobStarted();
+        return await ProcessUnderClaimAsync(input, claim, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ProcessingResult> ProcessUnderClaimAsync(InputBlob input, IBlobClaim claim, CancellationToken cancellationToken)
+    {
         ClaimState before;
         if (claim.IsFirst)
         {
