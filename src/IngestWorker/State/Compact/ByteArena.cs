@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace IngestWorker.State.Compact;
 
 /// <summary>
@@ -11,24 +13,43 @@ internal sealed class ByteArena
     private const int PageSize = 1 << PageBits;
     private const int PageMask = PageSize - 1;
 
-    private readonly List<byte[]> _pages = [];
-    private int _used = PageSize; // no page yet
+    /// <summary>The longest value (a blob name is at most 1,024 characters, a signature about 1 KB).</summary>
+    public const int MaxLength = PageSize / 2;
 
-    public long AllocatedBytes => (long)_pages.Count * PageSize;
+    private readonly List<byte[]> _pages = [];
+    private int _used;
+
+    public long AllocatedBytes => _pages.Sum(p => (long)p.Length);
 
     /// <summary>Stores <paramref name="value"/>; returns its position.</summary>
     public int Add(ReadOnlySpan<byte> value)
     {
         var length = value.Length;
-        if (length > PageSize / 2)
-            throw new ArgumentException($"A value of {length} bytes is too long for the state index (at most {PageSize / 2}).", nameof(value));
+        if (length > MaxLength)
+            throw new ArgumentException($"A value of {length} bytes is too long for the state index (at most {MaxLength}).", nameof(value));
         var header = length < 0x80 ? 1 : length < 0x4000 ? 2 : 3;
-        if (_used + header + length > PageSize)
+        var needed = header + length;
+        if (_pages.Count == 0)
         {
-            if (_pages.Count >= (int.MaxValue >> PageBits))
-                throw new InvalidOperationException("The state index holds 2 GiB of names and signatures, its limit.");
-            _pages.Add(new byte[PageSize]);
+            // The first page starts at 4 KiB and doubles up to 1 MiB: a small index costs kilobytes.
+            _pages.Add(new byte[Math.Max(4096, (int)BitOperations.RoundUpToPowerOf2((uint)needed))]);
             _used = 0;
+        }
+        else if (_used + needed > _pages[^1].Length)
+        {
+            if (_pages.Count == 1 && _used + needed <= PageSize)
+            {
+                var grown = _pages[0];
+                Array.Resize(ref grown, Math.Min(PageSize, (int)BitOperations.RoundUpToPowerOf2((uint)(_used + needed))));
+                _pages[0] = grown;
+            }
+            else
+            {
+                if (_pages.Count >= (int.MaxValue >> PageBits))
+                    throw new InvalidOperationException("The state index holds 2 GiB of names and signatures, its limit.");
+                _pages.Add(new byte[PageSize]);
+                _used = 0;
+            }
         }
         var page = _pages[^1];
         var position = (_pages.Count - 1) << PageBits | _used;

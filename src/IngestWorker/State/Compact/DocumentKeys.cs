@@ -98,7 +98,7 @@ internal sealed class DocumentKeys
         for (var i = 0; i < count; i++)
         {
             var length = reader.Read7BitEncodedInt();
-            if (length < 0 || _containerCodes[i] >= _containers.Count)
+            if (length < 0 || length > ByteArena.MaxLength || _containerCodes[i] >= _containers.Count)
                 throw new InvalidDataException($"State checkpoint entry {i} is damaged.");
             if (length > buffer.Length)
                 buffer = new byte[Math.Max(length, buffer.Length * 2)];

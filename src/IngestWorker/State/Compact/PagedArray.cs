@@ -20,7 +20,7 @@ internal sealed class PagedArray<T> where T : unmanaged
 
     public ref T this[int index] => ref _pages[index >> PageBits][index & PageMask];
 
-    public long AllocatedBytes => (long)_allocatedPages * PageSize * Marshal.SizeOf<T>();
+    public long AllocatedBytes => (_allocatedPages == 0 ? 0 : (long)(_allocatedPages - 1) * PageSize + _pages[0].Length) * Marshal.SizeOf<T>();
 
     public void Add(T value)
     {
@@ -49,16 +49,36 @@ internal sealed class PagedArray<T> where T : unmanaged
     public void ReadFrom(BinaryReader reader)
     {
         var count = reader.ReadInt32();
-        if (count < 0 || Count != 0)
-            throw new InvalidDataException($"A state checkpoint block has {count} entries.");
+        // A damaged count must not make the reader allocate gigabytes before it finds the stream short.
+        var stream = reader.BaseStream;
+        if (count < 0 || Count != 0 || (stream.CanSeek && (long)count * Marshal.SizeOf<T>() > stream.Length - stream.Position))
+            throw new InvalidDataException($"A state checkpoint block claims {count} entries, more than the checkpoint holds.");
         EnsureCapacity(count);
         for (var start = 0; start < count; start += PageSize)
             reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(_pages[start >> PageBits].AsSpan(0, Math.Min(PageSize, count - start))));
         Count = count;
     }
 
+    // The first page starts small and doubles up to a full page, so that the many small indexes
+    // of tests and fresh logs cost kilobytes, not a page per column.
     private void EnsureCapacity(int capacity)
     {
+        if (capacity <= PageSize && _allocatedPages <= 1)
+        {
+            if (_allocatedPages == 0)
+            {
+                _pages = new T[4][];
+                _allocatedPages = 1;
+                _pages[0] = new T[Math.Max(256, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity))];
+            }
+            else if (_pages[0].Length < capacity)
+            {
+                Array.Resize(ref _pages[0], Math.Min(PageSize, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity)));
+            }
+            return;
+        }
+        if (_allocatedPages >= 1 && _pages[0].Length < PageSize)
+            Array.Resize(ref _pages[0], PageSize);
         var pages = (int)(((long)capacity + PageSize - 1) >> PageBits);
         if (pages > _pages.Length)
             Array.Resize(ref _pages, Math.Max(pages, _pages.Length + _pages.Length / 4 + 1));

@@ -79,7 +79,7 @@ internal sealed class SignatureStore(int bits)
         for (var i = 0; i < Count; i++)
         {
             var length = reader.Read7BitEncodedInt();
-            if (length < 1 || (uint)_ordinals[i] >= (uint)ordinals)
+            if (length < 1 || length > ByteArena.MaxLength || (uint)_ordinals[i] >= (uint)ordinals)
                 throw new InvalidDataException($"Band owner {i} of a state checkpoint is damaged.");
             if (length > buffer.Length)
                 buffer = new byte[length];
