@@ -23,7 +23,9 @@ public sealed class StateCheckpointTests
         var original = Build(seed: 12, segments: 30, maxLinesPerSite: 6);
         var read = StateIndex.ReadCheckpoint(new MemoryStream(Write(original)));
         var more = new RandomStateLog(99);
-        for (var sequence = original.Sequence + 1; sequence <= original.Sequence + 20; sequence++)
+        // The bound is taken once: Apply moves Sequence on, so a bound read on every pass never comes.
+        var last = original.Sequence + 20;
+        for (var sequence = original.Sequence + 1; sequence <= last; sequence++)
         {
             var segment = more.Segment(15);
             original.Apply(sequence, segment);
