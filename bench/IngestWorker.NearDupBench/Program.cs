@@ -29,6 +29,9 @@ var options = new MinHashOptions
     Seed = (ulong)(IntOption("--hash-seed") ?? 1),
 };
 options.Validate();
+// --compact-bits b: the earlier document of each pair is compared through its b-bit form, as the
+// shared state index keeps it (BBitMinHashSignature), instead of its full signature.
+var compactBits = IntOption("--compact-bits");
 
 // Inputs: the seeds as the pipeline sees them (cleaned), and the dev split's ground-truth articles.
 var extractor = new ArticleExtractor();
@@ -55,6 +58,7 @@ var inv = CultureInfo.InvariantCulture;
 Console.WriteLine($"- machine: {Environment.ProcessorCount} cores, {RuntimeInformation.ProcessArchitecture}, {RuntimeInformation.OSDescription}; .NET {Environment.Version}; " +
     $"Vector512 {(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "accelerated" : "not accelerated")}, Vector256 {(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "accelerated" : "not accelerated")}; one thread");
 Console.WriteLine(string.Create(inv, $"- settings: {options.ShingleWords}-word shingles, {options.Bands} bands × {options.RowsPerBand} rows = {options.HashCount} hash functions, threshold {options.SimilarityThreshold}, seed {options.Seed}"));
+Console.WriteLine(compactBits is { } shownBits ? $"- estimates: the earlier document of each pair through its {shownBits}-bit signature (b-bit estimator), as the state index keeps it" : "- estimates: full signatures on both sides");
 Console.WriteLine();
 if (mode is "all" or "speed")
     Speed();
@@ -164,6 +168,8 @@ void Eval()
     // Exact shingle sets as sorted ids of the shingle strings, so every pair's exact Jaccard is a merge.
     var ids = new Dictionary<string, int>(StringComparer.Ordinal);
     var shingleIds = docs.Select(d => Shingles(d.Text, options.ShingleWords).Select(x => ids.TryGetValue(x, out var id) ? id : ids[x] = ids.Count).Order().ToArray()).ToArray();
+    var stored = compactBits is { } bits ? signatures.Select(s => BBitMinHashSignature.FromFull(s, bits)).ToArray() : null;
+    double Estimate(int i, int j) => stored is null ? signatures[i].EstimateJaccard(signatures[j]) : stored[i].EstimateJaccard(signatures[j]);
     var keys = signatures.Select(s => Enumerable.Range(0, options.Bands).Select(b => s.BandKey(b, options.RowsPerBand)).ToArray()).ToArray();
 
     // Every pair once.
@@ -178,7 +184,7 @@ void Eval()
                 if (keys[i][b] == keys[j][b])
                     shared++;
             }
-            pairs.Add(new Pair(i, j, docs[i].Base == docs[j].Base, shared, signatures[i].EstimateJaccard(signatures[j]), Jaccard(shingleIds[i], shingleIds[j])));
+            pairs.Add(new Pair(i, j, docs[i].Base == docs[j].Base, shared, Estimate(i, j), Jaccard(shingleIds[i], shingleIds[j])));
         }
     }
     bool Candidate(Pair p) => p.SharedBands > 0;

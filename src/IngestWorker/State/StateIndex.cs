@@ -1,4 +1,4 @@
-using System.Text;
+using IngestWorker.State.Compact;
 using IngestWorker.Text.Dedup;
 using IngestWorker.Text.Dedup.Near;
 
@@ -15,175 +15,222 @@ public sealed record DocumentRecord(string ETag, string Status);
 /// same segments holds the same index.
 /// </summary>
 /// <remarks>
-/// Reads may run on many threads at once, but not while <see cref="Apply"/> runs: the batch runner
-/// applies segments only between batches.
+/// <para>Reads may run on many threads at once, but not while <see cref="Apply"/> runs: the batch
+/// runner applies segments only between batches. <see cref="WriteCheckpoint"/> is a read.</para>
+/// <para>Compact for a million documents (see docs/benchmarks.md, "State index memory"): every
+/// (container, name) is an ordinal (<see cref="DocumentKeys"/>) and the rest are columns per
+/// ordinal; content hashes are kept as 64 bits and band keys as 32 bits (a collision of the first
+/// would make two texts exact duplicates, at 2^-64 a pair; of the second, a false band candidate
+/// that the signature rejects); band owners' signatures as b-bit MinHash
+/// (<see cref="BandSignatureBits"/>), handed back in <see cref="BBitMinHashSignature"/>'s string
+/// form. ETags and names come back exactly as they went in.</para>
 /// </remarks>
-public sealed class StateIndex(int maxLinesPerSite)
+public sealed partial class StateIndex
 {
-    private readonly Dictionary<string, HashOwner> _hashes = new(StringComparer.Ordinal);
-    private readonly Dictionary<(int Band, ulong Key), BandEntry> _bands = new();
-    private readonly Dictionary<(string Container, string Name), string> _clusters = new();
-    private readonly Dictionary<string, SiteLines> _sites = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Container, string Name), DocumentRecord> _documents = new();
+    /// <summary>Bits kept of each MinHash value of a band owner's signature (1 byte a value).</summary>
+    public const int BandSignatureBits = 8;
+
+    private readonly int _maxLinesPerSite;
+    private readonly DocumentKeys _keys = new();
+    private readonly StringCodes _statuses = new(byte.MaxValue - 1);
+    private readonly StringCodes _otherETags = new(int.MaxValue);
+    private readonly PagedArray<ulong> _documentETags = new();
+    private readonly PagedArray<byte> _documentETagShapes = new();   // CompactETag.None: no decision
+    private readonly PagedArray<byte> _documentStatuses = new();
+    private readonly PagedArray<int> _representatives = new();      // ordinal + 1; 0: no cluster
+    private readonly PagedArray<int> _latestBandOwner = new();       // signature entry + 1
+    private readonly ContentHashClaims _hashes = new();
+    private readonly BandClaims _bands = new();
+    private readonly SignatureStore _bandOwners = new(BandSignatureBits);
+    private readonly SiteLineCounts _sites = new();
+    private int _documentCount;
+    private (string Text, byte[] Payload)? _lastSignature;
+
+    public StateIndex(int maxLinesPerSite)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLinesPerSite);
+        _maxLinesPerSite = maxLinesPerSite;
+    }
 
     /// <summary>The last segment applied; 0 for an empty log.</summary>
     public long Sequence { get; private set; }
 
-    public int MaxLinesPerSite => maxLinesPerSite;
+    public int MaxLinesPerSite => _maxLinesPerSite;
 
-    public int DocumentCount => _documents.Count;
+    /// <summary>Document versions decided.</summary>
+    public int DocumentCount => _documentCount;
 
     /// <summary>Applies segment <paramref name="sequence"/>, which must be the one after <see cref="Sequence"/>.</summary>
     public void Apply(long sequence, IReadOnlyList<StateOp> ops)
     {
         if (sequence != Sequence + 1)
             throw new InvalidOperationException($"Segment {sequence} cannot follow segment {Sequence}: the log is applied in order.");
-        HashSet<SiteLines>? touched = null;
         foreach (var op in ops)
         {
             switch (op)
             {
                 case HashClaimed claim:
-                    _hashes.TryAdd(claim.ContentHash, claim.Owner);
-                    break;
+                    {
+                        var key = ContentHashClaims.KeyOf(claim.ContentHash);
+                        if (_hashes.Find(key) >= 0)
+                            break;
+                        var owner = Ordinal(claim.Owner.Container, claim.Owner.Name);
+                        var (etag, shape) = CompactETag.Encode(claim.Owner.ETag, _otherETags);
+                        _hashes.TryAdd(key, owner, etag, shape);
+                        break;
+                    }
                 case BandClaimed band:
-                    _bands.TryAdd((band.Band, band.Key), band.Owner);
+                    if (band.Band < 0)
+                        throw new ArgumentException($"Band {band.Band} is negative.", nameof(ops));
+                    if (_bands.Find(band.Band, band.Key) < 0)
+                        _bands.TryAdd(band.Band, band.Key, BandOwner(band.Owner));
                     break;
                 case ClusterSet cluster:
-                    _clusters[(cluster.Container, cluster.Name)] = cluster.Representative;
-                    break;
-                case TemplateObserved observed:
-                    if (!_sites.TryGetValue(observed.Site, out var site))
-                        _sites[observed.Site] = site = new SiteLines();
-                    if (site.Documents.Add(observed.DocumentId))
                     {
-                        foreach (var key in observed.LineKeys)
-                            site.Lines[key] = site.Lines.GetValueOrDefault(key) + 1;
-                        (touched ??= []).Add(site);
+                        var member = Ordinal(cluster.Container, cluster.Name);
+                        _representatives[member] = Ordinal(cluster.Container, cluster.Representative) + 1;
+                        break;
                     }
+                case TemplateObserved observed:
+                    _sites.Observe(observed.Site, OrdinalOfDocumentId(observed.DocumentId), observed.LineKeys);
                     break;
                 case DocumentDecided decided:
-                    _documents[(decided.Container, decided.Name)] = new DocumentRecord(decided.ETag, decided.Status);
-                    break;
+                    {
+                        var ordinal = Ordinal(decided.Container, decided.Name);
+                        var (etag, shape) = CompactETag.Encode(decided.ETag, _otherETags);
+                        if (_documentETagShapes[ordinal] == CompactETag.None)
+                            _documentCount++;
+                        _documentETags[ordinal] = etag;
+                        _documentETagShapes[ordinal] = shape;
+                        _documentStatuses[ordinal] = (byte)(_statuses.GetOrAdd(decided.Status) + 1);
+                        break;
+                    }
                 default:
                     throw new ArgumentException($"Unknown state operation {op.GetType().Name}.", nameof(ops));
             }
         }
-        foreach (var site in touched ?? [])
-            site.KeepMostFrequent(maxLinesPerSite);
+        _sites.EndSegment(_maxLinesPerSite);
         Sequence = sequence;
     }
 
-    public HashOwner? OwnerOfHash(string contentHash) => _hashes.GetValueOrDefault(contentHash);
+    public HashOwner? OwnerOfHash(string contentHash)
+    {
+        var entry = _hashes.Find(ContentHashClaims.KeyOf(contentHash));
+        if (entry < 0)
+            return null;
+        var (owner, etag, shape) = _hashes[entry];
+        return new HashOwner(_keys.Container(owner), _keys.Name(owner), CompactETag.Decode(etag, shape, _otherETags));
+    }
 
-    public BandEntry? OwnerOfBand(int band, ulong key) => _bands.GetValueOrDefault((band, key));
+    /// <summary>
+    /// The first claim of the band key. Its <see cref="BandEntry.Signature"/> is the b-bit form
+    /// (<see cref="BBitMinHashSignature"/>) when the claim carried a MinHash signature, which
+    /// <c>NearDuplicateStage</c> compares as it compares the full form.
+    /// </summary>
+    public BandEntry? OwnerOfBand(int band, ulong key)
+    {
+        if (band < 0)
+            return null;
+        var entry = _bands.Find(band, key);
+        if (entry < 0)
+            return null;
+        var owner = _bandOwners.Ordinal(entry);
+        return new BandEntry(_keys.Container(owner), _keys.Name(owner), _bandOwners.Signature(entry));
+    }
 
-    public string? RepresentativeOf(string container, string name) => _clusters.GetValueOrDefault((container, name));
+    public string? RepresentativeOf(string container, string name)
+    {
+        var ordinal = _keys.Find(container, name);
+        return ordinal >= 0 && _representatives[ordinal] is > 0 and var representative ? _keys.Name(representative - 1) : null;
+    }
 
-    public bool HasObserved(string site, string documentId) => _sites.TryGetValue(site, out var lines) && lines.Documents.Contains(documentId);
+    public bool HasObserved(string site, string documentId)
+    {
+        var code = _sites.FindSite(site);
+        var ordinal = code < 0 ? -1 : _keys.FindDocumentId(documentId);
+        return ordinal >= 0 && _sites.HasObserved(code, ordinal);
+    }
 
     /// <summary>In how many distinct documents of <paramref name="site"/> the line appeared.</summary>
-    public int LineCount(string site, ulong lineKey) => _sites.TryGetValue(site, out var lines) ? lines.Lines.GetValueOrDefault(lineKey) : 0;
-
-    public DocumentRecord? DocumentOf(string container, string name) => _documents.GetValueOrDefault((container, name));
-
-    private const uint CheckpointMagic = 0x31435349; // "ISC1"
-
-    /// <summary>The whole index, as the checkpoint of <see cref="Sequence"/> (a simple format; the compact one replaces it).</summary>
-    public void WriteCheckpoint(Stream stream)
+    public int LineCount(string site, ulong lineKey)
     {
-        using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-        writer.Write(CheckpointMagic);
-        writer.Write(maxLinesPerSite);
-        writer.Write(Sequence);
-        writer.Write(_hashes.Count);
-        foreach (var (hash, owner) in _hashes)
-        {
-            writer.Write(hash);
-            writer.Write(owner.Container);
-            writer.Write(owner.Name);
-            writer.Write(owner.ETag);
-        }
-        writer.Write(_bands.Count);
-        foreach (var ((band, key), owner) in _bands)
-        {
-            writer.Write(band);
-            writer.Write(key);
-            writer.Write(owner.Container);
-            writer.Write(owner.Name);
-            writer.Write(owner.Signature);
-        }
-        writer.Write(_clusters.Count);
-        foreach (var ((container, name), representative) in _clusters)
-        {
-            writer.Write(container);
-            writer.Write(name);
-            writer.Write(representative);
-        }
-        writer.Write(_sites.Count);
-        foreach (var (site, lines) in _sites)
-        {
-            writer.Write(site);
-            writer.Write(lines.Documents.Count);
-            foreach (var document in lines.Documents)
-                writer.Write(document);
-            writer.Write(lines.Lines.Count);
-            foreach (var (key, count) in lines.Lines)
-            {
-                writer.Write(key);
-                writer.Write(count);
-            }
-        }
-        writer.Write(_documents.Count);
-        foreach (var ((container, name), record) in _documents)
-        {
-            writer.Write(container);
-            writer.Write(name);
-            writer.Write(record.ETag);
-            writer.Write(record.Status);
-        }
+        var code = _sites.FindSite(site);
+        return code < 0 ? 0 : _sites.LineCount(code, lineKey);
     }
 
-    /// <summary>An index as <see cref="WriteCheckpoint"/> wrote it.</summary>
-    /// <exception cref="InvalidDataException">The stream does not hold a checkpoint of this format.</exception>
-    public static StateIndex ReadCheckpoint(Stream stream)
+    public DocumentRecord? DocumentOf(string container, string name)
     {
-        using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
-        if (reader.ReadUInt32() != CheckpointMagic)
-            throw new InvalidDataException("Not a state checkpoint of this format.");
-        var index = new StateIndex(reader.ReadInt32()) { Sequence = reader.ReadInt64() };
-        for (var i = reader.ReadInt32(); i > 0; i--)
-            index._hashes[reader.ReadString()] = new HashOwner(reader.ReadString(), reader.ReadString(), reader.ReadString());
-        for (var i = reader.ReadInt32(); i > 0; i--)
-            index._bands[(reader.ReadInt32(), reader.ReadUInt64())] = new BandEntry(reader.ReadString(), reader.ReadString(), reader.ReadString());
-        for (var i = reader.ReadInt32(); i > 0; i--)
-            index._clusters[(reader.ReadString(), reader.ReadString())] = reader.ReadString();
-        for (var i = reader.ReadInt32(); i > 0; i--)
-        {
-            var site = new SiteLines();
-            index._sites[reader.ReadString()] = site;
-            for (var d = reader.ReadInt32(); d > 0; d--)
-                site.Documents.Add(reader.ReadString());
-            for (var l = reader.ReadInt32(); l > 0; l--)
-                site.Lines[reader.ReadUInt64()] = reader.ReadInt32();
-        }
-        for (var i = reader.ReadInt32(); i > 0; i--)
-            index._documents[(reader.ReadString(), reader.ReadString())] = new DocumentRecord(reader.ReadString(), reader.ReadString());
-        return index;
+        var ordinal = _keys.Find(container, name);
+        if (ordinal < 0 || _documentETagShapes[ordinal] == CompactETag.None)
+            return null;
+        return new DocumentRecord(CompactETag.Decode(_documentETags[ordinal], _documentETagShapes[ordinal], _otherETags), _statuses[_documentStatuses[ordinal] - 1]);
     }
 
-    private sealed class SiteLines
+    /// <summary>True when the latest decision of (container, name) was for <paramref name="etag"/>; without building strings.</summary>
+    public bool HasDecided(string container, string name, string etag)
     {
-        public readonly HashSet<string> Documents = new(StringComparer.Ordinal);
-        public readonly Dictionary<ulong, int> Lines = [];
+        var ordinal = _keys.Find(container, name);
+        return ordinal >= 0 && _documentETagShapes[ordinal] != CompactETag.None
+            && CompactETag.Matches(_documentETags[ordinal], _documentETagShapes[ordinal], etag, _otherETags);
+    }
 
-        // Forget the rarest lines: template lines recur, so they are never the rarest for long.
-        public void KeepMostFrequent(int max)
-        {
-            if (Lines.Count <= max)
-                return;
-            foreach (var (key, _) in Lines.OrderBy(p => p.Value).ThenBy(p => p.Key).Take(Lines.Count - max).ToList())
-                Lines.Remove(key);
-        }
+    /// <summary>Bytes the index's arrays hold (allocated, including spare capacity): what the memory bench compares with the GC's count.</summary>
+    public long AllocatedBytes =>
+        _keys.AllocatedBytes + _documentETags.AllocatedBytes + _documentETagShapes.AllocatedBytes + _documentStatuses.AllocatedBytes
+        + _representatives.AllocatedBytes + _latestBandOwner.AllocatedBytes + _hashes.AllocatedBytes + _bands.AllocatedBytes
+        + _bandOwners.AllocatedBytes + _sites.AllocatedBytes;
+
+    /// <summary>Where the bytes go, part by part (for the memory bench).</summary>
+    public IReadOnlyList<(string Part, long Bytes)> AllocatedBytesByPart() =>
+    [
+        ("names and their table", _keys.AllocatedBytes),
+        ("document decisions", _documentETags.AllocatedBytes + _documentETagShapes.AllocatedBytes + _documentStatuses.AllocatedBytes),
+        ("clusters", _representatives.AllocatedBytes),
+        ("content hashes", _hashes.AllocatedBytes),
+        ("band keys", _bands.AllocatedBytes),
+        ("band owners' signatures", _bandOwners.AllocatedBytes + _latestBandOwner.AllocatedBytes),
+        ("site template lines", _sites.AllocatedBytes),
+    ];
+
+    private int Ordinal(string container, string name)
+    {
+        var ordinal = _keys.GetOrAdd(container, name, out var added);
+        if (added)
+            AddOrdinalColumns();
+        return ordinal;
+    }
+
+    private int OrdinalOfDocumentId(string documentId)
+    {
+        var count = _keys.Count;
+        var ordinal = _keys.GetOrAddDocumentId(documentId);
+        if (_keys.Count != count)
+            AddOrdinalColumns();
+        return ordinal;
+    }
+
+    private void AddOrdinalColumns()
+    {
+        _documentETags.Add(0);
+        _documentETagShapes.Add(CompactETag.None);
+        _documentStatuses.Add(0);
+        _representatives.Add(0);
+        _latestBandOwner.Add(0);
+        _sites.AddOrdinal();
+    }
+
+    // A document's bands share one owner entry while it claims them with the same signature; a
+    // new signature (its text changed) makes a new entry, and older claims keep theirs.
+    private int BandOwner(BandEntry owner)
+    {
+        var ordinal = Ordinal(owner.Container, owner.Name);
+        var payload = _lastSignature is { } last && last.Text == owner.Signature ? last.Payload : _bandOwners.Encode(owner.Signature);
+        _lastSignature = (owner.Signature, payload);
+        var latest = _latestBandOwner[ordinal] - 1;
+        if (latest >= 0 && _bandOwners.HasPayload(latest, payload))
+            return latest;
+        var entry = _bandOwners.Add(ordinal, payload);
+        _latestBandOwner[ordinal] = entry + 1;
+        return entry;
     }
 }

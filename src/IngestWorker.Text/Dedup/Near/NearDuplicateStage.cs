@@ -92,17 +92,23 @@ public sealed class NearDuplicateStage : IPipelineStage
 
     // A signature written under other settings (a different number of hashes) cannot be compared;
     // the band keys of such entries live under another prefix, so this only guards against damage.
-    private static double Similarity(MinHashSignature signature, BandEntry owner)
+    // A shared index may hand back the b-bit form it keeps in memory instead of the full one.
+    /// <summary>The estimated Jaccard similarity of <paramref name="signature"/> and a band owner's stored signature (full or b-bit form); 0 when they cannot be compared.</summary>
+    public static double Similarity(MinHashSignature signature, BandEntry owner)
     {
-        MinHashSignature other;
         try
         {
-            other = MinHashSignature.FromBase64(owner.Signature);
+            if (BBitMinHashSignature.IsCompactForm(owner.Signature))
+            {
+                var compact = BBitMinHashSignature.Parse(owner.Signature);
+                return compact.Count == signature.Values.Length ? compact.EstimateJaccard(signature) : 0;
+            }
+            var other = MinHashSignature.FromBase64(owner.Signature);
+            return other.Values.Length == signature.Values.Length ? signature.EstimateJaccard(other) : 0;
         }
         catch (FormatException)
         {
             return 0;
         }
-        return other.Values.Length == signature.Values.Length ? signature.EstimateJaccard(other) : 0;
     }
 }

@@ -1,0 +1,142 @@
+// The state index over a synthetic log of original documents (issue 17's memory target: at most
+// 200 MB per 1,000,000 documents, and a start-up from its checkpoint in at most 10 s): managed
+// bytes by GC.GetTotalMemory(true) before and after building it, the GC's heap size, the index's
+// own count by part, checkpoint size, and write and read times (median of --rounds). The plain
+// reference index (ReferenceStateIndex, dictionaries of strings) is measured over --reference
+// documents in the same run, for the ratio. See README.md.
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
+using System.Runtime.InteropServices;
+using IngestWorker.State;
+using IngestWorker.Tests.State;
+
+var inv = CultureInfo.InvariantCulture;
+var documents = IntOption("--documents") ?? 1_000_000;
+var perSegment = IntOption("--segment") ?? 1_000;
+var sites = IntOption("--sites") ?? 1_000;
+var rounds = IntOption("--rounds") ?? 3;
+var referenceDocuments = IntOption("--reference") ?? 100_000;
+const int MaxLinesPerSite = 4096;
+
+Console.WriteLine($"- machine: {Environment.ProcessorCount} cores, {RuntimeInformation.ProcessArchitecture}, {RuntimeInformation.OSDescription}; .NET {Environment.Version}; " +
+    $"GC {(GCSettings.IsServerGC ? "server" : "workstation")}, load average {LoadAverage()}");
+Console.WriteLine($"- log: {documents:N0} original documents in segments of {perSegment:N0}, {sites:N0} sites, {MaxLinesPerSite} lines per site at most");
+Console.WriteLine();
+
+// The compact index.
+var (index, indexBytes, buildSeconds) = Build(documents, () => new StateIndex(MaxLinesPerSite), (i, s, ops) => i.Apply(s, ops));
+var heap = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+Console.WriteLine("## Compact index");
+Console.WriteLine();
+Console.WriteLine($"| documents | managed bytes (GetTotalMemory after − before) | per document | GC heap size after a full GC | index's own count | build (apply) |");
+Console.WriteLine($"|---:|---:|---:|---:|---:|---:|");
+Console.WriteLine(string.Create(inv, $"| {documents:N0} | {Mb(indexBytes)} | {indexBytes / (double)documents:F0} B | {Mb(heap.HeapSizeBytes)} | {Mb(index.AllocatedBytes)} | {buildSeconds:F1} s |"));
+Console.WriteLine();
+Console.WriteLine("| part | bytes | per document |");
+Console.WriteLine("|---|---:|---:|");
+foreach (var (part, bytes) in index.AllocatedBytesByPart())
+    Console.WriteLine(string.Create(inv, $"| {part} | {Mb(bytes)} | {bytes / (double)documents:F1} B |"));
+Console.WriteLine();
+
+// Its checkpoint.
+var writes = new List<double>();
+byte[] checkpoint = [];
+for (var round = 0; round < rounds; round++)
+{
+    using var stream = new MemoryStream(checked((int)index.AllocatedBytes));
+    var watch = Stopwatch.StartNew();
+    index.WriteCheckpoint(stream);
+    writes.Add(watch.Elapsed.TotalSeconds);
+    var written = stream.ToArray();
+    if (round > 0 && !written.AsSpan().SequenceEqual(checkpoint))
+        throw new InvalidOperationException("Two checkpoints of one index differ: the format is not deterministic.");
+    checkpoint = written;
+}
+var reads = new List<double>();
+StateIndex? loaded = null;
+long loadedBytes = 0;
+for (var round = 0; round < rounds; round++)
+{
+    loaded = null;
+    var before = GC.GetTotalMemory(forceFullCollection: true);
+    var watch = Stopwatch.StartNew();
+    loaded = StateIndex.ReadCheckpoint(new MemoryStream(checkpoint, writable: false));
+    reads.Add(watch.Elapsed.TotalSeconds);
+    loadedBytes = GC.GetTotalMemory(forceFullCollection: true) - before;
+}
+Check(index, loaded!, documents, sites);
+using (var again = new MemoryStream())
+{
+    loaded!.WriteCheckpoint(again);
+    if (!again.ToArray().AsSpan().SequenceEqual(checkpoint))
+        throw new InvalidOperationException("The checkpoint of a read checkpoint differs from it.");
+}
+Console.WriteLine("## Checkpoint");
+Console.WriteLine();
+Console.WriteLine($"| size | write (median of {rounds}) | read + build (median of {rounds}, from memory) | managed bytes of the read index |");
+Console.WriteLine("|---:|---:|---:|---:|");
+Console.WriteLine(string.Create(inv, $"| {Mb(checkpoint.Length)} | {Stats.Median(writes):F2} s | {Stats.Median(reads):F2} s | {Mb(loadedBytes)} |"));
+Console.WriteLine();
+GC.KeepAlive(index);
+index = null!;
+loaded = null;
+checkpoint = [];
+
+// The reference, over fewer documents (it would need several GB for a million).
+if (referenceDocuments > 0)
+{
+    var (reference, referenceBytes, referenceSeconds) = Build(referenceDocuments, () => new ReferenceStateIndex(MaxLinesPerSite), (i, s, ops) => i.Apply(s, ops));
+    var (small, smallBytes, _) = Build(referenceDocuments, () => new StateIndex(MaxLinesPerSite), (i, s, ops) => i.Apply(s, ops));
+    Console.WriteLine($"## Against the plain reference index, {referenceDocuments:N0} documents");
+    Console.WriteLine();
+    Console.WriteLine("| index | managed bytes | per document | build |");
+    Console.WriteLine("|---|---:|---:|---:|");
+    Console.WriteLine(string.Create(inv, $"| reference (dictionaries of strings, full signatures) | {Mb(referenceBytes)} | {referenceBytes / (double)referenceDocuments:F0} B | {referenceSeconds:F1} s |"));
+    Console.WriteLine(string.Create(inv, $"| compact | {Mb(smallBytes)} | {smallBytes / (double)referenceDocuments:F0} B | |"));
+    Console.WriteLine(string.Create(inv, $"| ratio | {referenceBytes / (double)smallBytes:F1}× | | |"));
+    GC.KeepAlive(reference);
+    GC.KeepAlive(small);
+}
+return 0;
+
+(T Index, long Bytes, double Seconds) Build<T>(int count, Func<T> create, Action<T, long, List<IngestWorker.State.StateOp>> apply)
+{
+    var log = new SyntheticLog(count, perSegment, sites);
+    var before = GC.GetTotalMemory(forceFullCollection: true);
+    var built = create();
+    var watch = Stopwatch.StartNew();
+    long sequence = 0;
+    foreach (var segment in log.Generate())
+        apply(built, ++sequence, segment);
+    var seconds = watch.Elapsed.TotalSeconds;
+    GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+    var after = GC.GetTotalMemory(forceFullCollection: true);
+    return (built, after - before, seconds);
+}
+
+// Every lookup of a sample of documents answers the same on the built and the read index.
+static void Check(StateIndex built, StateIndex read, int documents, int sites)
+{
+    var random = new Random(5);
+    for (var n = 0; n < 2_000; n++)
+    {
+        var name = SyntheticLog.NameOf(random.Next(documents), sites);
+        if (built.DocumentOf(SyntheticLog.Container, name) != read.DocumentOf(SyntheticLog.Container, name)
+            || built.RepresentativeOf(SyntheticLog.Container, name) != read.RepresentativeOf(SyntheticLog.Container, name)
+            || built.DocumentOf(SyntheticLog.Container, name) is null)
+            throw new InvalidOperationException($"The read checkpoint answers differently for {name}.");
+    }
+    if (built.Sequence != read.Sequence || built.DocumentCount != read.DocumentCount)
+        throw new InvalidOperationException("The read checkpoint has another sequence or document count.");
+}
+
+static string Mb(long bytes) => (bytes / 1_000_000.0).ToString("F1", CultureInfo.InvariantCulture) + " MB";
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+int? IntOption(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : null;
+}

@@ -1,0 +1,24 @@
+namespace IngestWorker.State.Compact;
+
+/// <summary>
+/// A 64-bit hash of bytes that never changes between processes or versions (FNV-1a, then a
+/// SplitMix64 finaliser so that every bit depends on every input bit): the index's key for strings
+/// that are not SHA-256 hex, and its table positions.
+/// </summary>
+internal static class StableHash
+{
+    public static ulong Of(ReadOnlySpan<byte> bytes, ulong seed = 0)
+    {
+        var hash = 0xCBF29CE484222325UL ^ seed * 0x9E3779B97F4A7C15UL;
+        foreach (var b in bytes)
+            hash = (hash ^ b) * 0x100000001B3UL;
+        return Mix(hash);
+    }
+
+    public static ulong Mix(ulong x)
+    {
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+        return x ^ (x >> 31);
+    }
+}
