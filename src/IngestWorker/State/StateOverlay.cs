@@ -20,6 +20,7 @@ public sealed class StateOverlay(StateIndex committed) : IExactDuplicateIndex, I
     private readonly Dictionary<(string Container, string Name), string> _clusters = new();
     private readonly HashSet<(string Site, string Document)> _observed = [];
     private readonly Dictionary<(string Site, ulong Line), int> _lineCounts = new();
+    private readonly Dictionary<(string Container, string Name), DocumentRecord> _decisions = new();
 
     /// <summary>The committed index this batch was decided against.</summary>
     public StateIndex Committed => committed;
@@ -109,8 +110,12 @@ public sealed class StateOverlay(StateIndex committed) : IExactDuplicateIndex, I
     {
         lock (_gate)
         {
-            if (committed.DocumentOf(container, name) is { } known && known.ETag == etag && known.Status == status)
+            // Against the batch's own decision of the document first: one that went back to the
+            // committed decision must still be written, or the segment would end at the other.
+            var known = _decisions.TryGetValue((container, name), out var pending) ? pending : committed.DocumentOf(container, name);
+            if (known is not null && known.ETag == etag && known.Status == status)
                 return;
+            _decisions[(container, name)] = new DocumentRecord(etag, status);
             _ops.Add(new DocumentDecided(container, name, etag, status));
         }
     }
