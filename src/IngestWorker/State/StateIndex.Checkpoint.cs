@@ -48,7 +48,7 @@ public sealed partial class StateIndex
 
     /// <summary>An index as <see cref="WriteCheckpoint"/> wrote it.</summary>
     /// <exception cref="InvalidDataException">The stream does not hold a whole checkpoint of this format and version.</exception>
-    public static StateIndex ReadCheckpoint(Stream stream)
+    public static StateIndex ReadCheckpoint(Stream stream, string? spillDirectory = null)
     {
         if (!BitConverter.IsLittleEndian)
             throw new PlatformNotSupportedException("State checkpoints are read on little-endian machines only.");
@@ -65,7 +65,7 @@ public sealed partial class StateIndex
             var bits = reader.ReadInt32();
             if (maxLinesPerSite <= 0 || bits != BandSignatureBits)
                 throw new InvalidDataException($"A state checkpoint with {maxLinesPerSite} lines per site and {bits}-bit signatures; this worker keeps {BandSignatureBits}-bit signatures.");
-            var index = new StateIndex(maxLinesPerSite) { Sequence = reader.ReadInt64() };
+            var index = new StateIndex(maxLinesPerSite, spillDirectory) { Sequence = reader.ReadInt64() };
             index.ReadBody(reader);
             if (reader.ReadUInt32() != CheckpointMagic)
                 throw new InvalidDataException("A state checkpoint does not end where its contents say it does.");

@@ -31,7 +31,8 @@ public sealed partial class StateIndex
     public const int BandSignatureBits = 8;
 
     private readonly int _maxLinesPerSite;
-    private readonly DocumentKeys _keys = new();
+    private readonly SpillFile _spill;
+    private readonly DocumentKeys _keys;
     private readonly StringCodes _statuses = new(byte.MaxValue - 1);
     private readonly StringCodes _otherETags = new(int.MaxValue);
     private readonly PagedArray<ulong> _documentETags = new();
@@ -41,15 +42,20 @@ public sealed partial class StateIndex
     private readonly PagedArray<int> _latestBandOwner = new();       // signature entry + 1
     private readonly ContentHashClaims _hashes = new();
     private readonly BandClaims _bands = new();
-    private readonly SignatureStore _bandOwners = new(BandSignatureBits);
+    private readonly SignatureStore _bandOwners;
     private readonly SiteLineCounts _sites = new();
     private int _documentCount;
     private (string Text, byte[] Payload)? _lastSignature;
 
-    public StateIndex(int maxLinesPerSite)
+    /// <param name="maxLinesPerSite">How many lines a site keeps counts for (the log's schema).</param>
+    /// <param name="spillDirectory">Where the index keeps its names and signatures (a file of this process, see <see cref="SpillFile"/>); the temporary directory when null.</param>
+    public StateIndex(int maxLinesPerSite, string? spillDirectory = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLinesPerSite);
         _maxLinesPerSite = maxLinesPerSite;
+        _spill = new SpillFile(spillDirectory);
+        _keys = new DocumentKeys(_spill);
+        _bandOwners = new SignatureStore(BandSignatureBits, _spill);
     }
 
     /// <summary>The last segment applied; 0 for an empty log.</summary>
@@ -174,16 +180,20 @@ public sealed partial class StateIndex
             && CompactETag.Matches(_documentETags[ordinal], _documentETagShapes[ordinal], etag, _otherETags);
     }
 
+    /// <summary>Bytes of names and signatures in the index's local spill file (not in memory; see <see cref="SpillFile"/>).</summary>
+    public long SpilledBytes => _spill.Length;
+
     /// <summary>Bytes the index's arrays hold (allocated, including spare capacity): what the memory bench compares with the GC's count.</summary>
     public long AllocatedBytes =>
-        _keys.AllocatedBytes + _documentETags.AllocatedBytes + _documentETagShapes.AllocatedBytes + _documentStatuses.AllocatedBytes
+        _spill.AllocatedBytes + _keys.AllocatedBytes + _documentETags.AllocatedBytes + _documentETagShapes.AllocatedBytes + _documentStatuses.AllocatedBytes
         + _representatives.AllocatedBytes + _latestBandOwner.AllocatedBytes + _hashes.AllocatedBytes + _bands.AllocatedBytes
         + _bandOwners.AllocatedBytes + _sites.AllocatedBytes;
 
     /// <summary>Where the bytes go, part by part (for the memory bench).</summary>
     public IReadOnlyList<(string Part, long Bytes)> AllocatedBytesByPart() =>
     [
-        ("names and their table", _keys.AllocatedBytes),
+        ("names' hashes and their table", _keys.AllocatedBytes),
+        ("spill file's append buffer", _spill.AllocatedBytes),
         ("document decisions", _documentETags.AllocatedBytes + _documentETagShapes.AllocatedBytes + _documentStatuses.AllocatedBytes),
         ("clusters", _representatives.AllocatedBytes),
         ("content hashes", _hashes.AllocatedBytes),

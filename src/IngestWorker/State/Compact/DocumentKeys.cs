@@ -4,26 +4,31 @@ namespace IngestWorker.State.Compact;
 
 /// <summary>
 /// Every (container, name) the index knows, numbered in order of first appearance (its ordinal):
-/// containers kept once, names as UTF-8 in an arena, found again through an open-addressing table
-/// of ordinals. The other parts of the index keep per-ordinal columns instead of string keys.
+/// containers kept once, names found again by a 64-bit hash of (container, name) through an
+/// open-addressing table of ordinals. The names themselves (UTF-8) are in the index's
+/// <see cref="SpillFile"/>: they are read back only for an answer that cites a document (an exact
+/// or near duplicate's owner, a cluster's representative), never to find one. Two different names
+/// with one 64-bit hash would be taken for one document — 2^-64 a pair, about 3·10^-8 over a
+/// million names, the odds already accepted for content hashes. The other parts of the index keep
+/// per-ordinal columns instead of string keys.
 /// </summary>
-internal sealed class DocumentKeys
+internal sealed class DocumentKeys(SpillFile spill)
 {
     private const int MaxLoadPercent = 75;
 
     private readonly StringCodes _containers = new(ushort.MaxValue);
-    private readonly ByteArena _names = new();
-    private readonly PagedArray<int> _namePositions = new();
+    private readonly PagedArray<uint> _namePositions = new();
+    private readonly PagedArray<ulong> _hashes = new();
     private readonly PagedArray<ushort> _containerCodes = new();
     private int[] _slots = new int[1024]; // ordinal + 1; 0 = empty
 
     public int Count => _namePositions.Count;
 
-    public long AllocatedBytes => _names.AllocatedBytes + _namePositions.AllocatedBytes + _containerCodes.AllocatedBytes + _slots.Length * sizeof(int);
+    public long AllocatedBytes => _namePositions.AllocatedBytes + _hashes.AllocatedBytes + _containerCodes.AllocatedBytes + _slots.Length * sizeof(int);
 
     public string Container(int ordinal) => _containers[_containerCodes[ordinal]];
 
-    public string Name(int ordinal) => Encoding.UTF8.GetString(_names.Get(_namePositions[ordinal]));
+    public string Name(int ordinal) => Encoding.UTF8.GetString(spill.Get(_namePositions[ordinal]));
 
     /// <summary>The ordinal of (container, name), or -1.</summary>
     public int Find(string container, string name)
@@ -31,21 +36,21 @@ internal sealed class DocumentKeys
         var code = _containers.Find(container);
         if (code < 0)
             return -1;
-        var bytes = Encoding.UTF8.GetBytes(name);
-        return Probe(code, bytes, out _);
+        return Probe(Hash(code, name), out _);
     }
 
     /// <summary>The ordinal of (container, name), added when new; <paramref name="added"/> tells which.</summary>
     public int GetOrAdd(string container, string name, out bool added)
     {
         var code = _containers.GetOrAdd(container);
-        var bytes = Encoding.UTF8.GetBytes(name);
-        var found = Probe(code, bytes, out var slot);
+        var hash = Hash(code, name);
+        var found = Probe(hash, out var slot);
         added = found < 0;
         if (!added)
             return found;
         var ordinal = Count;
-        _namePositions.Add(_names.Add(bytes));
+        _namePositions.Add(spill.Add(Encoding.UTF8.GetBytes(name)));
+        _hashes.Add(hash);
         _containerCodes.Add((ushort)code);
         _slots[slot] = ordinal + 1;
         if ((long)Count * 100 > (long)_slots.Length * MaxLoadPercent)
@@ -81,9 +86,10 @@ internal sealed class DocumentKeys
     {
         _containers.WriteTo(writer);
         _containerCodes.WriteTo(writer);
+        var names = spill.ReadInOrder();
         for (var i = 0; i < Count; i++)
         {
-            var name = _names.Get(_namePositions[i]);
+            var name = names.Get(_namePositions[i]);
             writer.Write7BitEncodedInt(name.Length);
             writer.Write(name);
         }
@@ -98,32 +104,30 @@ internal sealed class DocumentKeys
         for (var i = 0; i < count; i++)
         {
             var length = reader.Read7BitEncodedInt();
-            if (length < 0 || length > ByteArena.MaxLength || _containerCodes[i] >= _containers.Count)
+            if (length < 0 || length > SpillFile.MaxLength || _containerCodes[i] >= _containers.Count)
                 throw new InvalidDataException($"State checkpoint entry {i} is damaged.");
             if (length > buffer.Length)
                 buffer = new byte[Math.Max(length, buffer.Length * 2)];
             reader.BaseStream.ReadExactly(buffer, 0, length);
-            _namePositions.Add(_names.Add(buffer.AsSpan(0, length)));
+            _namePositions.Add(spill.Add(buffer.AsSpan(0, length)));
+            _hashes.Add(Hash(_containerCodes[i], buffer.AsSpan(0, length)));
         }
         var capacity = 1024;
         while ((long)count * 100 > (long)capacity * MaxLoadPercent)
             capacity *= 2;
         Rehash(capacity);
-        if (_slots.Count(s => s != 0) != count)
-            throw new InvalidDataException("A state checkpoint lists a document twice.");
     }
 
-    private int Probe(int containerCode, ReadOnlySpan<byte> name, out int slot)
+    private int Probe(ulong hash, out int slot)
     {
         var mask = _slots.Length - 1;
-        for (slot = (int)Hash(containerCode, name) & mask; ; slot = (slot + 1) & mask)
+        for (slot = (int)hash & mask; ; slot = (slot + 1) & mask)
         {
             var entry = _slots[slot];
             if (entry == 0)
                 return -1;
-            var ordinal = entry - 1;
-            if (_containerCodes[ordinal] == containerCode && _names.Get(_namePositions[ordinal]).SequenceEqual(name))
-                return ordinal;
+            if (_hashes[entry - 1] == hash)
+                return entry - 1;
         }
     }
 
@@ -133,12 +137,24 @@ internal sealed class DocumentKeys
         var mask = capacity - 1;
         for (var ordinal = 0; ordinal < Count; ordinal++)
         {
-            var slot = (int)Hash(_containerCodes[ordinal], _names.Get(_namePositions[ordinal])) & mask;
+            var slot = (int)_hashes[ordinal] & mask;
             while (_slots[slot] != 0)
+            {
+                if (_hashes[_slots[slot] - 1] == _hashes[ordinal])
+                    throw new InvalidDataException("A state checkpoint lists a document twice.");
                 slot = (slot + 1) & mask;
+            }
             _slots[slot] = ordinal + 1;
         }
     }
 
     private static ulong Hash(int containerCode, ReadOnlySpan<byte> name) => StableHash.Of(name, (ulong)containerCode);
+
+    private static ulong Hash(int containerCode, string name)
+    {
+        // Names are short (at most 1,024 characters, 3 bytes each in UTF-8): no allocation for a lookup.
+        var length = Encoding.UTF8.GetMaxByteCount(name.Length);
+        Span<byte> bytes = length <= 4096 ? stackalloc byte[length] : new byte[length];
+        return Hash(containerCode, bytes[..Encoding.UTF8.GetBytes(name, bytes)]);
+    }
 }

@@ -7,21 +7,23 @@ namespace IngestWorker.State.Compact;
 /// Band owners: a document and the signature it claimed its bands with, kept once for all of its
 /// bands. A MinHash signature is kept in its b-bit form (<see cref="BBitMinHashSignature"/>: 112
 /// bytes at b = 8 instead of ~1.2 KB of base64) and handed back in that form's string; any other
-/// string is kept as it was.
+/// string is kept as it was. The payloads are in the index's <see cref="SpillFile"/>, not in
+/// memory: a signature is read only to confirm a band candidate (a near duplicate, or a band key
+/// that another document shares by chance), a local read of ~120 bytes; memory holds 8 bytes an
+/// entry (owner and position).
 /// </summary>
-internal sealed class SignatureStore(int bits)
+internal sealed class SignatureStore(int bits, SpillFile spill)
 {
     private const byte Verbatim = 0;
 
-    private readonly ByteArena _payloads = new();
-    private readonly PagedArray<int> _positions = new();
+    private readonly PagedArray<uint> _positions = new();
     private readonly PagedArray<int> _ordinals = new();
 
     public int Bits => bits;
 
     public int Count => _ordinals.Count;
 
-    public long AllocatedBytes => _payloads.AllocatedBytes + _positions.AllocatedBytes + _ordinals.AllocatedBytes;
+    public long AllocatedBytes => _positions.AllocatedBytes + _ordinals.AllocatedBytes;
 
     public int Ordinal(int entry) => _ordinals[entry];
 
@@ -43,11 +45,11 @@ internal sealed class SignatureStore(int bits)
         return verbatim;
     }
 
-    public bool HasPayload(int entry, ReadOnlySpan<byte> payload) => _payloads.Get(_positions[entry]).SequenceEqual(payload);
+    public bool HasPayload(int entry, ReadOnlySpan<byte> payload) => spill.Get(_positions[entry]).AsSpan().SequenceEqual(payload);
 
     public int Add(int ordinal, ReadOnlySpan<byte> payload)
     {
-        _positions.Add(_payloads.Add(payload));
+        _positions.Add(spill.Add(payload));
         _ordinals.Add(ordinal);
         return Count - 1;
     }
@@ -55,18 +57,19 @@ internal sealed class SignatureStore(int bits)
     /// <summary>The signature string a band lookup hands back.</summary>
     public string Signature(int entry)
     {
-        var payload = _payloads.Get(_positions[entry]);
+        var payload = spill.Get(_positions[entry]);
         return payload[0] == Verbatim
-            ? Encoding.UTF8.GetString(payload[1..])
-            : BBitMinHashSignature.ToString(payload[0], payload[1] | payload[2] << 8, payload[3..]);
+            ? Encoding.UTF8.GetString(payload.AsSpan(1))
+            : BBitMinHashSignature.ToString(payload[0], payload[1] | payload[2] << 8, payload.AsSpan(3));
     }
 
     public void WriteTo(BinaryWriter writer)
     {
         _ordinals.WriteTo(writer);
+        var payloads = spill.ReadInOrder();
         for (var i = 0; i < Count; i++)
         {
-            var payload = _payloads.Get(_positions[i]);
+            var payload = payloads.Get(_positions[i]);
             writer.Write7BitEncodedInt(payload.Length);
             writer.Write(payload);
         }
@@ -79,14 +82,14 @@ internal sealed class SignatureStore(int bits)
         for (var i = 0; i < Count; i++)
         {
             var length = reader.Read7BitEncodedInt();
-            if (length < 1 || length > ByteArena.MaxLength || (uint)_ordinals[i] >= (uint)ordinals)
+            if (length < 1 || length > SpillFile.MaxLength || (uint)_ordinals[i] >= (uint)ordinals)
                 throw new InvalidDataException($"Band owner {i} of a state checkpoint is damaged.");
             if (length > buffer.Length)
                 buffer = new byte[length];
             reader.BaseStream.ReadExactly(buffer, 0, length);
             if (buffer[0] != Verbatim && (buffer[0] != bits || length != 3 + BBitMinHashSignature.PackedLength(buffer[1] | buffer[2] << 8, bits)))
                 throw new InvalidDataException($"Band owner {i} of a state checkpoint holds a signature of another form.");
-            _positions.Add(_payloads.Add(buffer.AsSpan(0, length)));
+            _positions.Add(spill.Add(buffer.AsSpan(0, length)));
         }
     }
 }
