@@ -9,7 +9,7 @@ using IngestWorker.Text.Dedup.Near;
 /// decision; names like <c>feeds/2026/12/07/site-1234/article-567890.html</c> in one container,
 /// Azure-style ETags, ~1,000 sites that receive their documents in folders of 50.
 /// </summary>
-internal sealed class SyntheticLog(int documents, int documentsPerSegment, int sites, int seed = 17)
+internal sealed class SyntheticLog(int documents, int documentsPerSegment, int sites, int seed = 17, int firstDocument = 0)
 {
     public const string Container = "input";
     private const int Bands = 14;
@@ -22,13 +22,16 @@ internal sealed class SyntheticLog(int documents, int documentsPerSegment, int s
     public static string NameOf(int document, int sites) =>
         $"feeds/2026/12/07/site-{SiteOf(document, sites):D4}/article-{document:D6}.html";
 
+    /// <summary>The log's segments as the state log stores them (the codec a catching-up worker decodes).</summary>
+    public IEnumerable<byte[]> Encoded(SegmentHeader header) => Generate().Select(ops => SegmentCodec.Encode(header, ops));
+
     public IEnumerable<List<StateOp>> Generate()
     {
         var random = new Random(seed);
         var values = new ulong[Bands * Rows];
         var bytes = new byte[values.Length * sizeof(ulong)];
         var ops = new List<StateOp>();
-        for (var document = 0; document < documents; document++)
+        for (var document = firstDocument; document < firstDocument + documents; document++)
         {
             var name = NameOf(document, sites);
             var site = SiteOf(document, sites);
@@ -51,7 +54,7 @@ internal sealed class SyntheticLog(int documents, int documentsPerSegment, int s
                 lines[i] = (ulong)random.NextInt64();
             ops.Add(new TemplateObserved($"site-{site:D4}.example", Container + "/" + name, lines));
             ops.Add(new DocumentDecided(Container, name, etag, "accepted"));
-            if ((document + 1) % documentsPerSegment == 0 || document == documents - 1)
+            if ((document - firstDocument + 1) % documentsPerSegment == 0 || document == firstDocument + documents - 1)
             {
                 yield return ops;
                 ops = [];
