@@ -103,9 +103,6 @@ public sealed partial class StateIndex
         }
         _hashes.ReadFrom(reader, ordinals);
         _bandOwners.ReadFrom(reader, ordinals);
-        _latestBandOwner.Grow(ordinals);
-        for (var entry = 0; entry < _bandOwners.Count; entry++)
-            _latestBandOwner[_bandOwners.Ordinal(entry)] = entry + 1;
         _bands.ReadFrom(reader, _bandOwners.Count);
         _sites.ReadFrom(reader, ordinals);
     }

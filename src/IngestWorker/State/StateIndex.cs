@@ -39,13 +39,12 @@ public sealed partial class StateIndex
     private readonly PagedArray<byte> _documentETagShapes = new();   // CompactETag.None: no decision
     private readonly PagedArray<byte> _documentStatuses = new();
     private readonly PagedArray<int> _representatives = new();      // ordinal + 1; 0: no cluster
-    private readonly PagedArray<int> _latestBandOwner = new();       // signature entry + 1
     private readonly ContentHashClaims _hashes = new();
     private readonly BandClaims _bands = new();
     private readonly SignatureStore _bandOwners;
     private readonly SiteLineCounts _sites = new();
     private int _documentCount;
-    private (string Text, byte[] Payload)? _lastSignature;
+    private (int Ordinal, string Signature, int Entry)? _lastBandOwner;
 
     /// <param name="maxLinesPerSite">How many lines a site keeps counts for (the log's schema).</param>
     /// <param name="spillDirectory">Where the index keeps its names and signatures (a file of this process, see <see cref="SpillFile"/>); the temporary directory when null.</param>
@@ -116,6 +115,7 @@ public sealed partial class StateIndex
             }
         }
         _sites.EndSegment(_maxLinesPerSite);
+        _lastBandOwner = null;
         Sequence = sequence;
     }
 
@@ -186,7 +186,7 @@ public sealed partial class StateIndex
     /// <summary>Bytes the index's arrays hold (allocated, including spare capacity): what the memory bench compares with the GC's count.</summary>
     public long AllocatedBytes =>
         _spill.AllocatedBytes + _keys.AllocatedBytes + _documentETags.AllocatedBytes + _documentETagShapes.AllocatedBytes + _documentStatuses.AllocatedBytes
-        + _representatives.AllocatedBytes + _latestBandOwner.AllocatedBytes + _hashes.AllocatedBytes + _bands.AllocatedBytes
+        + _representatives.AllocatedBytes + _hashes.AllocatedBytes + _bands.AllocatedBytes
         + _bandOwners.AllocatedBytes + _sites.AllocatedBytes;
 
     /// <summary>Where the bytes go, part by part (for the memory bench).</summary>
@@ -198,7 +198,7 @@ public sealed partial class StateIndex
         ("clusters", _representatives.AllocatedBytes),
         ("content hashes", _hashes.AllocatedBytes),
         ("band keys", _bands.AllocatedBytes),
-        ("band owners' signatures", _bandOwners.AllocatedBytes + _latestBandOwner.AllocatedBytes),
+        ("band owners (document, signature's place in the spill file)", _bandOwners.AllocatedBytes),
         ("site template lines", _sites.AllocatedBytes),
     ];
 
@@ -225,22 +225,20 @@ public sealed partial class StateIndex
         _documentETagShapes.Add(CompactETag.None);
         _documentStatuses.Add(0);
         _representatives.Add(0);
-        _latestBandOwner.Add(0);
         _sites.AddOrdinal();
     }
 
-    // A document's bands share one owner entry while it claims them with the same signature; a
-    // new signature (its text changed) makes a new entry, and older claims keep theirs.
+    // A document's bands share one owner entry when it claims them in a row with the same
+    // signature, as a batch does (all of a document's claims come together); any other claim makes
+    // a new entry, and older claims keep theirs. The run ends with the segment, so an index read
+    // from a checkpoint makes the same entries as the one that wrote it.
     private int BandOwner(BandEntry owner)
     {
         var ordinal = Ordinal(owner.Container, owner.Name);
-        var payload = _lastSignature is { } last && last.Text == owner.Signature ? last.Payload : _bandOwners.Encode(owner.Signature);
-        _lastSignature = (owner.Signature, payload);
-        var latest = _latestBandOwner[ordinal] - 1;
-        if (latest >= 0 && _bandOwners.HasPayload(latest, payload))
-            return latest;
-        var entry = _bandOwners.Add(ordinal, payload);
-        _latestBandOwner[ordinal] = entry + 1;
+        if (_lastBandOwner is { } last && last.Ordinal == ordinal && last.Signature == owner.Signature)
+            return last.Entry;
+        var entry = _bandOwners.Add(ordinal, _bandOwners.Encode(owner.Signature));
+        _lastBandOwner = (ordinal, owner.Signature, entry);
         return entry;
     }
 }

@@ -11,8 +11,6 @@ namespace IngestWorker.State.Compact;
 /// </summary>
 internal sealed class ContentHashClaims
 {
-    private const int MaxLoadPercent = 75;
-
     private readonly PagedArray<ulong> _keys = new();
     private readonly PagedArray<int> _owners = new();
     private readonly PagedArray<ulong> _etags = new();
@@ -46,8 +44,8 @@ internal sealed class ContentHashClaims
         _owners.Add(owner);
         _etags.Add(etag);
         _etagShapes.Add(etagShape);
-        if ((long)Count * 100 > (long)_slots.Length * MaxLoadPercent)
-            Rehash(_slots.Length * 2);
+        if ((long)Count * 5 > _slots.Length * 4L)
+            Rehash(_slots.Length + _slots.Length / 2);
     }
 
     public void WriteTo(BinaryWriter writer)
@@ -71,16 +69,12 @@ internal sealed class ContentHashClaims
             if ((uint)_owners[i] >= (uint)ordinals)
                 throw new InvalidDataException($"Content hash entry {i} of a state checkpoint names no document.");
         }
-        var capacity = 1024;
-        while ((long)Count * 100 > (long)capacity * MaxLoadPercent)
-            capacity *= 2;
-        Rehash(capacity);
+        Rehash(StableHash.SlotsFor(Count));
     }
 
     private int Probe(ulong key, out int slot)
     {
-        var mask = _slots.Length - 1;
-        for (slot = (int)StableHash.Mix(key) & mask; ; slot = (slot + 1) & mask)
+                for (slot = StableHash.Slot(StableHash.Mix(key), _slots.Length); ; slot = slot + 1 == _slots.Length ? 0 : slot + 1)
         {
             var entry = _slots[slot] - 1;
             if (entry < 0)
@@ -93,15 +87,14 @@ internal sealed class ContentHashClaims
     private void Rehash(int capacity)
     {
         _slots = new int[capacity];
-        var mask = capacity - 1;
-        for (var entry = 0; entry < Count; entry++)
+                for (var entry = 0; entry < Count; entry++)
         {
-            var slot = (int)StableHash.Mix(_keys[entry]) & mask;
+            var slot = StableHash.Slot(StableHash.Mix(_keys[entry]), capacity);
             while (_slots[slot] != 0)
             {
                 if (_keys[_slots[slot] - 1] == _keys[entry])
                     throw new InvalidDataException("A state checkpoint lists a content hash twice.");
-                slot = (slot + 1) & mask;
+                slot = slot + 1 == _slots.Length ? 0 : slot + 1;
             }
             _slots[slot] = entry + 1;
         }

@@ -14,8 +14,6 @@ namespace IngestWorker.State.Compact;
 /// </summary>
 internal sealed class DocumentKeys(SpillFile spill)
 {
-    private const int MaxLoadPercent = 75;
-
     private readonly StringCodes _containers = new(ushort.MaxValue);
     private readonly PagedArray<uint> _namePositions = new();
     private readonly PagedArray<ulong> _hashes = new();
@@ -53,8 +51,8 @@ internal sealed class DocumentKeys(SpillFile spill)
         _hashes.Add(hash);
         _containerCodes.Add((ushort)code);
         _slots[slot] = ordinal + 1;
-        if ((long)Count * 100 > (long)_slots.Length * MaxLoadPercent)
-            Rehash(_slots.Length * 2);
+        if ((long)Count * 5 > _slots.Length * 4L)
+            Rehash(_slots.Length + _slots.Length / 2);
         return ordinal;
     }
 
@@ -112,16 +110,12 @@ internal sealed class DocumentKeys(SpillFile spill)
             _namePositions.Add(spill.Add(buffer.AsSpan(0, length)));
             _hashes.Add(Hash(_containerCodes[i], buffer.AsSpan(0, length)));
         }
-        var capacity = 1024;
-        while ((long)count * 100 > (long)capacity * MaxLoadPercent)
-            capacity *= 2;
-        Rehash(capacity);
+        Rehash(StableHash.SlotsFor(count));
     }
 
     private int Probe(ulong hash, out int slot)
     {
-        var mask = _slots.Length - 1;
-        for (slot = (int)hash & mask; ; slot = (slot + 1) & mask)
+                for (slot = StableHash.Slot(hash, _slots.Length); ; slot = slot + 1 == _slots.Length ? 0 : slot + 1)
         {
             var entry = _slots[slot];
             if (entry == 0)
@@ -134,15 +128,14 @@ internal sealed class DocumentKeys(SpillFile spill)
     private void Rehash(int capacity)
     {
         _slots = new int[capacity];
-        var mask = capacity - 1;
-        for (var ordinal = 0; ordinal < Count; ordinal++)
+                for (var ordinal = 0; ordinal < Count; ordinal++)
         {
-            var slot = (int)_hashes[ordinal] & mask;
+            var slot = StableHash.Slot(_hashes[ordinal], capacity);
             while (_slots[slot] != 0)
             {
                 if (_hashes[_slots[slot] - 1] == _hashes[ordinal])
                     throw new InvalidDataException("A state checkpoint lists a document twice.");
-                slot = (slot + 1) & mask;
+                slot = slot + 1 == _slots.Length ? 0 : slot + 1;
             }
             _slots[slot] = ordinal + 1;
         }

@@ -30,13 +30,6 @@ internal sealed class PagedArray<T> where T : unmanaged
         this[index] = value;
     }
 
-    /// <summary>Appends <paramref name="count"/> default values.</summary>
-    public void Grow(int count)
-    {
-        EnsureCapacity(Count + count);
-        Count += count;
-    }
-
     /// <summary>The values as raw little-endian bytes, page by page (the checkpoint's block form).</summary>
     public void WriteTo(BinaryWriter writer)
     {

@@ -45,8 +45,6 @@ internal sealed class SignatureStore(int bits, SpillFile spill)
         return verbatim;
     }
 
-    public bool HasPayload(int entry, ReadOnlySpan<byte> payload) => spill.Get(_positions[entry]).AsSpan().SequenceEqual(payload);
-
     public int Add(int ordinal, ReadOnlySpan<byte> payload)
     {
         _positions.Add(spill.Add(payload));

@@ -2,8 +2,9 @@ namespace IngestWorker.State.Compact;
 
 /// <summary>
 /// Per site, in how many of its documents each line appeared (sorted arrays of line key and count,
-/// at most maxLinesPerSite after each segment: 12 bytes a line), and which documents were counted
-/// (a site per document ordinal, since a document belongs to one site; a set for the rare second).
+/// at most maxLinesPerSite after each segment: 9 bytes a line, a count of 255 or more kept apart as
+/// few lines reach it — the site's template lines), and which documents were counted (a site per
+/// document ordinal, since a document belongs to one site; a set for the rare second).
 /// </summary>
 internal sealed class SiteLineCounts
 {
@@ -15,7 +16,7 @@ internal sealed class SiteLineCounts
 
     public int SiteCount => _sites.Count;
 
-    public long AllocatedBytes => _siteOfDocument.AllocatedBytes + _otherObservations.Count * 24L + _lines.Sum(l => l.Keys.Length * 12L);
+    public long AllocatedBytes => _siteOfDocument.AllocatedBytes + _otherObservations.Count * 24L + _lines.Sum(l => l.AllocatedBytes);
 
     public void AddOrdinal() => _siteOfDocument.Add(0);
 
@@ -55,7 +56,7 @@ internal sealed class SiteLineCounts
     {
         var lines = _lines[site];
         var at = Array.BinarySearch(lines.Keys, lineKey);
-        return at >= 0 ? lines.Counts[at] : 0;
+        return at >= 0 ? lines.Count(at) : 0;
     }
 
     public void WriteTo(BinaryWriter writer)
@@ -70,7 +71,8 @@ internal sealed class SiteLineCounts
         {
             writer.Write(lines.Keys.Length);
             writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(lines.Keys.AsSpan()));
-            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(lines.Counts.AsSpan()));
+            for (var i = 0; i < lines.Keys.Length; i++)
+                writer.Write(lines.Count(i));
         }
     }
 
@@ -92,22 +94,49 @@ internal sealed class SiteLineCounts
             var length = reader.ReadInt32();
             if (length < 0 || length * 12L > reader.BaseStream.Length - reader.BaseStream.Position)
                 throw new InvalidDataException($"The lines of site {site} of a state checkpoint are damaged.");
-            var lines = new Lines { Keys = new ulong[length], Counts = new int[length] };
-            reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(lines.Keys.AsSpan()));
-            reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(lines.Counts.AsSpan()));
-            for (var i = 1; i < length; i++)
+            var keys = new ulong[length];
+            var counts = new int[length];
+            reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(keys.AsSpan()));
+            reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(counts.AsSpan()));
+            for (var i = 0; i < length; i++)
             {
-                if (lines.Keys[i] <= lines.Keys[i - 1])
-                    throw new InvalidDataException($"The lines of site {site} of a state checkpoint are not sorted.");
+                if ((i > 0 && keys[i] <= keys[i - 1]) || counts[i] <= 0)
+                    throw new InvalidDataException($"The lines of site {site} of a state checkpoint are not sorted lines of positive counts.");
             }
+            var lines = new Lines();
+            lines.Set(keys, counts, length);
             _lines.Add(lines);
         }
     }
 
     private sealed class Lines
     {
+        private const byte Large = byte.MaxValue;
+
         public ulong[] Keys = [];
-        public int[] Counts = [];
+        private byte[] _counts = [];
+        private Dictionary<ulong, int>? _large; // line key → count, for the counts of Large or more
+
+        public long AllocatedBytes => Keys.Length * 9L + (_large?.Count ?? 0) * 24L;
+
+        public int Count(int at) => _counts[at] == Large ? _large![Keys[at]] : _counts[at];
+
+        public void Set(ulong[] keys, int[] counts, int n)
+        {
+            Keys = keys.Length == n ? keys : keys.AsSpan(0, n).ToArray();
+            _counts = new byte[n];
+            _large = null;
+            for (var i = 0; i < n; i++)
+            {
+                if (counts[i] < Large)
+                {
+                    _counts[i] = (byte)counts[i];
+                    continue;
+                }
+                _counts[i] = Large;
+                (_large ??= [])[keys[i]] = counts[i];
+            }
+        }
 
         // Linear in the site's lines (a merge and a count histogram), not a sort of them: a
         // segment touches many sites during a catch-up.
@@ -121,17 +150,16 @@ internal sealed class SiteLineCounts
             while (i < Keys.Length || j < newKeys.Length)
             {
                 if (j == newKeys.Length || (i < Keys.Length && Keys[i] < newKeys[j]))
-                    (keys[n], counts[n]) = (Keys[i], Counts[i++]);
+                    (keys[n], counts[n]) = (Keys[i], Count(i++));
                 else if (i == Keys.Length || newKeys[j] < Keys[i])
                     (keys[n], counts[n]) = (newKeys[j], added[newKeys[j++]]);
                 else
-                    (keys[n], counts[n]) = (Keys[i], Counts[i++] + added[newKeys[j++]]);
+                    (keys[n], counts[n]) = (Keys[i], Count(i++) + added[newKeys[j++]]);
                 n++;
             }
             if (n > maxLines)
                 n = ForgetRarest(keys, counts, n, n - maxLines);
-            Keys = keys.AsSpan(0, n).ToArray();
-            Counts = counts.AsSpan(0, n).ToArray();
+            Set(keys, counts, n);
         }
 
         // Forget the rarest lines, ties by key (lowest first): template lines recur, so they are

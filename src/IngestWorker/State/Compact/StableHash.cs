@@ -15,6 +15,18 @@ internal static class StableHash
         return Mix(hash);
     }
 
+    /// <summary>A slot of a table of <paramref name="slots"/> (any number, not only powers of two) for a well-mixed hash: its high bits, scaled.</summary>
+    public static int Slot(ulong hash, int slots) => (int)Math.BigMul(hash, (ulong)slots, out _);
+
+    /// <summary>The slots a table of <paramref name="count"/> entries has: 1,024 grown by half until the entries fill at most 80 % (so a table is 53–80 % full, and always the same size for the same count).</summary>
+    public static int SlotsFor(long count)
+    {
+        var slots = 1024;
+        while (count * 5 > slots * 4L)
+            slots += slots / 2;
+        return slots;
+    }
+
     public static ulong Mix(ulong x)
     {
         x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
