@@ -23,7 +23,9 @@ public sealed record DocumentRecord(string ETag, string Status);
 /// would make two texts exact duplicates, at 2^-64 a pair; of the second, a false band candidate
 /// that the signature rejects); band owners' signatures as b-bit MinHash
 /// (<see cref="BandSignatureBits"/>), handed back in <see cref="BBitMinHashSignature"/>'s string
-/// form. ETags and names come back exactly as they went in.</para>
+/// form. ETags and names come back exactly as they went in. Names and signatures, read only to cite
+/// a document or confirm a band candidate, are kept in a local file of the process
+/// (<see cref="SpillFile"/>), not in memory; names are found by a 64-bit hash.</para>
 /// </remarks>
 public sealed partial class StateIndex
 {
