@@ -45,6 +45,12 @@ foreach (var (part, bytes) in index.AllocatedBytesByPart())
     Console.WriteLine(string.Create(inv, $"| {part} | {Mb(bytes)} | {bytes / (double)documents:F1} B |"));
 Console.WriteLine();
 
+// What a lookup costs that reads the spill file (a cluster's representative: its name) against
+// one that does not (a document's decision), over the same random documents.
+var (inMemoryMicros, spillMicros) = LookupCosts(index, documents, sites);
+Console.WriteLine(string.Create(inv, $"Lookups, median of 5 passes over 100,000 random documents: decision (memory only) {inMemoryMicros:F2} µs, representative (its name read from the spill file) {spillMicros:F2} µs ({spillMicros / inMemoryMicros:F1}×)."));
+Console.WriteLine();
+
 // Its checkpoint.
 var writes = new List<double>();
 byte[] checkpoint = [];
@@ -166,6 +172,26 @@ static long WorkingSet()
     GC.WaitForPendingFinalizers();
     using var process = Process.GetCurrentProcess();
     return process.WorkingSet64;
+}
+
+static (double InMemory, double Spill) LookupCosts(StateIndex index, int documents, int sites)
+{
+    var random = new Random(9);
+    var names = Enumerable.Range(0, 100_000).Select(_ => SyntheticLog.NameOf(random.Next(documents), sites)).ToArray();
+    var inMemory = new List<double>();
+    var spill = new List<double>();
+    for (var pass = 0; pass < 5; pass++)
+    {
+        var watch = Stopwatch.StartNew();
+        foreach (var name in names)
+            _ = index.DocumentOf(SyntheticLog.Container, name) ?? throw new InvalidOperationException($"{name} has no decision.");
+        inMemory.Add(watch.Elapsed.TotalMicroseconds / names.Length);
+        watch.Restart();
+        foreach (var name in names)
+            _ = index.RepresentativeOf(SyntheticLog.Container, name) ?? throw new InvalidOperationException($"{name} has no cluster.");
+        spill.Add(watch.Elapsed.TotalMicroseconds / names.Length);
+    }
+    return (Stats.Median(inMemory), Stats.Median(spill));
 }
 
 static string Mb(long bytes) => (bytes / 1_000_000.0).ToString("F1", CultureInfo.InvariantCulture) + " MB";
