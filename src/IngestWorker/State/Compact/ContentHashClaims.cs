@@ -74,7 +74,7 @@ internal sealed class ContentHashClaims
 
     private int Probe(ulong key, out int slot)
     {
-                for (slot = StableHash.Slot(StableHash.Mix(key), _slots.Length); ; slot = slot + 1 == _slots.Length ? 0 : slot + 1)
+        for (slot = StableHash.Slot(StableHash.Mix(key), _slots.Length); ; slot = slot + 1 == _slots.Length ? 0 : slot + 1)
         {
             var entry = _slots[slot] - 1;
             if (entry < 0)
@@ -87,7 +87,7 @@ internal sealed class ContentHashClaims
     private void Rehash(int capacity)
     {
         _slots = new int[capacity];
-                for (var entry = 0; entry < Count; entry++)
+        for (var entry = 0; entry < Count; entry++)
         {
             var slot = StableHash.Slot(StableHash.Mix(_keys[entry]), capacity);
             while (_slots[slot] != 0)

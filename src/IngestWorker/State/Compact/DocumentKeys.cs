@@ -115,7 +115,7 @@ internal sealed class DocumentKeys(SpillFile spill)
 
     private int Probe(ulong hash, out int slot)
     {
-                for (slot = StableHash.Slot(hash, _slots.Length); ; slot = slot + 1 == _slots.Length ? 0 : slot + 1)
+        for (slot = StableHash.Slot(hash, _slots.Length); ; slot = slot + 1 == _slots.Length ? 0 : slot + 1)
         {
             var entry = _slots[slot];
             if (entry == 0)
@@ -128,7 +128,7 @@ internal sealed class DocumentKeys(SpillFile spill)
     private void Rehash(int capacity)
     {
         _slots = new int[capacity];
-                for (var ordinal = 0; ordinal < Count; ordinal++)
+        for (var ordinal = 0; ordinal < Count; ordinal++)
         {
             var slot = StableHash.Slot(_hashes[ordinal], capacity);
             while (_slots[slot] != 0)
