@@ -91,12 +91,14 @@ var command = args[0];
 var rest = args[1..];
 // Commands print tables; the worker's informational logging would only get in the way. What is
 // logged (storage retries, say) goes to stderr, so that stdout stays parseable (status --json).
-var builder = IngestWorkerHost.CreateBuilder(ConfigurationArguments(rest), config =>
+var builder = IngestWorkerConfiguration.CreateBuilder(ConfigurationArguments(rest), config =>
     config.AddInMemoryCollection(new Dictionary<string, string?>
     {
         ["logging:logLevel:default"] = "Warning",
         ["logging:console:logToStandardErrorThreshold"] = "Trace",
     }));
+// The state layer only (no trigger, no pipeline): the queues too in the modes that have them.
+IngestWorkerConfiguration.AddWorkQueuesIfQueueMode(builder.Services, builder.Configuration);
 // Before Build, which creates the logger factory from the logging settings.
 if (IngestWorker.Options.LoggingConfigurationCheck.Find(builder.Configuration) is { Count: > 0 } loggingErrors)
 {
@@ -104,7 +106,7 @@ if (IngestWorker.Options.LoggingConfigurationCheck.Find(builder.Configuration) i
     return 2;
 }
 using var host = builder.Build();
-var errors = IngestWorkerHost.FindConfigurationErrors(host.Services);
+var errors = IngestWorkerConfiguration.FindConfigurationErrors(host.Services);
 if (errors.Count > 0)
 {
     await Console.Error.WriteLineAsync("Configuration problems:\n  - " + string.Join("\n  - ", errors));

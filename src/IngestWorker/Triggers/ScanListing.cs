@@ -48,7 +48,7 @@ public sealed class ScanListing(IInputStore inputs, IOutcomeReceipts outcomes, s
     private const int ReadAhead = 5000;
 
     /// <summary>The input listing's kind in <see cref="UnlistableNames"/> (<see cref="BlobInputStore"/>'s).</summary>
-    public const string InputKind = "input";
+    public const string InputKind = BlobInputStore.ListingKind;
 
     /// <param name="listingStarted">Told the storage server's time at the start of the input listing, before the first blob.</param>
     public async IAsyncEnumerable<ListedBlob> ListAsync(bool withReceipts, Action<DateTimeOffset> listingStarted, ScanListingCounts counts,

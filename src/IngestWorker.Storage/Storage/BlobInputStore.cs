@@ -22,6 +22,9 @@ public sealed class BlobInputStore : IInputStore
 
     public string ContainerName => _input.Name;
 
+    /// <summary>This listing's kind in <see cref="UnlistableNames"/> and its metric tag.</summary>
+    public const string ListingKind = "input";
+
     /// <summary>Names per listing page (storage's own maximum); smaller in tests, to list a few blobs in several pages.</summary>
     internal int PageSize { get; set; } = 5000;
 
@@ -30,7 +33,7 @@ public sealed class BlobInputStore : IInputStore
     public async IAsyncEnumerable<InputBlob> ListAsync(Action<DateTimeOffset>? listingStarted, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var first = true;
-        var source = new ListingSource<BlobItem>(IngestWorker.Triggers.ScanListing.InputKind, $"container '{_input.Name}'", PageSize, item => item.Name,
+        var source = new ListingSource<BlobItem>(ListingKind, $"container '{_input.Name}'", PageSize, item => item.Name,
             (token, prefix, size, ct) => PagedListing.FirstAsync(_input.GetBlobsAsync(prefix: prefix, cancellationToken: ct).AsPages(token, size), ct));
         var pages = PagedListing.PagesAsync(_resilience, _pace, source, _unlistable, cancellationToken);
         await foreach (var page in pages.ConfigureAwait(false))
