@@ -41,15 +41,15 @@ using IngestWorker.Triggers;
 // Figures are medians over rounds; the machine is shared and noisy, so ratios matter more. Cells are
 // rotated from round to round, so that drift does not always favour the same one.
 
-var files = Option("--files", 1000);
-var rounds = Option("--rounds", 3);
-var trickle = Option("--trickle", 200);
-var rate = Option("--rate", 10);
+var options = new BenchArgs(args);
+var files = options.Int("--files", 1000);
+var rounds = options.Int("--rounds", 3);
+var trickle = options.Int("--trickle", 200);
+var rate = options.Int("--rate", 10);
 // Near-duplicate detection costs a band walk (14 conditional creates) per accepted document.
-var near = StringOption("--near") ?? "on";
-var modes = (StringOption("--mode") ?? Modes.Scan).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-var processCounts = (StringOption("--processes") ?? "1").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-    .Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToList();
+var near = options.Text("--near") ?? "on";
+var modes = options.List("--mode", Modes.Scan).ToArray();
+var processCounts = options.List("--processes", "1").Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToList();
 if (modes.Length == 0 || modes.Any(m => !Modes.All.Contains(m)))
 {
     Console.Error.WriteLine($"--mode takes {string.Join(", ", Modes.All)} (or a comma-separated list of them), not '{string.Join(",", modes)}'.");
@@ -61,20 +61,10 @@ if (processCounts.Count == 0 || processCounts.Any(n => n < 1))
     return 2;
 }
 var root = BenchSupport.FindRoot();
-var workerDll = Path.Combine(root, "src", "IngestWorker", "bin", "Release", "net10.0", "IngestWorker.dll");
-if (!File.Exists(workerDll))
-{
-    Console.Error.WriteLine($"Build the worker first: dotnet build -c Release ({workerDll} is missing).");
+if (BenchSupport.BuiltWorkerDll(root) is not { } workerDll)
     return 1;
-}
 var hostJson = Path.Combine(root, "host.json");
-
-// Workers and Azurite are processes of their own: a bench that is interrupted or fails must not
-// leave them running and loading a shared machine.
-AppDomain.CurrentDomain.ProcessExit += (_, _) => Children.KillAll();
-using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Children.KillAll());
-using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Children.KillAll());
-using var onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => Children.KillAll());
+using var killOnExit = Children.KillOnExit(PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP);
 
 var cells = modes.SelectMany(mode => processCounts.Select(n => new Cell(mode, n))).ToList();
 var results = new List<CellResult>();
@@ -355,31 +345,10 @@ static async Task<string?> FirstReasonAsync(BlobContainerClient container)
 
 static WorkerProcess StartWorker(string workerDll, string hostJson, string connectionString, string prefix, string mode, string near)
 {
-    var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-    info.ArgumentList.Add(workerDll);
-    info.Environment["INGESTWORKER_HOST_JSON"] = hostJson;
-    info.Environment["AzureWebJobsStorage"] = connectionString;
-    info.Environment["ingestWorker__containers__input"] = prefix + "-incoming";
-    info.Environment["ingestWorker__containers__accepted"] = prefix + "-cleaned";
-    info.Environment["ingestWorker__containers__rejected"] = prefix + "-rejected";
-    info.Environment["ingestWorker__containers__poison"] = prefix + "-poison";
-    info.Environment["ingestWorker__containers__state"] = prefix + "-state";
-    info.Environment["ingestWorker__trigger__mode"] = mode;
+    var info = WorkerConsole.StartInfo(workerDll, hostJson, connectionString, prefix, mode);
     info.Environment["ingestWorker__pipeline__nearDuplicates__enabled"] = near == "off" ? "false" : "true";
-    info.Environment["logging__logLevel__default"] = "Warning";
-    info.Environment["logging__logLevel__IngestWorker.Triggers"] = "Information";
-    // One line per outcome (the worker's default level): how the work was shared, and whether any blob was done twice.
-    info.Environment["logging__logLevel__IngestWorker.Processing.BlobProcessor"] = "Information";
+    // The outcome lines show how the work was shared, and whether any blob was done twice.
     return new WorkerProcess(Process.Start(info)!);
-}
-
-int Option(string name, int fallback) =>
-    StringOption(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
-
-string? StringOption(string name)
-{
-    var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
 internal static class Modes
@@ -505,34 +474,24 @@ internal sealed record CellResult(int Round, Cell Cell, double Raw, RunResult Bu
 /// <summary>Every process the bench started and has not yet stopped.</summary>
 internal sealed class WorkerProcess : IDisposable
 {
-    private const int WarningsShown = 10;
-    private readonly Process _process;
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly WorkerConsole _console;
     private readonly List<(string Name, int Attempt)> _outcomes = [];
-    private int _warnings;
 
     public WorkerProcess(Process process)
     {
-        _process = process;
         Id = process.Id;
-        Children.Track(process);
-        process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => _ready.TrySetException(new InvalidOperationException($"Worker process {Id} exited before it was watching its container."));
-        process.OutputDataReceived += (_, e) => Read(e.Data);
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"worker {Id}: {e.Data}"); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _console = new WorkerConsole(process, $"worker {Id}", Read);
     }
 
     public int Id { get; }
 
-    public Process Process => _process;
+    public Process Process => _console.Process;
 
-    public Task Ready => _ready.Task;
+    public Task Ready => _console.Ready;
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _console.HasExited;
 
-    public int ExitCode => _process.ExitCode;
+    public int ExitCode => _console.ExitCode;
 
     public int OutcomeCount
     {
@@ -552,35 +511,15 @@ internal sealed class WorkerProcess : IDisposable
         }
     }
 
-    public int Warnings => Volatile.Read(ref _warnings);
+    public int Warnings => _console.Warnings;
 
-    private void Read(string? line)
+    private void Read(string line)
     {
-        if (line is null)
+        if (!WorkerLog.TryParseOutcome(line, out _, out var name, out var attempt))
             return;
-        if (line.Contains("Watching container", StringComparison.Ordinal))
-            _ready.TrySetResult();
-        // "{BlobName} {Status}{Reasons} -> {OutputContainer}/{OutputName} (attempt {Attempt}, {ElapsedMs} ms)."
-        var arrow = line.LastIndexOf(" -> ", StringComparison.Ordinal);
-        var attempt = arrow < 0 ? -1 : line.IndexOf(" (attempt ", arrow, StringComparison.Ordinal);
-        if (attempt > 0 && line.Contains("BlobProcessor", StringComparison.Ordinal))
-        {
-            var output = line[(arrow + 4)..attempt];
-            var digits = line.AsSpan(attempt + 10);
-            var n = int.TryParse(digits[..Math.Max(0, digits.IndexOf(','))], NumberStyles.None, CultureInfo.InvariantCulture, out var a) ? a : 0;
-            lock (_outcomes)
-                _outcomes.Add((output[(output.IndexOf('/') + 1)..], n));
-        }
-        if (line.Contains(" warn: ", StringComparison.Ordinal) || line.Contains(" fail: ", StringComparison.Ordinal) || line.Contains(" crit: ", StringComparison.Ordinal))
-        {
-            if (Interlocked.Increment(ref _warnings) <= WarningsShown)
-                Console.Error.WriteLine($"worker {Id}: {line}");
-        }
+        lock (_outcomes)
+            _outcomes.Add((name, attempt));
     }
 
-    public void Dispose()
-    {
-        Children.Stop(_process);
-        _process.Dispose();
-    }
+    public void Dispose() => _console.Dispose();
 }

@@ -30,16 +30,17 @@ using System.Runtime.InteropServices;
 // completes it posts a BlobCreated event to the work queue (its latency includes that post).
 // Medians over rounds; the machine is shared, so each line also shows the rounds.
 
-var scenarios = List("--scenarios", "burst,trickle,e2e");
-var rounds = Int("--rounds", 1);
-var burstModes = List("--modes", "scan,queue,eventGrid");
-var burst = Int("--burst", 1000);
-var folder = Int("--folder", 100);
-var trickleModes = List("--trickle-modes", "scan,eventGrid");
-var trickle = Int("--trickle", 120);
-var rate = double.Parse(Text("--rate") ?? "2", CultureInfo.InvariantCulture);
-var e2e = Int("--e2e", 500);
-var timeout = TimeSpan.FromSeconds(Int("--timeout", 900));
+var options = new BenchArgs(args);
+var scenarios = options.List("--scenarios", "burst,trickle,e2e");
+var rounds = options.Int("--rounds", 1);
+var burstModes = options.List("--modes", "scan,queue,eventGrid");
+var burst = options.Int("--burst", 1000);
+var folder = options.Int("--folder", 100);
+var trickleModes = options.List("--trickle-modes", "scan,eventGrid");
+var trickle = options.Int("--trickle", 120);
+var rate = double.Parse(options.Text("--rate") ?? "2", CultureInfo.InvariantCulture);
+var e2e = options.Int("--e2e", 500);
+var timeout = TimeSpan.FromSeconds(options.Int("--timeout", 900));
 string[] modes = ["scan", "queue", "eventGrid"];
 const int WarmUpFiles = 200;
 if (scenarios.Except(["burst", "trickle", "e2e"]).FirstOrDefault() is { } unknown || burstModes.Concat(trickleModes).Except(modes).FirstOrDefault() is { } unknownMode)
@@ -55,19 +56,10 @@ if (new[] { rounds, burst, folder, trickle, e2e }.Any(n => n < 1) || rate <= 0)
 }
 
 var root = BenchSupport.FindRoot();
-var workerDll = Path.Combine(root, "src", "IngestWorker", "bin", "Release", "net10.0", "IngestWorker.dll");
-if (!File.Exists(workerDll))
-{
-    Console.Error.WriteLine($"Build the worker first: dotnet build -c Release ({workerDll} is missing).");
+if (BenchSupport.BuiltWorkerDll(root) is not { } workerDll)
     return 1;
-}
 var hostJson = Path.Combine(root, "host.json");
-
-// Workers and Azurite are processes of their own: an interrupted or failed bench must not leave
-// them running on a shared machine.
-AppDomain.CurrentDomain.ProcessExit += (_, _) => Children.KillAll();
-using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Children.KillAll());
-using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Children.KillAll());
+using var killOnExit = Children.KillOnExit(PosixSignal.SIGINT, PosixSignal.SIGTERM);
 
 var counted = new List<RunResult>();
 var endToEnd = new List<EndToEnd>();
@@ -132,17 +124,6 @@ return 0;
 // Distinct article names, folders of a given size: in/{folder}/{n}.txt.
 static List<string> Names(int count, int perFolder, string tag) =>
     [.. Enumerable.Range(0, count).Select(i => $"{tag}/{i / Math.Max(1, perFolder):D2}/{i:D5}.txt")];
-
-int Int(string name, int fallback) => Text(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
-
-List<string> List(string name, string fallback) =>
-    [.. (Text(name) ?? fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-
-string? Text(string name)
-{
-    var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-}
 
 /// <summary>Seconds of raw storage work for a run's files, measured just before and just after the run.</summary>
 internal sealed record Raw(double Before, double After)

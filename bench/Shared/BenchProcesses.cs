@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 // The processes the worker benches start, shared by IngestWorker.Bench and IngestWorker.MemoryBench
 // (ScanBench keeps its own: it measures a worker started over an Azurite it may not own).
@@ -33,6 +34,23 @@ internal static class Children
         }
         lock (Running)
             Running.Remove(process);
+    }
+
+    /// <summary>
+    /// Kills every child when the bench exits or gets one of <paramref name="signals"/>: workers and
+    /// Azurite are processes of their own, and an interrupted or failed bench must not leave them
+    /// loading a shared machine. Dispose the registrations when the bench ends.
+    /// </summary>
+    public static IDisposable KillOnExit(params PosixSignal[] signals)
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
+        var registrations = signals.Select(s => PosixSignalRegistration.Create(s, _ => KillAll())).ToList();
+        return new Registrations(registrations);
+    }
+
+    private sealed class Registrations(List<PosixSignalRegistration> all) : IDisposable
+    {
+        public void Dispose() => all.ForEach(r => r.Dispose());
     }
 
     public static void KillAll()

@@ -15,6 +15,16 @@ internal static class BenchSupport
         throw new DirectoryNotFoundException("IngestWorker.sln not found");
     }
 
+    /// <summary>The worker's Release build under <paramref name="root"/>; null, having said what to build, when it is missing.</summary>
+    public static string? BuiltWorkerDll(string root)
+    {
+        var workerDll = Path.Combine(root, "src", "IngestWorker", "bin", "Release", "net10.0", "IngestWorker.dll");
+        if (File.Exists(workerDll))
+            return workerDll;
+        Console.Error.WriteLine($"Build the worker first: dotnet build -c Release ({workerDll} is missing).");
+        return null;
+    }
+
     // A small news-like article (~1 KB). Its words, not only its numbers, differ per name: exact
     // dedup must not reject it, and site-template learning (which folds digits) must not take its
     // lines for the folder's furniture. So every paragraph draws from at least ~1,000 combinations:

@@ -113,6 +113,60 @@ public sealed class StateLogTests(AzuriteFixture azurite) : IClassFixture<Azurit
     }
 
     [Fact]
+    public async Task Pruning_deletes_covered_segments_and_old_checkpoints_and_a_starting_and_a_lagging_worker_both_find_the_whole_index()
+    {
+        var containers = new TestContainers(azurite);
+        await containers.State.CreateIfNotExistsAsync();
+        // Every segment covered by a checkpoint may go at once; a worker looks for a pruned gap
+        // before every commit (resyncAfter 0), so the one behind finds it at its next batch.
+        void Pruning(StateOptions state)
+        {
+            state.CheckpointEvery = 2;
+            state.KeepCheckpoints = 1;
+            state.PruneAfter = TimeSpan.Zero;
+            state.ResyncAfter = TimeSpan.Zero;
+        }
+        var writer = Batches(Log(containers, "writer/1", configure: Pruning), Pruning);
+        var behind = Batches(Log(containers, "behind/2", configure: Pruning), Pruning);
+        await behind.EnsureLoadedAsync(CancellationToken.None);
+
+        var results = new List<PipelineResult>();
+        for (var i = 0; i < 6; i++)
+            results.Add(await writer.RunAsync(Source($"news/{i}.txt"), Article($"pruned-{i}"), CancellationToken.None));
+        // Checkpoint 6's writer prunes after writing it (in the background): wait for the log to settle.
+        List<string> segments = [], checkpoints = [];
+        for (var wait = 0; wait < 400; wait++)
+        {
+            segments = await NamesAsync(containers, BlobNames.StateSegmentPrefix(Version));
+            checkpoints = await NamesAsync(containers, BlobNames.StateCheckpointPrefix(Version));
+            if (segments.Count == 0 && checkpoints.Count == 1)
+                break;
+            await Task.Delay(50);
+        }
+
+        Assert.All(results, r => Assert.True(r.IsAccepted, r.Rejection?.Message));
+        Assert.Empty(segments);
+        Assert.Equal([BlobNames.StateCheckpoint(Version, 6)], checkpoints);
+
+        // A new worker starts from the one checkpoint left.
+        var started = await Log(containers, "starting/3", configure: Pruning).LoadAsync(CancellationToken.None);
+        Assert.Equal(6, started.Sequence);
+        Assert.Equal(6, started.DocumentCount);
+        Assert.NotNull(started.OwnerOfHash(results[0].Document.Dedup!.ContentHash));
+
+        // The worker loaded before any of it holds an empty index at segment 0. Its next commit
+        // finds segment 1 pruned, reloads from the checkpoint, and sees the writer's document.
+        var copy = await behind.RunAsync(Source("behind/copy.txt"), Article("pruned-0"), CancellationToken.None);
+
+        Assert.Equal(ReasonCodes.DuplicateExact, copy.Rejection?.Code);
+        Assert.Equal(7, behind.Index!.Sequence);
+        // It wrote after the checkpoint, not into the pruned numbers that nobody reads any more.
+        Assert.Equal([BlobNames.StateSegment(Version, 7)], await NamesAsync(containers, BlobNames.StateSegmentPrefix(Version)));
+        var restarted = await Log(containers, "restarted/4", configure: Pruning).LoadAsync(CancellationToken.None);
+        Assert.Equal("rejected", restarted.DocumentOf("incoming", "behind/copy.txt")?.Status);
+    }
+
+    [Fact]
     public async Task A_worker_whose_minhash_settings_differ_from_the_logs_is_refused_by_segment_and_by_checkpoint()
     {
         var containers = new TestContainers(azurite);
@@ -163,10 +217,13 @@ public sealed class StateLogTests(AzuriteFixture azurite) : IClassFixture<Azurit
         new DocumentDecided("incoming", name, "0x1", "accepted"),
     ]);
 
-    private static BlobStateLog Log(TestContainers containers, string writer, StateLogSchema? schema = null)
+    private static BlobStateLog Log(TestContainers containers, string writer, StateLogSchema? schema = null, Action<StateOptions>? configure = null)
     {
         var retry = Microsoft.Extensions.Options.Options.Create(new RetryOptions { MinimumInterval = TimeSpan.FromMilliseconds(10) });
-        return new BlobStateLog(containers.State, new StorageResilience(retry, NullLogger<StorageResilience>.Instance), Version, schema ?? Schema, writer, NullLogger<BlobStateLog>.Instance);
+        var state = new StateOptions();
+        configure?.Invoke(state);
+        return new BlobStateLog(containers.State, new StorageResilience(retry, NullLogger<StorageResilience>.Instance), Version, schema ?? Schema, writer,
+            NullLogger<BlobStateLog>.Instance, state);
     }
 
     private static StateBatches Batches(IStateLog log, Action<StateOptions>? configure = null)

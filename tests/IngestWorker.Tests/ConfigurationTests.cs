@@ -98,6 +98,8 @@ public sealed class ConfigurationTests
     [InlineData("ingestWorker:trigger:batchSize", "64")]
     [InlineData("ingestWorker:trigger:scanLeaseDuration", "00:05:00")]
     [InlineData("ingestWorker:trigger:maxDequeueCount", "0")]
+    [InlineData("ingestWorker:state:keepCheckpoints", "0")]
+    [InlineData("ingestWorker:state:resyncAfter", "00:31:00")]
     public async Task A_bad_value_stops_the_host_with_a_message_naming_its_key(string key, string value)
     {
         var settings = new Dictionary<string, string?> { [key] = value };

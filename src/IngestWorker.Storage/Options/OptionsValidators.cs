@@ -99,6 +99,11 @@ internal sealed partial class IngestWorkerOptionsValidator(IConfiguration config
         Check.Range(errors, $"{s}:state:checkpointEvery", options.State.CheckpointEvery, 1, 1_000_000);
         Check.Range(errors, $"{s}:state:maxCommitAttempts", options.State.MaxCommitAttempts, 1, 1000);
         Check.Duration(errors, $"{s}:state:maxConflictPause", options.State.MaxConflictPause, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
+        Check.Range(errors, $"{s}:state:keepCheckpoints", options.State.KeepCheckpoints, 1, 1000);
+        Check.Duration(errors, $"{s}:state:pruneAfter", options.State.PruneAfter, TimeSpan.Zero, TimeSpan.FromDays(365));
+        Check.Duration(errors, $"{s}:state:resyncAfter", options.State.ResyncAfter, TimeSpan.Zero, TimeSpan.FromDays(1));
+        if (options.State.ResyncAfter * 2 > options.State.PruneAfter)
+            errors.Add($"{s}:state:resyncAfter: {options.State.ResyncAfter} must be at most half of {s}:state:pruneAfter ({options.State.PruneAfter}), so that a worker looks for pruned segments well before they may be gone.");
 
         var pipeline = options.Pipeline;
         if (!PipelineVersion().IsMatch(pipeline.Version ?? ""))

@@ -27,4 +27,27 @@ public sealed class StateOptions
 
     /// <summary>Longest random pause after a lost commit before deciding the batch again; the pause doubles per loss up to it.</summary>
     public TimeSpan MaxConflictPause { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Deletes the segments that a checkpoint at least <see cref="PruneAfter"/> old covers, after
+    /// each checkpoint this worker writes (README, Shared state): one delete per segment, once.
+    /// </summary>
+    public bool PruneSegments { get; set; } = true;
+
+    /// <summary>Checkpoints kept, newest first; older ones are deleted after each checkpoint this worker writes.</summary>
+    public int KeepCheckpoints { get; set; } = 2;
+
+    /// <summary>
+    /// How old a checkpoint must be before the segments it covers are deleted. It is the time a
+    /// worker may go without meeting the log's end before it looks for a pruned gap: twice
+    /// <see cref="ResyncAfter"/> at least, so that clocks may disagree by the difference.
+    /// </summary>
+    public TimeSpan PruneAfter { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// A worker whose index has not met the log's end (an append that took its number, a catch-up
+    /// that found the next segment missing) for this long lists the checkpoints before its next
+    /// commit, in case the segments after its index were pruned meanwhile.
+    /// </summary>
+    public TimeSpan ResyncAfter { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -15,9 +15,15 @@ namespace IngestWorker.State;
 /// whole index. Every call goes through <see cref="StorageResilience"/>.
 /// </summary>
 /// <remarks>
-/// A retried create whose first try landed is answered 409 like a rival's: the append reports
+/// <para>A retried create whose first try landed is answered 409 like a rival's: the append reports
 /// false, the caller catches up, reads its own segment and, deciding its batch again, finds every
-/// document already there, so nothing is written twice.
+/// document already there, so nothing is written twice.</para>
+/// <para>Pruning (<see cref="StateLogPruner"/>, after each checkpoint this process creates) deletes
+/// segments that a checkpoint at least <c>state:pruneAfter</c> old covers. A missing segment then
+/// means either the log's end or a pruned one; this log tells them apart by the newest checkpoint
+/// it knows of (a segment at or before a checkpoint existed once), and refreshes that knowledge
+/// before it appends when it has not met the log's end for <c>state:resyncAfter</c>: otherwise an
+/// idle worker could write a pruned number again, against an index far behind.</para>
 /// </remarks>
 public sealed class BlobStateLog : IStateLog
 {
@@ -34,21 +40,35 @@ public sealed class BlobStateLog : IStateLog
     private readonly ILogger<BlobStateLog> _logger;
     private readonly string _version;
     private readonly SegmentHeader _header;
+    private readonly StateOptions _options;
+    private readonly TimeProvider _time;
+    private readonly StateLogPruner _pruner;
+
+    // The newest checkpoint this process knows of: every segment up to it was written once.
+    private long _newestCheckpoint;
+    // When this process last met the log's end (timestamp of the request's start).
+    private long _lastAtEnd = NeverAtEnd;
+    private const long NeverAtEnd = long.MinValue;
 
     public BlobStateLog(IngestContainers containers, StorageResilience resilience, IOptions<IngestWorkerOptions> options, ILogger<BlobStateLog> logger)
         : this(containers.State, resilience, options.Value.Pipeline.Version, StateLogSchema.From(options.Value.Pipeline),
-            $"{Environment.MachineName}/{Environment.ProcessId}", logger)
+            $"{Environment.MachineName}/{Environment.ProcessId}", logger, options.Value.State)
     {
     }
 
     /// <param name="writer">Names this process in the segments it writes (tests give two instances different names).</param>
-    public BlobStateLog(BlobContainerClient state, StorageResilience resilience, string pipelineVersion, StateLogSchema schema, string writer, ILogger<BlobStateLog> logger)
+    /// <param name="options">Pruning and resync settings; the defaults when null.</param>
+    public BlobStateLog(BlobContainerClient state, StorageResilience resilience, string pipelineVersion, StateLogSchema schema, string writer, ILogger<BlobStateLog> logger,
+        StateOptions? options = null, TimeProvider? time = null)
     {
         _state = state;
         _resilience = resilience;
         _version = pipelineVersion;
         _header = new SegmentHeader(writer, schema);
         _logger = logger;
+        _options = options ?? new StateOptions();
+        _time = time ?? TimeProvider.System;
+        _pruner = new StateLogPruner(state, resilience, pipelineVersion, _options, _time, logger);
     }
 
     public StateLogSchema Schema => _header.Schema;
@@ -58,6 +78,7 @@ public sealed class BlobStateLog : IStateLog
     {
         var index = await ReadNewestCheckpointAsync(cancellationToken).ConfigureAwait(false) ?? new StateIndex(Schema.MaxLinesPerSite);
         var fromCheckpoint = index.Sequence;
+        KnowCheckpoint(fromCheckpoint);
         var applied = await CatchUpAsync(index, cancellationToken).ConfigureAwait(false);
         _logger.LogInformation("State log of pipeline version {PipelineVersion} loaded: checkpoint at segment {Checkpoint}, then {Segments} segments; {Documents} documents decided.",
             _version, fromCheckpoint, applied, index.DocumentCount);
@@ -66,12 +87,43 @@ public sealed class BlobStateLog : IStateLog
 
     public async ValueTask<bool> TryAppendAsync(long sequence, StateSegment segment, CancellationToken cancellationToken)
     {
+        if (IsStale())
+        {
+            // Idle long enough for the segments after this index to have been pruned: if a
+            // checkpoint reaches this number, it was written and perhaps pruned. Taken, then: the
+            // caller catches up, meets the gap, and reloads from the newest checkpoint.
+            var checkpoints = await _pruner.ListCheckpointsAsync(cancellationToken).ConfigureAwait(false);
+            KnowCheckpoint(checkpoints.Select(c => c.Sequence).DefaultIfEmpty(0).Max());
+            if (sequence <= Volatile.Read(ref _newestCheckpoint))
+                return false;
+        }
         var content = BinaryData.FromBytes(SegmentCodec.Encode(_header, segment.Ops));
         var blob = _state.GetBlobClient(BlobNames.StateSegment(_version, sequence));
-        return await CreateAsync(blob, content, metadata: null, cancellationToken).ConfigureAwait(false);
+        var started = _time.GetTimestamp();
+        var created = await CreateAsync(blob, content, metadata: null, cancellationToken).ConfigureAwait(false);
+        if (created)
+            MetEnd(started);
+        return created;
+    }
+
+    private bool IsStale() => Volatile.Read(ref _lastAtEnd) is var last && (last == NeverAtEnd || _time.GetElapsedTime(last) >= _options.ResyncAfter);
+
+    // The segment after the index is written after this moment, so a checkpoint covering it is
+    // younger still, and pruning it waits until pruneAfter has passed since.
+    private void MetEnd(long timestamp) => RaiseTo(ref _lastAtEnd, timestamp);
+
+    private void KnowCheckpoint(long sequence) => RaiseTo(ref _newestCheckpoint, sequence);
+
+    private static void RaiseTo(ref long field, long value)
+    {
+        long known;
+        while (value > (known = Volatile.Read(ref field)) && Interlocked.CompareExchange(ref field, value, known) != known)
+        {
+        }
     }
 
     /// <exception cref="StateLogSchemaException">A segment was written under other settings.</exception>
+    /// <exception cref="StateLogGapException">A segment the index needs was pruned: load the newest checkpoint instead.</exception>
     /// <remarks>
     /// Reads one segment at a time at first (a lost commit usually missed one or two), then a
     /// growing window at once (a starting worker may be a hundred behind its checkpoint): a
@@ -84,6 +136,7 @@ public sealed class BlobStateLog : IStateLog
         while (true)
         {
             var first = index.Sequence + 1;
+            var started = _time.GetTimestamp();
             var reads = Enumerable.Range(0, window)
                 .Select(i => ReadAsync(_state.GetBlobClient(BlobNames.StateSegment(_version, first + i)), cancellationToken).AsTask())
                 .ToArray();
@@ -93,6 +146,9 @@ public sealed class BlobStateLog : IStateLog
                 {
                     // Past the end: the reads still under way only find later numbers missing too.
                     await Task.WhenAll(reads.Skip(i + 1)).ConfigureAwait(false);
+                    if (first + i <= Volatile.Read(ref _newestCheckpoint))
+                        throw new StateLogGapException(first + i, Volatile.Read(ref _newestCheckpoint));
+                    MetEnd(started);
                     return applied;
                 }
                 Apply(index, first + i, content);
@@ -135,14 +191,27 @@ public sealed class BlobStateLog : IStateLog
             [MaxLinesMetadata] = Schema.MaxLinesPerSite.ToString(System.Globalization.CultureInfo.InvariantCulture),
             [WriterMetadata] = _header.Writer,
         };
-        return UploadCheckpointAsync(blob, content, metadata, cancellationToken);
+        return UploadCheckpointAsync(blob, index.Sequence, content, metadata, cancellationToken);
     }
 
-    private async ValueTask UploadCheckpointAsync(BlobClient blob, BinaryData content, Dictionary<string, string> metadata, CancellationToken cancellationToken)
+    private async ValueTask UploadCheckpointAsync(BlobClient blob, long sequence, BinaryData content, Dictionary<string, string> metadata, CancellationToken cancellationToken)
     {
         // Another worker's checkpoint of the same segment holds the same index: either one will do.
-        if (await CreateAsync(blob, content, metadata, cancellationToken).ConfigureAwait(false))
-            _logger.LogInformation("State checkpoint {Checkpoint} written ({Bytes} bytes).", blob.Name, content.ToMemory().Length);
+        if (!await CreateAsync(blob, content, metadata, cancellationToken).ConfigureAwait(false))
+            return;
+        _logger.LogInformation("State checkpoint {Checkpoint} written ({Bytes} bytes).", blob.Name, content.ToMemory().Length);
+        KnowCheckpoint(sequence);
+        // Exactly one worker creates each checkpoint, so pruning runs once per checkpoint (two
+        // workers' prunes after two checkpoints may overlap: their deletes are idempotent).
+        try
+        {
+            await _pruner.PruneAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The checkpoint stands; what was not deleted now is listed and deleted by the next prune.
+            _logger.LogWarning("Pruning the state log after checkpoint {Checkpoint} stopped ({Error}); the next checkpoint's prune carries on.", blob.Name, e.Message);
+        }
     }
 
     private async ValueTask<StateIndex?> ReadNewestCheckpointAsync(CancellationToken cancellationToken)
@@ -217,4 +286,14 @@ public sealed class BlobStateLog : IStateLog
                 return null;
             }
         }, cancellationToken).ConfigureAwait(false);
+}
+
+/// <summary>
+/// A segment that a state index needs is gone: pruned after a newer checkpoint covered it. Not a
+/// fault: the index is reloaded from the newest checkpoint (<see cref="IStateLog.LoadAsync"/>).
+/// </summary>
+public sealed class StateLogGapException(long missing, long newestCheckpoint)
+    : Exception($"State log segment {missing} is gone (pruned: checkpoint {newestCheckpoint} covers it); the index is loaded again from the newest checkpoint.")
+{
+    public long Missing => missing;
 }

@@ -94,6 +94,15 @@ public sealed class StateBatches
         return index;
     }
 
+    // Replaces the index that every later batch starts from; called between batches only.
+    private async Task<StateIndex> ReloadAsync()
+    {
+        var index = await _log.LoadAsync(CancellationToken.None).ConfigureAwait(false);
+        lock (_gate)
+            _loading = Task.FromResult(index);
+        return index;
+    }
+
     /// <summary>Runs the pipeline on one document in the next batch, and returns its result once the batch is committed.</summary>
     /// <param name="cancellationToken">Cancelled to give the document up: before its batch starts it is left out; during the run only its own pipeline stops.</param>
     /// <exception cref="StorageUnavailableException">The batch could not be committed (storage down, or too many conflicts): not the document's fault.</exception>
@@ -182,7 +191,18 @@ public sealed class StateBatches
             // segments they wrote, and the batch decided again against them.
             var ceiling = Math.Min(_options.MaxConflictPause.TotalMilliseconds, 10 * Math.Pow(2, attempt - 1));
             await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling)).ConfigureAwait(false);
-            var caughtUp = await _log.CatchUpAsync(index, CancellationToken.None).ConfigureAwait(false);
+            int caughtUp;
+            try
+            {
+                caughtUp = await _log.CatchUpAsync(index, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (StateLogGapException gap)
+            {
+                // Behind by more than pruning left: the newest checkpoint stands in for the segments.
+                _logger.LogInformation("{Gap}", gap.Message);
+                index = await ReloadAsync().ConfigureAwait(false);
+                caughtUp = 0;
+            }
             _logger.LogDebug("Segment {Sequence} of the state log was taken; caught up {Segments} segments and deciding the batch of {Documents} again.",
                 sequence, caughtUp, batch.Count);
             foreach (var gaveUp in batch.Where(p => p.Cancellation.IsCancellationRequested))

@@ -57,6 +57,27 @@ public sealed class StateBatchesTests
     }
 
     [Fact]
+    public async Task A_worker_whose_next_segments_were_pruned_reloads_from_the_newest_checkpoint_and_decides_against_it()
+    {
+        var log = new PrunedLog();
+        var behind = Batches(log);
+        var theirs = Batches(log);
+        await behind.EnsureLoadedAsync(CancellationToken.None);
+        var original = await theirs.RunAsync(Source("theirs.txt"), Article(7), CancellationToken.None);
+        await theirs.RunAsync(Source("later.txt"), Article(8), CancellationToken.None);
+        // A checkpoint at 2 stands in for segments 1 and 2, which are gone.
+        log.PruneUpTo(2);
+
+        var copy = await behind.RunAsync(Source("mine.txt"), Article(7), CancellationToken.None);
+
+        Assert.True(original.IsAccepted);
+        Assert.Equal(ReasonCodes.DuplicateExact, copy.Rejection?.Code);
+        Assert.Equal(3, behind.Index!.Sequence);
+        Assert.Equal(1, log.Reloads);
+        Assert.Equal("rejected", behind.Index.DocumentOf(Container, "mine.txt")?.Status);
+    }
+
+    [Fact]
     public async Task A_retried_append_whose_first_try_landed_finds_its_own_segment_and_writes_nothing_more()
     {
         var inner = new InMemoryStateLog();
@@ -203,6 +224,36 @@ public sealed class StateBatchesTests
         }
 
         public ValueTask<int> CatchUpAsync(StateIndex index, CancellationToken cancellationToken) => inner.CatchUpAsync(index, cancellationToken);
+
+        public ValueTask WriteCheckpointAsync(StateIndex index, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// A log pruned as <see cref="BlobStateLog"/> prunes: the numbers up to the newest checkpoint
+    /// count as taken, and catching up across them meets the gap; loading replays everything, as
+    /// reading the checkpoint and the segments after it would.
+    /// </summary>
+    private sealed class PrunedLog : IStateLog
+    {
+        private readonly InMemoryStateLog _all = new();
+        private long _prunedUpTo;
+
+        public int Reloads;
+
+        public void PruneUpTo(long sequence) => _prunedUpTo = sequence;
+
+        public async ValueTask<StateIndex> LoadAsync(CancellationToken cancellationToken)
+        {
+            if (_prunedUpTo > 0)
+                Interlocked.Increment(ref Reloads);
+            return await _all.LoadAsync(cancellationToken);
+        }
+
+        public ValueTask<bool> TryAppendAsync(long sequence, StateSegment segment, CancellationToken cancellationToken) =>
+            sequence <= _prunedUpTo ? ValueTask.FromResult(false) : _all.TryAppendAsync(sequence, segment, cancellationToken);
+
+        public ValueTask<int> CatchUpAsync(StateIndex index, CancellationToken cancellationToken) =>
+            index.Sequence < _prunedUpTo ? throw new StateLogGapException(index.Sequence + 1, _prunedUpTo) : _all.CatchUpAsync(index, cancellationToken);
 
         public ValueTask WriteCheckpointAsync(StateIndex index, CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
