@@ -53,6 +53,9 @@ public sealed class TestContainers
         ["ingestWorker:trigger:pollingInterval"] = "00:00:00.250",
         ["ingestWorker:trigger:claimDuration"] = "00:00:15",
         ["ingestWorker:trigger:failedBlobRetryDelay"] = "00:00:00.100",
+        // A killed scan worker's partitions are taken over after ownershipExpiry: seconds, not half a minute.
+        ["ingestWorker:partitions:renewalInterval"] = "00:00:02",
+        ["ingestWorker:partitions:ownershipExpiry"] = "00:00:08",
         ["retry:minimumInterval"] = "00:00:00.050",
         ["retry:maximumInterval"] = "00:00:01",
     };
