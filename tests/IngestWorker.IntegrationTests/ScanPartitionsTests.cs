@@ -36,7 +36,7 @@ public sealed class ScanPartitionsTests(AzuriteFixture azurite) : IClassFixture<
         {
             var readsBefore = KillerReads();
             using var worker = WorkerProcess.Start(settings);
-            // The next worker takes the dead one's partitions once their ownership expires (8 s here).
+            // The next worker takes the dead one's partitions once their ownership expires (15 s here).
             await WaitUntilAsync(() => KillerReads() > readsBefore, TimeSpan.FromSeconds(90), () => string.Join('\n', worker.Output));
             var record = await ShutdownTests.InflightRecordOfAsync(containers, "killer.txt");
             Assert.Equal(attempt, Assert.Single(record!.Entries, e => e.Name == "killer.txt").Attempt);
