@@ -170,16 +170,20 @@ internal sealed class ReplayCommand
         if (_dryRun)
         {
             _tally.Replayed();
-            Row("would replay", input.Name, Describe(await ClaimStateAsync(input.Name, cancellationToken)));
+            Row("would replay", input.Name, Describe(await AttemptsAsync(input.Name, examined.Receipt, cancellationToken)));
             return;
         }
         ClaimState? before;
         try
         {
             bool reset;
+            // Read first: the reset below removes the poison outcome, which in scan mode is where the attempts are told.
+            var attempts = await AttemptsAsync(input.Name, examined.Receipt, cancellationToken);
             (reset, before) = await ResetUnderClaimAsync(input, examined.Receipt!, cancellationToken);
             if (!reset)
                 return;
+            if (before is not { Attempts: > 0 })
+                before = attempts;
         }
         catch (Exception e) when (IsStorageFailure(e))
         {
@@ -387,6 +391,34 @@ internal sealed class ReplayCommand
             }
             return null;
         }, cancellationToken);
+
+    /// <summary>
+    /// The attempts made on a poisoned input, for the report: its claim record's (queue modes), or,
+    /// where there is none (scan mode counts attempts per partition and drops them once the
+    /// outcome is written), the error its poison outcome recorded.
+    /// </summary>
+    private async Task<ClaimState?> AttemptsAsync(string name, FoundOutcome? poisoned, CancellationToken cancellationToken)
+    {
+        var claimed = await ClaimStateAsync(name, cancellationToken);
+        if (claimed is { Attempts: > 0 } || poisoned is null)
+            return claimed;
+        var download = await DownloadAsync(_containers.Service.GetBlobContainerClient(poisoned.Container).GetBlobClient(poisoned.Name), cancellationToken);
+        if (download is null)
+            return null;
+        try
+        {
+            using var json = JsonDocument.Parse(download.Content.ToMemory());
+            if (!json.RootElement.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object)
+                return null;
+            return new ClaimState(null, _version, error.TryGetProperty("attempts", out var n) && n.TryGetInt32(out var count) ? count : 0,
+                error.TryGetProperty("type", out var type) ? type.GetString() : null,
+                error.TryGetProperty("message", out var message) ? message.GetString() : null, null, null);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The name's claim record as stored (read without the lease: for reporting only).</summary>
     private async Task<ClaimState?> ClaimStateAsync(string name, CancellationToken cancellationToken)

@@ -15,6 +15,7 @@ using IngestWorker.Text.Output;
 using IngestWorker.Text.Pipeline;
 using IngestWorker.Text.Templates;
 using IngestWorker.Triggers;
+using IngestWorker.Triggers.Partitions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -118,12 +119,37 @@ public static class IngestWorkerHost
                 services.AddHostedService<QueueDepthMonitor>();
                 break;
             default:
+                AddScanPartitions(services);
                 services.AddSingleton<ContainerPollingTrigger>();
                 services.AddSingleton<IWorkerTrigger>(sp => sp.GetRequiredService<ContainerPollingTrigger>());
                 services.AddHostedService(sp => sp.GetRequiredService<ContainerPollingTrigger>());
                 break;
         }
         return services;
+    }
+
+    // Scan mode shares the input container by name-hash partitions (docs/partitions.md): the
+    // ownership table and the partitions' in-flight records, both under one scan key.
+    private static void AddScanPartitions(IServiceCollection services)
+    {
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<IngestWorkerOptions>>().Value;
+            var containers = sp.GetRequiredService<IngestContainers>();
+            return new PartitionOwnership(containers.State, sp.GetRequiredService<StorageResilience>(), options.Partitions,
+                PartitionOwnership.ScanKey(options.Pipeline.Version, containers.Input.Name), PartitionOwnership.NewOwnerId(),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<PartitionOwnership>());
+        });
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<IngestWorkerOptions>>().Value;
+            var containers = sp.GetRequiredService<IngestContainers>();
+            var ownership = sp.GetRequiredService<PartitionOwnership>();
+            var records = new BlobInflightRecords(containers.State, sp.GetRequiredService<StorageResilience>(),
+                PartitionOwnership.ScanKey(options.Pipeline.Version, containers.Input.Name), sp.GetRequiredService<ILogger<BlobInflightRecords>>());
+            return new PartitionInflight(records, ownership.OwnerId, sp.GetRequiredService<IOptions<BlobsOptions>>().Value.PoisonBlobThreshold,
+                ownership.PartitionCount, sp.GetRequiredService<ILoggerFactory>().CreateLogger<PartitionInflight>());
+        });
     }
 
     // Only when enabled: a production worker that did not ask for the server gets no port, no

@@ -76,7 +76,7 @@ public sealed class HostileNameTests(AzuriteFixture azurite) : IClassFixture<Azu
         var outputs = inputs.Keys.Select(BlobNames.Output).ToHashSet(StringComparer.Ordinal);
         var claims = inputs.Keys.Select(n => BlobNames.Claim(containers.Input.Name, n)).ToHashSet(StringComparer.Ordinal);
         // The shared state log names its blobs by number, never by an input's name.
-        string[] workerFolders = [BlobNames.StateSegmentPrefix("1"), BlobNames.StateCheckpointPrefix("1"), "scanner/", "stats/"];
+        string[] workerFolders = [BlobNames.StateSegmentPrefix("1"), BlobNames.StateCheckpointPrefix("1"), "scanner/", "stats/", "partitions/", "inflight/"];
         foreach (var container in all)
         {
             foreach (var name in after[container.Name].Keys.Where(n => !before[container.Name].ContainsKey(n)))

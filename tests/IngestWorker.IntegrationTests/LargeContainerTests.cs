@@ -101,7 +101,9 @@ public sealed class LargeContainerTests(AzuriteFixture azurite, ITestOutputHelpe
         var perBlobWork = counts.Where(c => c.Key.Operation != "list" && c.Key.Area != "scanner" && !(c.Key.Role == "queue" && c.Key.Operation == "read")).Sum(c => c.Value);
         var outcomeLookups = counts.Where(c => c.Key.Role is "accepted" or "rejected" or "poison" && c.Key.Operation == "read").Sum(c => c.Value);
         output.WriteLine($"calls beyond listings and upkeep: {perBlobWork} ({perBlobWork / (double)Finished:F4} per finished blob); outcome look-ups: {outcomeLookups}");
-        Assert.InRange(outcomeLookups, 1, 3);
+        // In queue mode after scan mode, a new claim record no longer proves a new name (scan mode
+        // keeps none: its partitions are the claim), so each dropped blob costs its look-up there.
+        Assert.InRange(outcomeLookups, 1, mode == "queue" ? 3 + 3 * dropper.Dropping.Length : 3);
         Assert.DoesNotContain(counts, c => c.Key.Area == "receipts" && c.Value > 0);
         Assert.True(perBlobWork <= dropper.Dropping.Length * 40 + 5, $"{perBlobWork} calls for {dropper.Dropping.Length} new blobs");
         Assert.True(perBlobWork / (double)Finished < 0.05);

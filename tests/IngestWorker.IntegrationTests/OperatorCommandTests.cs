@@ -146,9 +146,10 @@ public sealed class OperatorCommandTests(AzuriteFixture azurite) : IClassFixture
         Assert.Matches(new Regex(@"deleted\s+10\n"), output);
         Assert.Matches(new Regex(@"receipt of an earlier layout\s+10\n"), output);
         Assert.Empty(await ReceiptsAsync(containers));
-        // Receipt blobs only: the outcomes and the claim records of every name are still there.
+        // Receipt blobs only: the outcomes of every name and the scan partitions' records are still there.
         Assert.Equal(names.Length, (await containers.OutcomesAsync()).Count);
-        Assert.Equal(names.Length, await containers.State.GetBlobsAsync(prefix: "claims/").CountAsync());
+        Assert.NotEmpty(await containers.State.GetBlobsAsync(prefix: "inflight/").ToListAsync());
+        Assert.Empty(await containers.State.GetBlobsAsync(prefix: "claims/").ToListAsync());
 
         // A worker started now still finds every input done: nothing is processed again.
         await using (var worker = await TestWorker.StartAsync(containers, Version("1")))

@@ -1,8 +1,8 @@
-using System.Text.Json;
-using Azure.Storage.Blobs.Models;
-using Azure.Storage.Blobs.Specialized;
 using IngestWorker.IntegrationTests.Infrastructure;
+using IngestWorker.Options;
 using IngestWorker.Storage;
+using IngestWorker.Triggers.Partitions;
+using Microsoft.Extensions.Logging.Abstractions;
 using IngestWorker.Text.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -29,7 +29,7 @@ public sealed class ShutdownTests(AzuriteFixture azurite) : IClassFixture<Azurit
     }
 
     [Fact]
-    public async Task A_blob_still_in_flight_at_the_shutdown_timeout_is_released_uncounted_and_finished_by_the_next_worker()
+    public async Task A_blob_still_in_flight_at_the_shutdown_timeout_is_given_back_uncounted_and_finished_by_the_next_worker()
     {
         var containers = new TestContainers(azurite);
         var stuck = new SlowStage(TimeSpan.FromMinutes(5));
@@ -43,29 +43,31 @@ public sealed class ShutdownTests(AzuriteFixture azurite) : IClassFixture<Azurit
         await worker.DisposeAsync();
 
         Assert.Empty(await containers.OutcomesAsync());
-        var claim = containers.State.GetBlobClient(BlobNames.Claim(containers.Input.Name, "stuck.txt"));
-        var properties = (await claim.GetPropertiesAsync()).Value;
-        Assert.NotEqual(LeaseState.Leased, properties.LeaseState);
-        using var state = JsonDocument.Parse((await claim.DownloadContentAsync()).Value.Content.ToMemory());
-        Assert.Equal(0, state.RootElement.GetProperty("attempts").GetInt32());
+        // Scan mode keeps no claim record: the attempt was counted in the partition's in-flight
+        // record before the work began, and given back (written at once) when it was abandoned.
+        Assert.Empty(await containers.State.GetBlobsAsync(prefix: "claims/").ToListAsync());
+        var record = await InflightRecordOfAsync(containers, "stuck.txt");
+        Assert.NotNull(record);
+        Assert.DoesNotContain(record.Entries, e => e.Name == "stuck.txt");
 
-        // The claim was released, so the next worker does not wait for it to lapse.
+        // The partitions were released, so the next worker takes them at once, without waiting for them to expire.
         await using var next = await TestWorker.StartAsync(containers);
         var outcome = await containers.WaitForOutcomeAsync("stuck.txt", timeout: TimeSpan.FromSeconds(10));
         Assert.Equal("accepted", outcome.GetProperty("status").GetString());
+        Assert.Equal(1, Assert.Single(await next.WaitForOutcomeLinesAsync(1)).Scope["Attempt"]);
     }
 
     [Fact]
-    public async Task A_claim_left_by_a_dead_worker_is_counted_and_completed_after_it_lapses()
+    public async Task An_attempt_left_by_a_dead_worker_in_the_inflight_record_is_counted_and_completed_by_the_next()
     {
         var containers = new TestContainers(azurite);
         var uploaded = await containers.UploadAsync("orphan.txt", TestTexts.Article("orphan"));
-        // What a worker killed mid-blob leaves behind: a leased claim with one attempt counted, and no outcome.
+        // What a worker killed mid-blob leaves behind: its partition's in-flight record with one
+        // attempt counted, and no outcome (its ownership lapses; here no table was ever written).
         await containers.State.CreateIfNotExistsAsync();
-        var claim = containers.State.GetBlobClient(BlobNames.Claim(containers.Input.Name, "orphan.txt"));
-        await claim.UploadAsync(BinaryData.FromString(
-            $$"""{"etag":{{JsonSerializer.Serialize(uploaded.ETag.ToString("H"))}},"pipelineVersion":"1","attempts":1}"""));
-        await claim.GetBlobLeaseClient().AcquireAsync(TimeSpan.FromSeconds(15));
+        var partition = PartitionHash.Of("orphan.txt", new PartitionOptions().Count);
+        var records = new BlobInflightRecords(containers.State, Resilience(), ScanKey(containers), NullLogger<BlobInflightRecords>.Instance);
+        Assert.False((await records.TryWriteAsync(partition, new InflightRecord("dead/1/0", [new("orphan.txt", uploaded.ETag.ToString("H"), 1)]), null, CancellationToken.None)).IsConflict);
 
         await using var worker = await TestWorker.StartAsync(containers);
         var outcome = await containers.WaitForOutcomeAsync("orphan.txt", timeout: TimeSpan.FromSeconds(45));
@@ -73,8 +75,19 @@ public sealed class ShutdownTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Equal("accepted", outcome.GetProperty("status").GetString());
         var finished = Assert.Single(await worker.WaitForOutcomeLinesAsync(1));
         Assert.Equal(2, finished.Scope["Attempt"]);
-        // The record stays (it keeps the attempt count); the lease is released.
-        Assert.NotEqual(LeaseState.Leased, (await claim.GetPropertiesAsync()).Value.LeaseState);
+        Assert.Empty(await containers.State.GetBlobsAsync(prefix: "claims/").ToListAsync());
+    }
+
+    private static string ScanKey(TestContainers containers) => PartitionOwnership.ScanKey("1", containers.Input.Name);
+
+    private static StorageResilience Resilience() =>
+        new(Microsoft.Extensions.Options.Options.Create(new RetryOptions()), NullLogger<StorageResilience>.Instance);
+
+    /// <summary>The in-flight record of the partition of <paramref name="name"/>, as stored (null: none).</summary>
+    internal static async Task<InflightRecord?> InflightRecordOfAsync(TestContainers containers, string name)
+    {
+        var records = new BlobInflightRecords(containers.State, Resilience(), ScanKey(containers), NullLogger<BlobInflightRecords>.Instance);
+        return (await records.ReadAsync(PartitionHash.Of(name, new PartitionOptions().Count), CancellationToken.None)).Record;
     }
 
     private sealed class SlowStage(TimeSpan delay) : IPipelineStage

@@ -21,7 +21,7 @@ public sealed class ConfigurationTests
         Assert.Equal(5, blobs.PoisonBlobThreshold);
         Assert.Equal(("incoming", "cleaned", "rejected", "poison"), (ours.Containers.Input, ours.Containers.Accepted, ours.Containers.Rejected, ours.Containers.Poison));
         Assert.Equal(10L * 1024 * 1024, ours.Pipeline.MaxInputBytes);
-        Assert.Equal(TimeSpan.FromSeconds(1), ours.Trigger.PollingInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), ours.Trigger.PollingInterval);
         Assert.Equal(RetryStrategies.ExponentialBackoff, retry.Strategy);
         Assert.Equal("UseDevelopmentStorage=true", storage.ConnectionString);
     }

@@ -119,8 +119,11 @@ public sealed class TriggerOptions
     /// <summary>Lease on the scanner's blob in <c>queue</c> mode (15–60 s): how soon another worker takes over scanning from one that died.</summary>
     public TimeSpan ScanLeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Pause between two scans of the input container.</summary>
-    public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Pause between two scans of the input container. Half a second: a blob waits for the next
+    /// listing at most this long, which is most of scan mode's pickup latency (docs/benchmarks.md).
+    /// </summary>
+    public TimeSpan PollingInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// Least time between two full scans (1 s – 1 day). Between them a scan hands out only blobs

@@ -23,6 +23,7 @@ public sealed class BlobClaimStore : IClaimStore
     private readonly string _inputContainer;
     private readonly string _pipelineVersion;
     private readonly TimeSpan _duration;
+    private Task<bool>? _scannedByPartitions;
 
     public BlobClaimStore(IngestContainers containers, StorageResilience resilience, IOptions<IngestWorkerOptions> options, ILogger<BlobClaimStore> logger)
     {
@@ -68,7 +69,12 @@ public sealed class BlobClaimStore : IClaimStore
         }
 
         if (created is not null)
-            return new BlobClaim(blob, lease, firstState, isFirst: true, _resilience, _duration, _logger);
+        {
+            // Scan mode keeps no claim records (its partitions are the claim): where it has run,
+            // a missing record no longer proves that the name was never processed.
+            var neverProcessed = !await ScannedByPartitionsAsync(cancellationToken).ConfigureAwait(false);
+            return new BlobClaim(blob, lease, firstState, isFirst: neverProcessed, _resilience, _duration, _logger);
+        }
         try
         {
             var content = await _resilience.RunAsync(async ct => (await blob.DownloadContentAsync(ct).ConfigureAwait(false)).Value.Content, cancellationToken).ConfigureAwait(false);
@@ -84,6 +90,29 @@ public sealed class BlobClaimStore : IClaimStore
         {
             await ReleaseQuietlyAsync(lease).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>Whether scan-mode workers have shared this input container under this pipeline version (their ownership table exists); asked once.</summary>
+    private async Task<bool> ScannedByPartitionsAsync(CancellationToken cancellationToken)
+    {
+        var asked = _scannedByPartitions ??= AskAsync();
+        try
+        {
+            return await asked.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch when (!cancellationToken.IsCancellationRequested)
+        {
+            // Asked again next time; meanwhile, the safe answer.
+            _ = Interlocked.CompareExchange(ref _scannedByPartitions, null, asked);
+            return true;
+        }
+
+        async Task<bool> AskAsync()
+        {
+            var table = _state.GetBlobClient(IngestWorker.Triggers.Partitions.PartitionOwnership.TableBlobName(
+                IngestWorker.Triggers.Partitions.PartitionOwnership.ScanKey(_pipelineVersion, _inputContainer)));
+            return await _resilience.RunAsync(async ct => (await table.ExistsAsync(ct).ConfigureAwait(false)).Value, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

@@ -47,7 +47,7 @@ public sealed class BlobInputStore : IInputStore
                     continue;
                 // The header form ("0x8D…", quoted), whichever form the listing used, so that ETags from
                 // listings, uploads and documents compare equal.
-                yield return new InputBlob(item.Name, etag.ToString("H"), item.Properties.ContentLength ?? 0, item.Properties.LastModified);
+                yield return new InputBlob(item.Name, etag.ToString("H"), item.Properties.ContentLength ?? 0, item.Properties.LastModified, item.Properties.CreatedOn);
             }
         }
     }

@@ -148,7 +148,7 @@ public sealed class BlobProcessor
         using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, claim.Lost);
         try
         {
-            var result = await ProduceOutcomeAsync(input, attempt, claim.IsFirst, work.Token).ConfigureAwait(false);
+            var result = await ProduceOutcomeAsync(input, attempt, claim.IsFirst, work.Token, cancellationToken).ConfigureAwait(false);
             if (result == ProcessingResult.Superseded)
                 await RollBackAttemptAsync(claim, before).ConfigureAwait(false);
             else
@@ -215,10 +215,15 @@ public sealed class BlobProcessor
         return ProcessingResult.Poisoned;
     }
 
-    private async Task<ProcessingResult> ProduceOutcomeAsync(InputBlob input, int attempt, bool firstForName, CancellationToken cancellationToken)
+    /// <param name="outcomeWrite">
+    /// Cancels the outcome's write: only abandonment, not a lost claim. Once the outcome is decided
+    /// it is written (writes are effectively-once); cut off mid-write, the write might land with
+    /// its summary owed to a process that no longer looks at the blob (a partition handed over).
+    /// </param>
+    private async Task<ProcessingResult> ProduceOutcomeAsync(InputBlob input, int attempt, bool firstForName, CancellationToken cancellationToken, CancellationToken outcomeWrite)
     {
         if (BlobNameSafety.Problem(input.Name) is { } problem)
-            return await RejectUnsafeNameAsync(input, problem, attempt, firstForName, cancellationToken).ConfigureAwait(false);
+            return await RejectUnsafeNameAsync(input, problem, attempt, firstForName, outcomeWrite).ConfigureAwait(false);
         var started = Stopwatch.GetTimestamp();
         // Inputs over the limit are not downloaded at all; the pipeline rejects them by their declared size.
         var content = ReadOnlyMemory<byte>.Empty;
@@ -253,7 +258,7 @@ public sealed class BlobProcessor
             Steps = [new("download", downloaded), .. result.StageTimings, new("write_outcome", Stopwatch.GetElapsedTime(writing))],
             Latency = _clock.GetUtcNow() - input.LastModified,
         };
-        await WriteOutcomeAsync(input, document, firstForName, Summary, LogLevel.Information, result, cancellationToken).ConfigureAwait(false);
+        await WriteOutcomeAsync(input, document, firstForName, Summary, LogLevel.Information, result, outcomeWrite).ConfigureAwait(false);
         return ProcessingResult.Completed;
     }
 

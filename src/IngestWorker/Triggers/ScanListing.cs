@@ -4,7 +4,11 @@ using IngestWorker.Storage;
 namespace IngestWorker.Triggers;
 
 /// <summary>One blob of a scan's listing; <paramref name="Receipted"/>: the outcome listings showed this version done (its outcome is its receipt).</summary>
-public readonly record struct ListedBlob(InputBlob Blob, bool Receipted);
+public readonly record struct ListedBlob(InputBlob Blob, bool Receipted)
+{
+    /// <summary>The outcome listings showed no outcome of this name at all, of any version (a listing with outcomes only).</summary>
+    public bool NoOutcomeOfName { get; init; }
+}
 
 /// <summary>What one listing found, for the line a scanner logs.</summary>
 public sealed class ScanListingCounts
@@ -88,7 +92,8 @@ public sealed class ScanListing(IInputStore inputs, IOutcomeReceipts outcomes, s
                     counts.Receipted++;
                 else if (row.Match == OutcomeMatch.InputNotJoinable)
                     counts.NotJoinable++;
-                yield return new ListedBlob(blob, receipted);
+                // Trusted only while storage lists in order: a name listed out of order may hide its outcome.
+                yield return new ListedBlob(blob, receipted) { NoOutcomeOfName = row.Match == OutcomeMatch.NotDone && row.Outcomes.Count == 0 && join.OutOfOrder == 0 };
             }
             // The outcomes still to come are of inputs no longer in the container.
             if (listingDone && merged == fromListing)

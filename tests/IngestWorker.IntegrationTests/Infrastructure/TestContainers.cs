@@ -53,6 +53,11 @@ public sealed class TestContainers
         ["ingestWorker:trigger:pollingInterval"] = "00:00:00.250",
         ["ingestWorker:trigger:claimDuration"] = "00:00:15",
         ["ingestWorker:trigger:failedBlobRetryDelay"] = "00:00:00.100",
+        // A killed scan worker's partitions are taken over after ownershipExpiry: 15 s, not half a
+        // minute. Not shorter: on a loaded machine a renewal can take seconds, and one that does not
+        // get through within the interval stops the worker's own work.
+        ["ingestWorker:partitions:renewalInterval"] = "00:00:05",
+        ["ingestWorker:partitions:ownershipExpiry"] = "00:00:15",
         ["retry:minimumInterval"] = "00:00:00.050",
         ["retry:maximumInterval"] = "00:00:01",
     };

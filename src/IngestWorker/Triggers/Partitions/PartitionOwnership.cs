@@ -100,13 +100,15 @@ public sealed class PartitionOwnership : IAsyncDisposable
     }
 
     /// <summary>Runs cycles until <paramref name="stoppingToken"/> is cancelled; does not release (see <see cref="ReleaseAsync"/>).</summary>
-    public async Task RunAsync(CancellationToken stoppingToken)
+    /// <param name="firstCycle">The result of a cycle the caller has just run itself (to have partitions before its first listing): the loop then starts with the pause after it.</param>
+    public async Task RunAsync(CancellationToken stoppingToken, bool? firstCycle = null)
     {
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var succeeded = await CycleAsync(stoppingToken).ConfigureAwait(false);
+                var succeeded = firstCycle ?? await CycleAsync(stoppingToken).ConfigureAwait(false);
+                firstCycle = null;
                 // While ownership moves, come back soon, as the Event Hubs processor's greedy strategy does.
                 var pause = !succeeded ? _options.RenewalInterval / 3 : _settling ? _options.RenewalInterval / 4 : _options.RenewalInterval;
                 await SleepCheckingExpiryAsync(pause, stoppingToken).ConfigureAwait(false);
