@@ -20,6 +20,7 @@ public sealed class StateOverlay(StateIndex committed) : IExactDuplicateIndex, I
     private readonly Dictionary<(string Container, string Name), string> _clusters = new();
     private readonly HashSet<(string Site, string Document)> _observed = [];
     private readonly Dictionary<(string Site, ulong Line), int> _lineCounts = new();
+    private readonly HashSet<(string Container, string Name)> _decided = [];
 
     /// <summary>The committed index this batch was decided against.</summary>
     public StateIndex Committed => committed;
@@ -105,13 +106,21 @@ public sealed class StateOverlay(StateIndex committed) : IExactDuplicateIndex, I
     /// decision the index already holds is not recorded again: a batch decided again after its own
     /// segment landed (a retried write whose first try succeeded) then changes nothing, and writes nothing.
     /// </summary>
-    public void Decided(string container, string name, string etag, string status)
+    /// <returns>
+    /// True when this is the name's first decision in log order: neither the committed index nor an
+    /// earlier document of this batch decided the name. Of all the decisions of one name that the
+    /// log ever holds, only the earliest is first (a later one is decided against an index that
+    /// holds it), so at most one writer of the name's outcome can take it for new.
+    /// </returns>
+    public bool Decided(string container, string name, string etag, string status)
     {
         lock (_gate)
         {
+            var first = _decided.Add((container, name)) && committed.DocumentOf(container, name) is null;
             if (committed.DocumentOf(container, name) is { } known && known.ETag == etag && known.Status == status)
-                return;
+                return first;
             _ops.Add(new DocumentDecided(container, name, etag, status));
+            return first;
         }
     }
 }
