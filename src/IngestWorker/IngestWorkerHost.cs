@@ -109,6 +109,7 @@ public static class IngestWorkerHost
         services.AddSingleton<ISiteTemplateIndex>(sp => sp.GetRequiredService<LogBackedIndexes>());
         services.AddSingleton<INearDuplicateIndex>(sp => sp.GetRequiredService<LogBackedIndexes>());
         services.AddSingleton<LegacyStateCheck>();
+        services.AddSingleton<StateLogCoverage>();
         services.AddSingleton<StateBatches>();
 
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<IngestWorkerOptions>>().Value.Pipeline);

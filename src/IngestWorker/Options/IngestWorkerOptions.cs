@@ -110,6 +110,13 @@ public sealed class TriggerOptions
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// First pause after a look that emptied the queue (it doubles up to <see cref="MaxQueuePollingInterval"/>
+    /// while the queue stays empty): at a trickle, every look costs a request, and this is the
+    /// latency a new message may wait.
+    /// </summary>
+    public TimeSpan MinQueuePollingInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
     /// Receptions of one message after which it goes to the poison queue with a poison record. A
     /// safety net: a blob that fails is poisoned by <c>poisonBlobThreshold</c>, counted at its claim,
     /// where retries that were not the blob's fault (storage outages, shutdowns) do not count.

@@ -87,6 +87,7 @@ internal sealed partial class IngestWorkerOptionsValidator(IConfiguration config
         Check.Range(errors, $"{s}:trigger:batchSize", trigger.BatchSize, 1, 32);
         Check.Range(errors, $"{s}:trigger:maxDequeueCount", trigger.MaxDequeueCount, 1, 1000);
         Check.Duration(errors, $"{s}:trigger:maxQueuePollingInterval", trigger.MaxQueuePollingInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(10));
+        Check.Duration(errors, $"{s}:trigger:minQueuePollingInterval", trigger.MinQueuePollingInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10));
         Check.Duration(errors, $"{s}:trigger:scanLeaseDuration", trigger.ScanLeaseDuration, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(60));
         Check.Duration(errors, $"{s}:telemetry:queueDepthInterval", options.Telemetry.QueueDepthInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         Check.Duration(errors, $"{s}:statistics:flushInterval", options.Statistics.FlushInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));

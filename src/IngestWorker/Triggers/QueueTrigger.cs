@@ -12,13 +12,14 @@ namespace IngestWorker.Triggers;
 /// Modes <c>queue</c> and <c>eventGrid</c>: every worker consumes the work queue. A message stays
 /// hidden while its blob is processed (its visibility is extended every half <c>claimDuration</c>)
 /// and is deleted only once the blob has its outcome; a worker that dies leaves it to reappear
-/// for another. Failed blobs come back after a growing pause; poisoned ones, and messages nobody
-/// can read, go to the poison queue.
+/// for another. The message's visibility is the blob's claim (<see cref="MessageClaim"/>): no claim
+/// record is written, and the attempts are the queue's own count of receptions, less those given
+/// back as not the blob's fault. Failed blobs come back after a growing pause; poisoned ones, and
+/// messages nobody can read, go to the poison queue.
 /// </summary>
 public sealed class QueueTrigger : WorkerTrigger
 {
     private static readonly TimeSpan MaxFailedBlobRetryDelay = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan MinQueuePollingInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly WorkQueues _queues;
     private readonly IngestContainers _containers;
@@ -30,14 +31,21 @@ public sealed class QueueTrigger : WorkerTrigger
     private readonly ILogger<QueueTrigger> _logger;
     private readonly IngestWorkerOptions _options;
     private readonly int _parallelism;
+    private readonly int _poisonThreshold;
     private readonly StateBatches? _state;
+    private readonly StateLogCoverage? _coverage;
+    // Whether the state log vouches for the outcome containers: then a message's first reception
+    // takes its blob's name for new and skips the look-up (StateLogCoverage).
+    private bool _logVouches;
 
     public QueueTrigger(WorkQueues queues, IngestContainers containers, IInputStore inputs, StorageResilience resilience, BlobProcessor processor,
         IEnumerable<ScanLeader> scanner, TimeProvider clock, IOptions<IngestWorkerOptions> options, IOptions<BlobsOptions> blobs,
-        IHostApplicationLifetime lifetime, ILogger<QueueTrigger> logger, StateBatches? state = null)
+        IHostApplicationLifetime lifetime, ILogger<QueueTrigger> logger, StateBatches? state = null, StateLogCoverage? coverage = null)
         : base(lifetime, options.Value.ShutdownTimeout, logger)
     {
         _state = state;
+        _coverage = coverage;
+        _poisonThreshold = blobs.Value.PoisonBlobThreshold;
         _queues = queues;
         _containers = containers;
         _inputs = inputs;
@@ -60,13 +68,16 @@ public sealed class QueueTrigger : WorkerTrigger
         _scanner?.StorageReady.TrySetResult();
         if (!await EnsureStateAsync(_state, stoppingToken).ConfigureAwait(false))
             return;
+        _logVouches = await LogVouchesAsync(stoppingToken).ConfigureAwait(false);
         _logger.LogInformation("Watching container '{Container}' on {Endpoint} through queue '{Queue}' ({Mode} mode): pipeline version {PipelineVersion}, {Parallelism} blobs at a time.",
             _inputs.ContainerName, _containers.Service.Uri, _queues.Work.Name, _options.Trigger.Mode, _options.Pipeline.Version, _parallelism);
         MarkStarted();
 
         using var slots = new SemaphoreSlim(_parallelism, _parallelism);
         var running = new HashSet<Task>();
-        var idle = MinQueuePollingInterval;
+        // A maximum set below the minimum wins.
+        var minPolling = TimeSpan.FromTicks(Math.Min(_options.Trigger.MinQueuePollingInterval.Ticks, _options.Trigger.MaxQueuePollingInterval.Ticks));
+        var idle = minPolling;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -76,6 +87,8 @@ public sealed class QueueTrigger : WorkerTrigger
                 while (free < _options.Trigger.BatchSize && slots.Wait(0))
                     free++;
                 WorkMessageLease[] messages;
+                // Before the request: the messages are hidden from then on, at the latest.
+                var hiddenFrom = _clock.GetUtcNow();
                 try
                 {
                     messages = await _queues.ReceiveAsync(free, _options.Trigger.ClaimDuration, stoppingToken).ConfigureAwait(false);
@@ -89,7 +102,7 @@ public sealed class QueueTrigger : WorkerTrigger
                     slots.Release(free - messages.Length);
                 foreach (var message in messages)
                 {
-                    var task = Task.Run(() => HandleAsync(message), CancellationToken.None);
+                    var task = Task.Run(() => HandleAsync(message, hiddenFrom), CancellationToken.None);
                     lock (running)
                         running.Add(task);
                     _ = task.ContinueWith(t =>
@@ -104,9 +117,17 @@ public sealed class QueueTrigger : WorkerTrigger
                     await Task.Delay(idle, _clock, stoppingToken).ConfigureAwait(false);
                     idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _options.Trigger.MaxQueuePollingInterval.Ticks));
                 }
+                else if (messages.Length < free)
+                {
+                    // The queue gave all it had: the next message is not there yet. Looking again
+                    // at once would be an empty receive for every message of a trickle.
+                    idle = minPolling;
+                    await Task.Delay(idle, _clock, stoppingToken).ConfigureAwait(false);
+                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _options.Trigger.MaxQueuePollingInterval.Ticks));
+                }
                 else
                 {
-                    idle = MinQueuePollingInterval;
+                    idle = minPolling;
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -133,14 +154,16 @@ public sealed class QueueTrigger : WorkerTrigger
         _logger.LogInformation("Stopped watching '{Container}'.", _inputs.ContainerName);
     }
 
-    private async Task HandleAsync(WorkMessageLease message)
+    private async Task HandleAsync(WorkMessageLease message, DateTimeOffset hiddenFrom)
     {
         using var done = new CancellationTokenSource();
-        var keepingHidden = KeepHiddenAsync(message, done.Token);
+        using var lost = new CancellationTokenSource();
+        var keepingHidden = KeepHiddenAsync(message, hiddenFrom, lost, done.Token);
+        var claims = new List<MessageClaim>();
         TimeSpan? giveBackAfter;
         try
         {
-            giveBackAfter = await DecideAsync(message).ConfigureAwait(false);
+            giveBackAfter = await DecideAsync(message, claims, lost.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -154,7 +177,7 @@ public sealed class QueueTrigger : WorkerTrigger
             // Settled with its own short timeout: at shutdown the message must still be released.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             if (giveBackAfter is { } delay)
-                await _queues.HideAsync(message, delay, timeout.Token).ConfigureAwait(false);
+                await _queues.HideAsync(message, delay, timeout.Token, NoteForGivingBack(message, claims)).ConfigureAwait(false);
             else
                 await _queues.DeleteAsync(message, timeout.Token).ConfigureAwait(false);
         }
@@ -165,8 +188,21 @@ public sealed class QueueTrigger : WorkerTrigger
         }
     }
 
+    /// <summary>
+    /// What the message carries when it is given back: a reception whose attempts were all rolled
+    /// back (the worker stopping, storage down, nothing reached) does not count against its blobs,
+    /// and the last error an attempt ended with travels on for the poison outcome.
+    /// </summary>
+    private static MessageRetryNote NoteForGivingBack(WorkMessageLease message, List<MessageClaim> claims)
+    {
+        var counted = claims.Any(c => c.Counted);
+        var failed = claims.LastOrDefault(c => c.State.LastErrorType is not null);
+        return new MessageRetryNote(message.Note.Uncounted + (counted ? 0 : 1),
+            failed?.State.LastErrorType ?? message.Note.LastErrorType, failed?.State.LastError ?? message.Note.LastError);
+    }
+
     /// <returns>Null when the message is finished with (deleted); otherwise when it should come back.</returns>
-    private async Task<TimeSpan?> DecideAsync(WorkMessageLease message)
+    private async Task<TimeSpan?> DecideAsync(WorkMessageLease message, List<MessageClaim> claims, CancellationToken lost)
     {
         var parsed = WorkMessage.Parse(message.Body, _inputs.ContainerName);
         foreach (var reason in parsed.Ignored)
@@ -178,7 +214,6 @@ public sealed class QueueTrigger : WorkerTrigger
             return null;
         }
 
-        var exhausted = message.DequeueCount > _options.Trigger.MaxDequeueCount;
         var results = new List<ProcessingResult>();
         foreach (var item in parsed.Items)
         {
@@ -188,9 +223,9 @@ public sealed class QueueTrigger : WorkerTrigger
                 results.Add(ProcessingResult.InputDeleted);
                 continue;
             }
-            results.Add(exhausted
-                ? await _processor.PoisonAsync(input, $"Its work message was received {message.DequeueCount} times without reaching an outcome (maxDequeueCount {_options.Trigger.MaxDequeueCount}).", Abandon).ConfigureAwait(false)
-                : await _processor.ProcessAsync(input, Abandon).ConfigureAwait(false));
+            var claim = ClaimFor(message, input, lost);
+            claims.Add(claim);
+            results.Add(await _processor.ProcessClaimedAsync(input, claim, Abandon).ConfigureAwait(false));
         }
 
         if (results.Contains(ProcessingResult.Abandoned))
@@ -205,6 +240,39 @@ public sealed class QueueTrigger : WorkerTrigger
             return null;
         }
         return null;
+    }
+
+    /// <summary>
+    /// The blob's claim is the message: its attempts are the receptions before this one that
+    /// counted. A message received more than <c>maxDequeueCount</c> times (given back again and
+    /// again, or killing its workers) has used its attempts up, and its blob gets a poison outcome
+    /// unless it has one already.
+    /// </summary>
+    private MessageClaim ClaimFor(WorkMessageLease message, InputBlob input, CancellationToken lost)
+    {
+        var version = _options.Pipeline.Version;
+        var attemptsBefore = (int)Math.Clamp(message.DequeueCount - 1 - message.Note.Uncounted, 0, int.MaxValue - 1);
+        if (message.DequeueCount > _options.Trigger.MaxDequeueCount)
+            return new MessageClaim(input, version, Math.Max(attemptsBefore, _poisonThreshold), new MessageRetryNote(0, "WorkMessageExhausted",
+                $"Its work message was received {message.DequeueCount} times without reaching an outcome (maxDequeueCount {_options.Trigger.MaxDequeueCount})."),
+                isFirst: false, lost);
+        // A message received before may have left an outcome, or a decision, behind: the processor looks.
+        return new MessageClaim(input, version, attemptsBefore, message.Note, isFirst: _logVouches && message.DequeueCount == 1, lost);
+    }
+
+    private async ValueTask<bool> LogVouchesAsync(CancellationToken cancellationToken)
+    {
+        if (_coverage is null || _state?.Index is not { } index)
+            return false;
+        try
+        {
+            return await _coverage.VouchesAsync(index, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning("Could not tell whether the state log vouches for the outcome containers ({Error}); every blob's outcome is looked up.", e.Message);
+            return false;
+        }
     }
 
     // Event Grid and the scanner both name the version (ETag); a message without one means "as it is now".
@@ -241,16 +309,27 @@ public sealed class QueueTrigger : WorkerTrigger
             return null;
         }, cancellationToken).ConfigureAwait(false);
 
-    private async Task KeepHiddenAsync(WorkMessageLease message, CancellationToken done)
+    /// <summary>
+    /// Extends the message's visibility every half <c>claimDuration</c>. The claim is lost when the
+    /// message is gone or received elsewhere, or when extending kept failing until it may be visible.
+    /// </summary>
+    private async Task KeepHiddenAsync(WorkMessageLease message, DateTimeOffset hiddenFrom, CancellationTokenSource lost, CancellationToken done)
     {
         var every = _options.Trigger.ClaimDuration / 2;
+        var hiddenUntil = hiddenFrom + _options.Trigger.ClaimDuration;
         while (!done.IsCancellationRequested)
         {
             try
             {
                 await Task.Delay(every, _clock, done).ConfigureAwait(false);
+                var renewing = _clock.GetUtcNow();
                 if (!await _queues.HideAsync(message, _options.Trigger.ClaimDuration, done).ConfigureAwait(false))
+                {
+                    _logger.LogWarning("Work message {MessageId} could not be kept hidden (gone, or received by another worker); its blob is given up here.", message.MessageId);
+                    await lost.CancelAsync().ConfigureAwait(false);
                     return;
+                }
+                hiddenUntil = renewing + _options.Trigger.ClaimDuration;
             }
             catch (OperationCanceledException)
             {
@@ -258,7 +337,12 @@ public sealed class QueueTrigger : WorkerTrigger
             }
             catch (Exception e)
             {
-                // The blob's claim still keeps the work exclusive; a reappearing message is harmless.
+                if (_clock.GetUtcNow() >= hiddenUntil)
+                {
+                    _logger.LogWarning("Work message {MessageId} could not be kept hidden ({Error}) and may be visible again; its blob is given up here.", message.MessageId, e.Message);
+                    await lost.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
                 _logger.LogDebug("Could not extend work message {MessageId} ({Error}).", message.MessageId, e.Message);
             }
         }

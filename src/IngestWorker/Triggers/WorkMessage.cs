@@ -70,7 +70,8 @@ public static class WorkMessage
 
     public static ParsedWorkMessage Parse(BinaryData body, string inputContainer)
     {
-        var json = AsJson(body);
+        // A message given back by a worker carries its retry note around the body it was sent with.
+        var json = AsJson(Storage.MessageRetryNote.Unwrap(body).Body);
         if (json is null)
             return Failed("the message is neither JSON nor base64-encoded JSON");
         try
