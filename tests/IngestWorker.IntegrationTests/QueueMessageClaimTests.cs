@@ -95,6 +95,34 @@ public sealed class QueueMessageClaimTests(AzuriteFixture azurite) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_scanner_message_of_several_blobs_that_comes_back_is_split_into_one_message_per_blob_and_each_gets_its_outcome()
+    {
+        var containers = new TestContainers(azurite);
+        await containers.CreateInputAsync();
+        var queue = WorkQueue(containers);
+        await queue.CreateIfNotExistsAsync();
+        var items = new List<WorkItem>();
+        for (var i = 0; i < 3; i++)
+        {
+            var name = $"split/{i}.txt";
+            var uploaded = await containers.UploadAsync(name, TestTexts.Article(name));
+            items.Add(new WorkItem(containers.Input.Name, name, uploaded.ETag.ToString("H"), null, null));
+        }
+        await queue.SendMessageAsync(WorkMessage.For(items));
+        // Its first worker died with it.
+        Assert.Equal(1, (await ReceiveAsync(queue, TimeSpan.FromSeconds(1))).DequeueCount);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        await using var worker = await TestWorker.StartAsync(containers, Mode("eventGrid"));
+        var outcomes = await containers.WaitForOutcomesAsync(3);
+        await WaitForEmptyAsync(queue);
+
+        Assert.All(outcomes, o => Assert.Equal(containers.Accepted.Name, o.Container));
+        Assert.Contains(worker.Logs.Entries, e => e.Message.Contains("split into 3 messages", StringComparison.Ordinal));
+        Assert.Equal(3, worker.OutcomeLines().Count);
+    }
+
+    [Fact]
     public async Task Duplicate_events_for_one_version_taken_by_two_workers_at_once_give_one_outcome_written_once()
     {
         var containers = new TestContainers(azurite);

@@ -49,4 +49,18 @@ public sealed class MessageRetryNoteTests
         Assert.DoesNotContain('\u0001', wrapped);
         Assert.DoesNotContain('\n', wrapped);
     }
+
+    [Fact]
+    public void A_scanner_message_of_several_blobs_reads_back_as_its_items_in_order_and_one_item_as_a_lone_object()
+    {
+        WorkItem[] items = [new("incoming", "a.txt", "\"0x1\"", 10, null), new("incoming", "b/c.txt", "\"0x2\"", 20, DateTimeOffset.UnixEpoch), new("other", "d.txt", "\"0x3\"", 30, null)];
+
+        var parsed = WorkMessage.Parse(BinaryData.FromString(WorkMessage.For(items)), "incoming");
+
+        Assert.Null(parsed.Error);
+        Assert.Equal(items[..2], parsed.Items);
+        Assert.Single(parsed.Ignored);
+        Assert.StartsWith("{", WorkMessage.For([items[0]]));
+        Assert.Equal(items[0], Assert.Single(WorkMessage.Parse(BinaryData.FromString(WorkMessage.For([items[0]])), "incoming").Items));
+    }
 }

@@ -106,6 +106,13 @@ public sealed class TriggerOptions
     /// <summary>Messages received per call (1–32).</summary>
     public int BatchSize { get; set; } = 16;
 
+    /// <summary>
+    /// Blobs the <c>queue</c>-mode scanner names in one work message (1–32): one send, receive and
+    /// delete for all of them. A message that comes back (its worker died or gave it back) is split
+    /// into one message per blob, so that a blob that kills its worker uses up only its own attempts.
+    /// </summary>
+    public int WorkItemsPerMessage { get; set; } = 16;
+
     /// <summary>Longest pause between two looks at an empty queue; busy queues are read without pause.</summary>
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -113,6 +113,10 @@ public sealed class WorkQueues
         }
     }
 
+    /// <summary>Puts a message on the poison queue (for <c>replay</c>): one blob of a message that named several.</summary>
+    public ValueTask SendPoisonAsync(string message, CancellationToken cancellationToken) =>
+        _resilience.RunAsync(async ct => { await Poison.SendMessageAsync(message, timeToLive: NeverExpires, cancellationToken: ct).ConfigureAwait(false); }, cancellationToken);
+
     /// <summary>Copies the message to the poison queue (for <c>replay</c>), then removes it from the work queue.</summary>
     public async ValueTask PoisonAsync(WorkMessageLease message, CancellationToken cancellationToken)
     {

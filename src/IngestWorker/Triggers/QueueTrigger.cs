@@ -73,7 +73,9 @@ public sealed class QueueTrigger : WorkerTrigger
             _inputs.ContainerName, _containers.Service.Uri, _queues.Work.Name, _options.Trigger.Mode, _options.Pipeline.Version, _parallelism);
         MarkStarted();
 
+        // Slots count blobs, not messages: a scanner's message names several.
         using var slots = new SemaphoreSlim(_parallelism, _parallelism);
+        var perMessage = _scanner is null ? 1 : _options.Trigger.WorkItemsPerMessage;
         var running = new HashSet<Task>();
         // A maximum set below the minimum wins.
         var minPolling = TimeSpan.FromTicks(Math.Min(_options.Trigger.MinQueuePollingInterval.Ticks, _options.Trigger.MaxQueuePollingInterval.Ticks));
@@ -84,40 +86,44 @@ public sealed class QueueTrigger : WorkerTrigger
             {
                 await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
                 var free = 1;
-                while (free < _options.Trigger.BatchSize && slots.Wait(0))
+                while (free < _parallelism && slots.Wait(0))
                     free++;
+                var asked = (int)Math.Clamp((free + perMessage - 1) / perMessage, 1, _options.Trigger.BatchSize);
                 WorkMessageLease[] messages;
                 // Before the request: the messages are hidden from then on, at the latest.
                 var hiddenFrom = _clock.GetUtcNow();
                 try
                 {
-                    messages = await _queues.ReceiveAsync(free, _options.Trigger.ClaimDuration, stoppingToken).ConfigureAwait(false);
+                    messages = await _queues.ReceiveAsync(asked, _options.Trigger.ClaimDuration, stoppingToken).ConfigureAwait(false);
                 }
                 catch
                 {
                     slots.Release(free);
                     throw;
                 }
-                if (messages.Length < free)
-                    slots.Release(free - messages.Length);
                 foreach (var message in messages)
                 {
-                    var task = Task.Run(() => HandleAsync(message, hiddenFrom), CancellationToken.None);
+                    var parsed = WorkMessage.Parse(message.Body, _inputs.ContainerName);
+                    // Each message takes the slots its blobs need from those held; blobs beyond them wait for more.
+                    var assigned = Math.Min(free, Math.Max(1, parsed.Items.Count));
+                    free -= assigned;
+                    var task = Task.Run(() => HandleAsync(message, parsed, new BlobSlots(slots, assigned), hiddenFrom), CancellationToken.None);
                     lock (running)
                         running.Add(task);
                     _ = task.ContinueWith(t =>
                     {
-                        slots.Release();
                         lock (running)
                             running.Remove(t);
                     }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 }
+                if (free > 0)
+                    slots.Release(free);
                 if (messages.Length == 0)
                 {
                     await Task.Delay(idle, _clock, stoppingToken).ConfigureAwait(false);
                     idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _options.Trigger.MaxQueuePollingInterval.Ticks));
                 }
-                else if (messages.Length < free)
+                else if (messages.Length < asked)
                 {
                     // The queue gave all it had: the next message is not there yet. Looking again
                     // at once would be an empty receive for every message of a trickle.
@@ -154,7 +160,7 @@ public sealed class QueueTrigger : WorkerTrigger
         _logger.LogInformation("Stopped watching '{Container}'.", _inputs.ContainerName);
     }
 
-    private async Task HandleAsync(WorkMessageLease message, DateTimeOffset hiddenFrom)
+    private async Task HandleAsync(WorkMessageLease message, ParsedWorkMessage parsed, BlobSlots slots, DateTimeOffset hiddenFrom)
     {
         using var done = new CancellationTokenSource();
         using var lost = new CancellationTokenSource();
@@ -163,12 +169,16 @@ public sealed class QueueTrigger : WorkerTrigger
         TimeSpan? giveBackAfter;
         try
         {
-            giveBackAfter = await DecideAsync(message, claims, lost.Token).ConfigureAwait(false);
+            giveBackAfter = await DecideAsync(message, parsed, slots, claims, lost.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             _logger.LogWarning("Handling work message {MessageId} failed ({Error}); it will come back.", message.MessageId, e.Message);
             giveBackAfter = RetryDelay(message.DequeueCount);
+        }
+        finally
+        {
+            slots.ReleaseUnused();
         }
         await done.CancelAsync().ConfigureAwait(false);
         await keepingHidden.ConfigureAwait(false);
@@ -202,9 +212,8 @@ public sealed class QueueTrigger : WorkerTrigger
     }
 
     /// <returns>Null when the message is finished with (deleted); otherwise when it should come back.</returns>
-    private async Task<TimeSpan?> DecideAsync(WorkMessageLease message, List<MessageClaim> claims, CancellationToken lost)
+    private async Task<TimeSpan?> DecideAsync(WorkMessageLease message, ParsedWorkMessage parsed, BlobSlots slots, List<MessageClaim> claims, CancellationToken lost)
     {
-        var parsed = WorkMessage.Parse(message.Body, _inputs.ContainerName);
         foreach (var reason in parsed.Ignored)
             _logger.LogInformation("Work message {MessageId}: ignored {Reason}.", message.MessageId, reason);
         if (parsed.Error is { } error)
@@ -213,30 +222,51 @@ public sealed class QueueTrigger : WorkerTrigger
             await _queues.PoisonAsync(message, Abandon).ConfigureAwait(false);
             return null;
         }
-
-        var results = new List<ProcessingResult>();
-        foreach (var item in parsed.Items)
+        if (parsed.Items.Count > 1 && message.DequeueCount > 1)
         {
-            var input = await ResolveAsync(item, Abandon).ConfigureAwait(false);
-            if (input is null)
-            {
-                results.Add(ProcessingResult.InputDeleted);
-                continue;
-            }
-            var claim = ClaimFor(message, input, lost);
-            claims.Add(claim);
-            results.Add(await _processor.ProcessClaimedAsync(input, claim, Abandon).ConfigureAwait(false));
+            // It came back: its worker died or gave it back. One message per blob from here on, so
+            // that a blob that kills its worker does not use up the attempts of the others.
+            foreach (var item in parsed.Items)
+                await _queues.SendAsync(WorkMessage.For([item]), Abandon).ConfigureAwait(false);
+            _logger.LogInformation("Work message {MessageId} came back; split into {Count} messages, one per blob.", message.MessageId, parsed.Items.Count);
+            return null;
         }
 
-        if (results.Contains(ProcessingResult.Abandoned))
-            return TimeSpan.Zero;
-        if (results.Contains(ProcessingResult.Failed))
-            return RetryDelay(message.DequeueCount);
-        if (results.Contains(ProcessingResult.ClaimedElsewhere))
-            return _options.Trigger.ClaimDuration;
-        if (results.Contains(ProcessingResult.Poisoned))
+        // The blobs of one message run at once, each in a slot of its own.
+        var results = await Task.WhenAll(parsed.Items.Select(async item =>
         {
-            await _queues.PoisonAsync(message, Abandon).ConfigureAwait(false);
+            if (!await slots.TakeAsync(Abandon).ConfigureAwait(false))
+                return (item, ProcessingResult.Abandoned);
+            try
+            {
+                var input = await ResolveAsync(item, Abandon).ConfigureAwait(false);
+                if (input is null)
+                    return (item, ProcessingResult.InputDeleted);
+                var claim = ClaimFor(message, input, lost);
+                lock (claims)
+                    claims.Add(claim);
+                return (item, await _processor.ProcessClaimedAsync(input, claim, Abandon).ConfigureAwait(false));
+            }
+            finally
+            {
+                slots.Return();
+            }
+        })).ConfigureAwait(false);
+
+        if (results.Any(r => r.Item2 == ProcessingResult.Abandoned))
+            return TimeSpan.Zero;
+        if (results.Any(r => r.Item2 == ProcessingResult.Failed))
+            return RetryDelay(message.DequeueCount);
+        if (results.Any(r => r.Item2 == ProcessingResult.ClaimedElsewhere))
+            return _options.Trigger.ClaimDuration;
+        if (results.Any(r => r.Item2 == ProcessingResult.Poisoned))
+        {
+            // Replay takes a poison message as a whole: a message of several blobs parks only the poisoned ones.
+            if (parsed.Items.Count == 1)
+                await _queues.PoisonAsync(message, Abandon).ConfigureAwait(false);
+            else
+                foreach (var (item, _) in results.Where(r => r.Item2 == ProcessingResult.Poisoned))
+                    await _queues.SendPoisonAsync(WorkMessage.For([item]), Abandon).ConfigureAwait(false);
             return null;
         }
         return null;
@@ -351,4 +381,39 @@ public sealed class QueueTrigger : WorkerTrigger
     private TimeSpan RetryDelay(long dequeueCount) => TimeSpan.FromTicks(Math.Min(
         _options.Trigger.FailedBlobRetryDelay.Ticks * (1L << (int)Math.Clamp(dequeueCount - 1, 0, 16)),
         MaxFailedBlobRetryDelay.Ticks));
+}
+
+/// <summary>
+/// The blob slots a message was handed when it was received; a blob beyond them waits for a free
+/// one. Each blob returns its slot when it ends, and the slots no blob used go back at the end.
+/// </summary>
+internal sealed class BlobSlots(SemaphoreSlim slots, int assigned)
+{
+    private int _unused = assigned;
+
+    /// <returns>False when the worker stops before a slot is free.</returns>
+    public async ValueTask<bool> TakeAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Decrement(ref _unused) >= 0)
+            return true;
+        Interlocked.Increment(ref _unused);
+        try
+        {
+            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public void Return() => slots.Release();
+
+    public void ReleaseUnused()
+    {
+        var unused = Interlocked.Exchange(ref _unused, 0);
+        if (unused > 0)
+            slots.Release(unused);
+    }
 }

@@ -121,6 +121,18 @@ public sealed class ScanLeader : BackgroundService
         }
     }
 
+    /// <returns>How many blobs were enqueued (all of <paramref name="items"/>, which is emptied).</returns>
+    private async ValueTask<int> SendAsync(List<WorkItem> items, CancellationToken cancellationToken)
+    {
+        if (items.Count == 0)
+            return 0;
+        await _queues.SendAsync(WorkMessage.For(items), cancellationToken).ConfigureAwait(false);
+        var sent = items.Count;
+        Interlocked.Add(ref _enqueued, sent);
+        items.Clear();
+        return sent;
+    }
+
     private async Task ScanWhileLeaderAsync(BlobLeaseClient lease, CancellationToken stoppingToken)
     {
         using var lost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -144,6 +156,9 @@ public sealed class ScanLeader : BackgroundService
                 var fullScanStarted = fullScans.Started();
                 var counts = new ScanListingCounts();
                 long enqueued = 0, passedOver = 0;
+                // Sent when full and at the end of the listing, before its checkpoint: a scanner
+                // that stops with items unsent leaves the checkpoint where they are listed again.
+                var unsent = new List<WorkItem>(_options.Trigger.WorkItemsPerMessage);
                 var listing = _listing.ListAsync(withReceipts, t => { listingStarted = t; changes.ListingStarted(t); }, counts, lost.Token);
                 await foreach (var (blob, receipted) in listing.ConfigureAwait(false))
                 {
@@ -153,12 +168,13 @@ public sealed class ScanLeader : BackgroundService
                     {
                         if (withReceipts && changes.IsOlderThanSince(blob))
                             passedOver++;
-                        await _queues.SendAsync(WorkMessage.For(_inputs.ContainerName, blob.Name, blob.ETag, blob.ContentLength, blob.LastModified), lost.Token).ConfigureAwait(false);
-                        Interlocked.Increment(ref _enqueued);
-                        enqueued++;
+                        unsent.Add(new WorkItem(_inputs.ContainerName, blob.Name, blob.ETag, blob.ContentLength, blob.LastModified));
+                        if (unsent.Count >= _options.Trigger.WorkItemsPerMessage)
+                            enqueued += await SendAsync(unsent, lost.Token).ConfigureAwait(false);
                     }
                     changes.PassedByListing(blob);
                 }
+                enqueued += await SendAsync(unsent, lost.Token).ConfigureAwait(false);
                 // A listing that met a name storage cannot list cannot be proved whole: the checkpoint stays.
                 if (!counts.Incomplete && listingStarted is { } started)
                 {
