@@ -130,6 +130,14 @@ public sealed class TriggerOptions
     /// </summary>
     public int MaxDequeueCount { get; set; } = 20;
 
+    /// <summary>
+    /// Shortest time between two writes of the <c>queue</c>-mode scanner's checkpoint (0 = after
+    /// every listing that moved it): at a trickle every listing moves it. A successor starts from
+    /// the last one written, so it enqueues again at most this much of the finished blobs (each
+    /// then found done by its outcome).
+    /// </summary>
+    public TimeSpan ScanCheckpointInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Lease on the scanner's blob in <c>queue</c> mode (15–60 s): how soon another worker takes over scanning from one that died.</summary>
     public TimeSpan ScanLeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -120,7 +120,7 @@ public sealed class QueueTrigger : WorkerTrigger
                     slots.Release(free);
                 if (messages.Length == 0)
                 {
-                    await Task.Delay(idle, _clock, stoppingToken).ConfigureAwait(false);
+                    await PauseAsync(idle, stoppingToken).ConfigureAwait(false);
                     idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _options.Trigger.MaxQueuePollingInterval.Ticks));
                 }
                 else if (messages.Length < asked)
@@ -128,7 +128,7 @@ public sealed class QueueTrigger : WorkerTrigger
                     // The queue gave all it had: the next message is not there yet. Looking again
                     // at once would be an empty receive for every message of a trickle.
                     idle = minPolling;
-                    await Task.Delay(idle, _clock, stoppingToken).ConfigureAwait(false);
+                    await PauseAsync(idle, stoppingToken).ConfigureAwait(false);
                     idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _options.Trigger.MaxQueuePollingInterval.Ticks));
                 }
                 else
@@ -288,6 +288,23 @@ public sealed class QueueTrigger : WorkerTrigger
                 isFirst: false, lost);
         // A message received before may have left an outcome, or a decision, behind: the processor looks.
         return new MessageClaim(input, version, attemptsBefore, message.Note, isFirst: _logVouches && message.DequeueCount == 1, lost);
+    }
+
+    /// <summary>
+    /// Waits before the next look at the queue. The worker that scans is woken by its own sends, so
+    /// it waits the longest pause: its scanner's messages cost it no empty looks, and are taken at once.
+    /// </summary>
+    private async Task PauseAsync(TimeSpan idle, CancellationToken stoppingToken)
+    {
+        if (_scanner is not { IsLeader: true } scanner)
+        {
+            await Task.Delay(idle, _clock, stoppingToken).ConfigureAwait(false);
+            return;
+        }
+        var sent = scanner.NextSend;
+        var pause = Task.Delay(_options.Trigger.MaxQueuePollingInterval, _clock, stoppingToken);
+        await Task.WhenAny(pause, sent).ConfigureAwait(false);
+        stoppingToken.ThrowIfCancellationRequested();
     }
 
     private async ValueTask<bool> LogVouchesAsync(CancellationToken cancellationToken)

@@ -34,6 +34,7 @@ public sealed class ScanLeader : BackgroundService
     private readonly BlobClient _leaseBlob;
     private long _completedScans;
     private long _enqueued;
+    private TaskCompletionSource _sent = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ScanLeader(IInputStore inputs, IOutcomeReceipts outcomes, UnlistableNames unlistable, IngestContainers containers, WorkQueues queues, StorageResilience resilience,
         IOptions<IngestWorkerOptions> options, TimeProvider clock, ILogger<ScanLeader> logger)
@@ -53,6 +54,9 @@ public sealed class ScanLeader : BackgroundService
     public long CompletedScans => Interlocked.Read(ref _completedScans);
 
     public long Enqueued => Interlocked.Read(ref _enqueued);
+
+    /// <summary>Completes when this worker's scanner next sends work: its own consumer need not poll the queue for it.</summary>
+    public Task NextSend => Volatile.Read(ref _sent).Task;
 
     /// <summary>Completes once the queue trigger has made sure the containers and queues exist.</summary>
     internal TaskCompletionSource StorageReady { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -130,6 +134,7 @@ public sealed class ScanLeader : BackgroundService
         var sent = items.Count;
         Interlocked.Add(ref _enqueued, sent);
         items.Clear();
+        Interlocked.Exchange(ref _sent, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         return sent;
     }
 
@@ -143,6 +148,8 @@ public sealed class ScanLeader : BackgroundService
             var checkpoint = await ReadCheckpointAsync(lost.Token).ConfigureAwait(false);
             var changes = new ChangedBlobFilter(checkpoint);
             var fullScans = new FullScanSchedule(_clock, _options.Trigger.FullScanInterval);
+            var checkpointOwed = false;
+            long? lastCheckpoint = null;
             _logger.LogInformation("This worker now scans '{Container}' for the work queue '{Queue}' (changes since {Since}).",
                 _inputs.ContainerName, _queues.Work.Name, checkpoint?.ToString("u") ?? "the beginning");
             while (!lost.IsCancellationRequested)
@@ -183,7 +190,12 @@ public sealed class ScanLeader : BackgroundService
                     if (withReceipts)
                         fullScans.Completed(fullScanStarted);
                     if (changes.Since != before)
+                        checkpointOwed = true;
+                    if (checkpointOwed && (lastCheckpoint is not { } last || _clock.GetElapsedTime(last) >= _options.Trigger.ScanCheckpointInterval))
+                    {
                         await WriteCheckpointAsync(lease, changes.Since!.Value, lost.Token).ConfigureAwait(false);
+                        (checkpointOwed, lastCheckpoint) = (false, _clock.GetTimestamp());
+                    }
                 }
                 if (withReceipts)
                     LogListedWithReceipts(counts, enqueued, passedOver, _clock.GetElapsedTime(began));
