@@ -92,6 +92,7 @@ public static class IngestWorkerConfiguration
         services.AddSingleton<ISiteTemplateIndex>(sp => sp.GetRequiredService<LogBackedIndexes>());
         services.AddSingleton<INearDuplicateIndex>(sp => sp.GetRequiredService<LogBackedIndexes>());
         services.AddSingleton<LegacyStateCheck>();
+        services.AddSingleton<StateLogCoverage>();
         return services;
     }
 

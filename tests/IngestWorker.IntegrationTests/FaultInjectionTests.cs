@@ -232,9 +232,11 @@ public sealed class FaultInjectionTests(AzuriteFixture azurite, ITestOutputHelpe
     }
 
     [Fact]
-    public async Task In_queue_mode_two_hundred_files_through_ten_percent_faults_on_blobs_and_queues_each_get_one_outcome_written_once()
+    public async Task In_queue_mode_four_hundred_files_through_ten_percent_faults_on_blobs_and_queues_each_get_one_outcome_written_once()
     {
-        const int files = 200;
+        // 400 so that blob faults still happen about 140 times now that the work message is the
+        // claim (about 3.5 blob requests per file, was 7.7).
+        const int files = 400;
         var containers = new TestContainers(azurite);
         await containers.CreateInputAsync();
         await using var blobs = FaultProxy.Start(azurite.ConnectionString, seed: 21);
@@ -245,6 +247,9 @@ public sealed class FaultInjectionTests(AzuriteFixture azurite, ITestOutputHelpe
             ["AzureWebJobsStorage"] = queues.ConnectionString,
             ["ingestWorker:trigger:mode"] = "queue",
             ["ingestWorker:trigger:maxQueuePollingInterval"] = "00:00:00.250",
+            // Two files a message (16 by default): messages of several blobs, and enough queue
+            // requests (about one per file) for the faults to hit sends, receives and deletes.
+            ["ingestWorker:trigger:workItemsPerMessage"] = "2",
             ["retry:attemptTimeout"] = "00:00:02",
         };
         // Two workers: lost answers to queue calls (a receive, a visibility update) hand a message
@@ -282,10 +287,11 @@ public sealed class FaultInjectionTests(AzuriteFixture azurite, ITestOutputHelpe
         Assert.Equal(0, (await work.GetPropertiesAsync()).Value.ApproximateMessagesCount);
 
         // The faults hit both services, and retries stayed bounded: blob calls as in scan mode
-        // (listings aside), and per file one send, one delete and rarely a visibility update,
-        // with a tenth of each tried again.
-        // About 7.7 blob requests per file (1,540 in all, 10 % of them faulted, about 150): the bound
-        // is two thirds of that, far from chance yet low enough for the fewer calls a file costs now.
+        // (listings aside, no claim record), and per file half a send and half a delete (two files a
+        // message; a message that comes back is split into one per file) and rarely a visibility
+        // update, with a tenth of each tried again.
+        // About 3.5 blob requests per file (1,400 in all, 10 % of them faulted, about 140): the bound
+        // is two thirds of that, far from chance.
         Assert.True(blobs.FaultsInjectedTotal >= 100 && queues.FaultsInjectedTotal >= 20, $"faults: {blobs.FaultsInjectedTotal} blob, {queues.FaultsInjectedTotal} queue");
         var blobPerFile = blobRequests.Count(r => !r.Query.Contains("comp=list", StringComparison.Ordinal)) / (double)files;
         Assert.True(blobPerFile < 35, $"{blobPerFile:F1} blob requests per file");

@@ -106,8 +106,22 @@ public sealed class TriggerOptions
     /// <summary>Messages received per call (1–32).</summary>
     public int BatchSize { get; set; } = 16;
 
+    /// <summary>
+    /// Blobs the <c>queue</c>-mode scanner names in one work message (1–32): one send, receive and
+    /// delete for all of them. A message that comes back (its worker died or gave it back) is split
+    /// into one message per blob, so that a blob that kills its worker uses up only its own attempts.
+    /// </summary>
+    public int WorkItemsPerMessage { get; set; } = 16;
+
     /// <summary>Longest pause between two looks at an empty queue; busy queues are read without pause.</summary>
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// First pause after a look that emptied the queue (it doubles up to <see cref="MaxQueuePollingInterval"/>
+    /// while the queue stays empty): at a trickle, every look costs a request, and this is the
+    /// latency a new message may wait.
+    /// </summary>
+    public TimeSpan MinQueuePollingInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
     /// Receptions of one message after which it goes to the poison queue with a poison record. A
@@ -115,6 +129,14 @@ public sealed class TriggerOptions
     /// where retries that were not the blob's fault (storage outages, shutdowns) do not count.
     /// </summary>
     public int MaxDequeueCount { get; set; } = 20;
+
+    /// <summary>
+    /// Shortest time between two writes of the <c>queue</c>-mode scanner's checkpoint (0 = after
+    /// every listing that moved it): at a trickle every listing moves it. A successor starts from
+    /// the last one written, so it enqueues again at most this much of the finished blobs (each
+    /// then found done by its outcome).
+    /// </summary>
+    public TimeSpan ScanCheckpointInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Lease on the scanner's blob in <c>queue</c> mode (15–60 s): how soon another worker takes over scanning from one that died.</summary>
     public TimeSpan ScanLeaseDuration { get; set; } = TimeSpan.FromSeconds(15);

@@ -85,8 +85,11 @@ internal sealed partial class IngestWorkerOptionsValidator(IConfiguration config
         if (trigger.Mode != TriggerOptions.ScanMode && !derivedFromBadContainer && (!ContainerName().IsMatch(queue) || queue.Length > 56))
             errors.Add($"{s}:trigger:queue: '{queue}' is not a valid queue name (3–56 characters: lower-case letters, digits and single hyphens; '-poison' is added for the poison queue).");
         Check.Range(errors, $"{s}:trigger:batchSize", trigger.BatchSize, 1, 32);
+        Check.Range(errors, $"{s}:trigger:workItemsPerMessage", trigger.WorkItemsPerMessage, 1, 32);
+        Check.Duration(errors, $"{s}:trigger:scanCheckpointInterval", trigger.ScanCheckpointInterval, TimeSpan.Zero, TimeSpan.FromMinutes(10));
         Check.Range(errors, $"{s}:trigger:maxDequeueCount", trigger.MaxDequeueCount, 1, 1000);
         Check.Duration(errors, $"{s}:trigger:maxQueuePollingInterval", trigger.MaxQueuePollingInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(10));
+        Check.Duration(errors, $"{s}:trigger:minQueuePollingInterval", trigger.MinQueuePollingInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10));
         Check.Duration(errors, $"{s}:trigger:scanLeaseDuration", trigger.ScanLeaseDuration, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(60));
         Check.Duration(errors, $"{s}:telemetry:queueDepthInterval", options.Telemetry.QueueDepthInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         Check.Duration(errors, $"{s}:statistics:flushInterval", options.Statistics.FlushInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using IngestWorker.Options;
 using IngestWorker.Storage;
 using IngestWorker.Telemetry;
@@ -37,6 +38,9 @@ public sealed class StateBatches
     private readonly LegacyStateCheck? _legacy;
 
     private readonly object _gate = new();
+    // The results whose decision was their name's first in the log (StateOverlay.Decided); weak, so
+    // a result nobody asks about costs nothing once it is dropped.
+    private readonly ConditionalWeakTable<PipelineResult, object> _firstDecisions = new();
     private readonly Queue<Pending> _waiting = new();
     private bool _committing;
     private Task<StateIndex>? _loading;
@@ -106,10 +110,28 @@ public sealed class StateBatches
     /// <summary>Runs the pipeline on one document in the next batch, and returns its result once the batch is committed.</summary>
     /// <param name="cancellationToken">Cancelled to give the document up: before its batch starts it is left out; during the run only its own pipeline stops.</param>
     /// <exception cref="StorageUnavailableException">The batch could not be committed (storage down, or too many conflicts): not the document's fault.</exception>
-    public async Task<PipelineResult> RunAsync(DocumentSource source, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public async Task<PipelineResult> RunAsync(DocumentSource source, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        (await EnqueueAsync(new Pending(source, content, null, cancellationToken)).ConfigureAwait(false))!;
+
+    /// <summary>
+    /// True when <paramref name="result"/>'s decision was the first of its name in the log: no
+    /// decision of the name was committed before it, so no outcome of the name can stem from the log.
+    /// False for a name decided before (another version, or this one: a duplicate or a retry).
+    /// </summary>
+    public bool IsFirstDecision(PipelineResult result) => _firstDecisions.TryGetValue(result, out _);
+
+    /// <summary>
+    /// Records a decision made without the pipeline (a poison outcome, status <c>failed</c>) in the
+    /// next batch, and returns once it is committed: every outcome then has its name in the log.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">The batch could not be committed.</exception>
+    public async Task RecordDecisionAsync(DocumentSource source, string status, CancellationToken cancellationToken) =>
+        await EnqueueAsync(new Pending(source, ReadOnlyMemory<byte>.Empty, status, cancellationToken)).ConfigureAwait(false);
+
+    private async Task<PipelineResult?> EnqueueAsync(Pending pending)
     {
+        var cancellationToken = pending.Cancellation;
         cancellationToken.ThrowIfCancellationRequested();
-        var pending = new Pending(source, content, cancellationToken);
         bool start;
         lock (_gate)
         {
@@ -225,8 +247,15 @@ public sealed class StateBatches
                 var pending = batch[i];
                 try
                 {
+                    if (pending.Status is { } status)
+                    {
+                        overlay.Decided(pending.Source.Container, pending.Source.Name, pending.Source.ETag, status);
+                        decided[i] = new Decision(null, null);
+                        return;
+                    }
                     var result = await _pipeline.RunAsync(pending.Source, pending.Content, pending.Cancellation).ConfigureAwait(false);
-                    overlay.Decided(pending.Source.Container, pending.Source.Name, pending.Source.ETag, result.IsAccepted ? "accepted" : "rejected");
+                    if (overlay.Decided(pending.Source.Container, pending.Source.Name, pending.Source.ETag, result.IsAccepted ? "accepted" : "rejected"))
+                        _firstDecisions.AddOrUpdate(result, result);
                     decided[i] = new Decision(result, null);
                 }
                 catch (Exception e)
@@ -247,7 +276,7 @@ public sealed class StateBatches
         for (var i = 0; i < batch.Count; i++)
         {
             var (pending, (result, error)) = (batch[i], decided[i]);
-            if (result is not null)
+            if (result is not null || error is null)
                 pending.Done.TrySetResult(result);
             else if (error is OperationCanceledException && pending.Cancellation.IsCancellationRequested)
                 pending.Done.TrySetCanceled(pending.Cancellation);
@@ -302,9 +331,10 @@ public sealed class StateBatches
         }
     }
 
-    private sealed record Pending(DocumentSource Source, ReadOnlyMemory<byte> Content, CancellationToken Cancellation)
+    /// <param name="Status">Set for a decision recorded without the pipeline (<see cref="RecordDecisionAsync"/>).</param>
+    private sealed record Pending(DocumentSource Source, ReadOnlyMemory<byte> Content, string? Status, CancellationToken Cancellation)
     {
-        public TaskCompletionSource<PipelineResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<PipelineResult?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private readonly record struct Decision(PipelineResult? Result, Exception? Error);

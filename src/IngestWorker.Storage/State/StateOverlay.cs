@@ -106,17 +106,27 @@ public sealed class StateOverlay(StateIndex committed) : IExactDuplicateIndex, I
     /// decision the index already holds is not recorded again: a batch decided again after its own
     /// segment landed (a retried write whose first try succeeded) then changes nothing, and writes nothing.
     /// </summary>
-    public void Decided(string container, string name, string etag, string status)
+    /// <returns>
+    /// True when this is the name's first decision in log order: neither the committed index nor an
+    /// earlier document of this batch decided the name. Of all the decisions of one name that the
+    /// log ever holds, only the earliest is first (a later one is decided against an index that
+    /// holds it), so at most one writer of the name's outcome can take it for new.
+    /// </returns>
+    public bool Decided(string container, string name, string etag, string status)
     {
         lock (_gate)
         {
             // Against the batch's own decision of the document first: one that went back to the
             // committed decision must still be written, or the segment would end at the other.
-            var known = _decisions.TryGetValue((container, name), out var pending) ? pending : committed.DocumentOf(container, name);
+            var committedRecord = committed.DocumentOf(container, name);
+            var hadPending = _decisions.TryGetValue((container, name), out var pending);
+            var first = !hadPending && committedRecord is null;
+            var known = hadPending ? pending : committedRecord;
             if (known is not null && known.ETag == etag && known.Status == status)
-                return;
+                return first;
             _decisions[(container, name)] = new DocumentRecord(etag, status);
             _ops.Add(new DocumentDecided(container, name, etag, status));
+            return first;
         }
     }
 }

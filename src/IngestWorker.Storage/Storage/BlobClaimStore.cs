@@ -110,8 +110,8 @@ public sealed class BlobClaimStore : IClaimStore
 
         async Task<bool> AskAsync()
         {
-            var table = _state.GetBlobClient(IngestWorker.Triggers.Partitions.PartitionOwnership.TableBlobName(
-                IngestWorker.Triggers.Partitions.PartitionOwnership.ScanKey(_pipelineVersion, _inputContainer)));
+            var table = _state.GetBlobClient(PartitionTableNames.TableBlobName(
+                PartitionTableNames.ScanKey(_pipelineVersion, _inputContainer)));
             return await _resilience.RunAsync(async ct => (await table.ExistsAsync(ct).ConfigureAwait(false)).Value, CancellationToken.None).ConfigureAwait(false);
         }
     }

@@ -129,6 +129,9 @@ public static class BlobNames
 
     public static string StateCheckpointPrefix(string pipelineVersion) => $"log/{pipelineVersion}/checkpoints/";
 
+    /// <summary>Present when the state log of <paramref name="pipelineVersion"/> holds a decision for every outcome (<c>StateLogCoverage</c>).</summary>
+    public static string StateCoverage(string pipelineVersion) => $"log/{pipelineVersion}/covers-all-outcomes";
+
     /// <summary>ETags come quoted (<c>"0x8DC…"</c>); quotes have no place in a blob name.</summary>
     public static string BareETag(string etag) => etag.Trim('"');
 

@@ -71,7 +71,7 @@ internal sealed class StorageRequestCounter(ContainerOptions containers, IngestW
     {
         var segments = blobName.Split('/', 4);
         if (segments[0] == "log" && segments.Length >= 3)
-            return segments[2] == "checkpoints" ? "log/checkpoints" : "log/segments";
+            return segments[2] switch { "checkpoints" => "log/checkpoints", "segments" => "log/segments", _ => "log" };
         return segments[0];
     }
 

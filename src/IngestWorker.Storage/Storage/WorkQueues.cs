@@ -9,13 +9,29 @@ using HttpPipelinePosition = Azure.Core.HttpPipelinePosition;
 namespace IngestWorker.Storage;
 
 /// <summary>One received message, with the receipt that lets its holder extend, release or delete it.</summary>
-public sealed class WorkMessageLease(QueueMessage message)
+public sealed class WorkMessageLease
 {
-    public string MessageId { get; } = message.MessageId;
-    public string PopReceipt { get; internal set; } = message.PopReceipt;
-    public BinaryData Body { get; } = message.Body;
-    public long DequeueCount { get; } = message.DequeueCount;
-    public DateTimeOffset? InsertedOn { get; } = message.InsertedOn;
+    public WorkMessageLease(QueueMessage message)
+    {
+        MessageId = message.MessageId;
+        PopReceipt = message.PopReceipt;
+        (Body, Note) = MessageRetryNote.Unwrap(message.Body);
+        DequeueCount = message.DequeueCount;
+        InsertedOn = message.InsertedOn;
+    }
+
+    public string MessageId { get; }
+    public string PopReceipt { get; internal set; }
+
+    /// <summary>The body as it was first sent (without the <see cref="Note"/>).</summary>
+    public BinaryData Body { get; }
+
+    /// <summary>What earlier receptions left on the message when they gave it back.</summary>
+    public MessageRetryNote Note { get; }
+
+    /// <summary>How many times the queue has handed the message out, this time included; it survives any crash.</summary>
+    public long DequeueCount { get; }
+    public DateTimeOffset? InsertedOn { get; }
 }
 
 /// <summary>
@@ -63,13 +79,17 @@ public sealed class WorkQueues
             cancellationToken);
 
     /// <summary>Keeps the message hidden for <paramref name="visibility"/> more (0 = give it back now).</summary>
+    /// <param name="note">When set, the message is given back carrying it (in the same request) around its body.</param>
     /// <returns>False when the message is gone or was received by someone else (its visibility lapsed).</returns>
-    public async ValueTask<bool> HideAsync(WorkMessageLease message, TimeSpan visibility, CancellationToken cancellationToken)
+    public async ValueTask<bool> HideAsync(WorkMessageLease message, TimeSpan visibility, CancellationToken cancellationToken, MessageRetryNote? note = null)
     {
+        var content = note?.Wrap(message.Body);
         try
         {
             var receipt = await _resilience.RunAsync(async ct =>
-                (await Work.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: visibility, cancellationToken: ct).ConfigureAwait(false)).Value,
+                (content is null
+                    ? await Work.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: visibility, cancellationToken: ct).ConfigureAwait(false)
+                    : await Work.UpdateMessageAsync(message.MessageId, message.PopReceipt, content, visibility, ct).ConfigureAwait(false)).Value,
                 cancellationToken).ConfigureAwait(false);
             message.PopReceipt = receipt.PopReceipt;
             return true;
@@ -92,6 +112,10 @@ public sealed class WorkQueues
             // reception finds the blob's outcome and deletes it then.
         }
     }
+
+    /// <summary>Puts a message on the poison queue (for <c>replay</c>): one blob of a message that named several.</summary>
+    public ValueTask SendPoisonAsync(string message, CancellationToken cancellationToken) =>
+        _resilience.RunAsync(async ct => { await Poison.SendMessageAsync(message, timeToLive: NeverExpires, cancellationToken: ct).ConfigureAwait(false); }, cancellationToken);
 
     /// <summary>Copies the message to the poison queue (for <c>replay</c>), then removes it from the work queue.</summary>
     public async ValueTask PoisonAsync(WorkMessageLease message, CancellationToken cancellationToken)

@@ -35,6 +35,16 @@ public static class WorkMessage
         JsonSerializer.Serialize(new ScannerMessage(container, name, etag, contentLength, lastModified), WorkMessageJsonContext.Default.ScannerMessage);
 
     /// <summary>
+    /// The scanner's message for several blob versions (a JSON array of work items; one item is
+    /// written as a lone object): one send, receive and delete for all of them.
+    /// </summary>
+    public static string For(IReadOnlyList<WorkItem> items) => items.Count == 1
+        ? JsonSerializer.Serialize(Scanner(items[0]), WorkMessageJsonContext.Default.ScannerMessage)
+        : JsonSerializer.Serialize(items.Select(Scanner).ToArray(), WorkMessageJsonContext.Default.ScannerMessageArray);
+
+    private static ScannerMessage Scanner(WorkItem item) => new(item.Container, item.Name, item.ETag, item.ContentLength, item.LastModified);
+
+    /// <summary>
     /// A <c>Microsoft.Storage.BlobCreated</c> event in the Event Grid schema, shaped as Azure Storage
     /// publishes it (ETag bare, one event in an array), for tools that stand in for Event Grid where
     /// there is none: the CLI's <c>drop</c> on Azurite, the benchmarks.
@@ -70,7 +80,8 @@ public static class WorkMessage
 
     public static ParsedWorkMessage Parse(BinaryData body, string inputContainer)
     {
-        var json = AsJson(body);
+        // A message given back by a worker carries its retry note around the body it was sent with.
+        var json = AsJson(Storage.MessageRetryNote.Unwrap(body).Body);
         if (json is null)
             return Failed("the message is neither JSON nor base64-encoded JSON");
         try
@@ -86,7 +97,9 @@ public static class WorkMessage
             if (first.TryGetProperty("eventType", out _))
                 return FromEventGridEvents(EventGridEvent.ParseMany(json), inputContainer);
             if (first.TryGetProperty("name", out _) && first.TryGetProperty("container", out _))
-                return FromScanner(JsonSerializer.Deserialize(json, WorkMessageJsonContext.Default.ScannerMessage)!, inputContainer);
+                return document.RootElement.ValueKind == JsonValueKind.Array
+                    ? FromScanner(JsonSerializer.Deserialize(json, WorkMessageJsonContext.Default.ScannerMessageArray)!, inputContainer)
+                    : FromScanner([JsonSerializer.Deserialize(json, WorkMessageJsonContext.Default.ScannerMessage)!], inputContainer);
             return Failed("the message is JSON but neither an Event Grid event, a CloudEvent nor a work item");
         }
         catch (Exception e) when (e is JsonException or ArgumentException or FormatException or InvalidOperationException)
@@ -95,13 +108,20 @@ public static class WorkMessage
         }
     }
 
-    private static ParsedWorkMessage FromScanner(ScannerMessage message, string inputContainer)
+    private static ParsedWorkMessage FromScanner(ScannerMessage?[] messages, string inputContainer)
     {
-        if (string.IsNullOrEmpty(message.Name))
-            return Failed("the work item names no blob");
-        if (message.Container != inputContainer)
-            return new([], [$"work item for container '{message.Container}', not the input container '{inputContainer}'"], null);
-        return new([new WorkItem(message.Container, message.Name, message.ETag, message.ContentLength, message.LastModified)], [], null);
+        var items = new List<WorkItem>();
+        var ignored = new List<string>();
+        foreach (var message in messages)
+        {
+            if (message is null || string.IsNullOrEmpty(message.Name))
+                return Failed("the work item names no blob");
+            if (message.Container != inputContainer)
+                ignored.Add($"work item for container '{message.Container}', not the input container '{inputContainer}'");
+            else
+                items.Add(new WorkItem(message.Container, message.Name, message.ETag, message.ContentLength, message.LastModified));
+        }
+        return new(items, ignored, null);
     }
 
     private static ParsedWorkMessage FromEventGridEvents(EventGridEvent[] events, string inputContainer)
@@ -185,4 +205,5 @@ public static class WorkMessage
 }
 
 [JsonSerializable(typeof(WorkMessage.ScannerMessage))]
+[JsonSerializable(typeof(WorkMessage.ScannerMessage[]), TypeInfoPropertyName = "ScannerMessageArray")]
 internal sealed partial class WorkMessageJsonContext : JsonSerializerContext;

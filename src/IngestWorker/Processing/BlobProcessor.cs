@@ -245,6 +245,15 @@ public sealed class BlobProcessor
 
         var source = new DocumentSource(_inputs.ContainerName, input.Name, input.ETag, input.ContentLength, input.LastModified);
         var result = await _pipeline.RunAsync(source, content, cancellationToken).ConfigureAwait(false);
+        if (firstForName && !_pipeline.IsFirstDecision(result))
+        {
+            // The claim took the name for new, but the log holds an earlier decision of it (a
+            // duplicate message, another version, a retry): its outcome may exist, as after a
+            // repeat claim. Decided in log order, so two writers never both take a name for new.
+            if (await _done.FindAsync(input, cancellationToken).ConfigureAwait(false) is { } found)
+                return SettleOwedSummary(input, found) ?? ProcessingResult.AlreadyDone;
+            firstForName = false;
+        }
         var document = _documents.FromResult(result);
         var writing = Stopwatch.GetTimestamp();
         // Evaluated once the write has ended, so that times and latency include it.
@@ -258,8 +267,9 @@ public sealed class BlobProcessor
             Steps = [new("download", downloaded), .. result.StageTimings, new("write_outcome", Stopwatch.GetElapsedTime(writing))],
             Latency = _clock.GetUtcNow() - input.LastModified,
         };
-        await WriteOutcomeAsync(input, document, firstForName, Summary, LogLevel.Information, result, outcomeWrite).ConfigureAwait(false);
-        return ProcessingResult.Completed;
+        return await WriteOutcomeAsync(input, document, firstForName, Summary, LogLevel.Information, result, outcomeWrite).ConfigureAwait(false)
+            ? ProcessingResult.Completed
+            : ProcessingResult.AlreadyDone;
     }
 
     /// <summary>
@@ -280,14 +290,18 @@ public sealed class BlobProcessor
             Total = Stopwatch.GetElapsedTime(started),
             Latency = _clock.GetUtcNow() - input.LastModified,
         };
-        await WriteOutcomeAsync(input, document, firstForName, Summary, LogLevel.Warning, null, cancellationToken).ConfigureAwait(false);
-        return ProcessingResult.Completed;
+        return await WriteOutcomeAsync(input, document, firstForName, Summary, LogLevel.Warning, null, cancellationToken).ConfigureAwait(false)
+            ? ProcessingResult.Completed
+            : ProcessingResult.AlreadyDone;
     }
 
     private async Task PoisonAsync(InputBlob input, IBlobClaim claim, string errorType, string error, int attempts, CancellationToken cancellationToken)
     {
         var source = new DocumentSource(_inputs.ContainerName, input.Name, input.ETag, input.ContentLength, input.LastModified);
         var document = _documents.Failed(source, errorType, error, attempts, claim.State.LastAttemptAt ?? _clock.GetUtcNow());
+        // In the log before the outcome, like every decision: a later version of the name then
+        // knows that an outcome of it may exist (in the poison container).
+        await _pipeline.RecordDecisionAsync(source, OutputStatus.Failed, cancellationToken).ConfigureAwait(false);
         // Evaluated once the write has ended, so that times and latency include it.
         BlobSummary Summary(OutcomeLocation location) => new(input.Name, BlobSummary.Poisoned, document.Reasons, location.Container, location.Name, attempts)
         {
@@ -315,7 +329,11 @@ public sealed class BlobProcessor
     /// summary is then owed (<see cref="OwedSummaries"/>), and the next look that finds the outcome
     /// with this write's id emits it, rather than reporting the input as done already.
     /// </summary>
-    private async Task WriteOutcomeAsync(InputBlob input, OutputDocument document, bool firstForName, Func<OutcomeLocation, BlobSummary> summary,
+    /// <returns>
+    /// False when the same outcome stood already: another attempt (a duplicate work message in
+    /// flight at the same time) wrote it and emits its summary, so this one emits none.
+    /// </returns>
+    private async Task<bool> WriteOutcomeAsync(InputBlob input, OutputDocument document, bool firstForName, Func<OutcomeLocation, BlobSummary> summary,
         LogLevel level, PipelineResult? result, CancellationToken cancellationToken)
     {
         var writeId = Guid.NewGuid().ToString("N");
@@ -331,7 +349,13 @@ public sealed class BlobProcessor
             _owed.Add(input, new OwedSummary(writeId, summary(new OutcomeLocation("", BlobNames.Output(input.Name), WrittenBefore: false)), level, document, result));
             throw;
         }
+        if (location.WrittenBefore)
+        {
+            _logger.LogInformation("{BlobName} had its outcome written by another attempt meanwhile; it stands.", input.Name);
+            return false;
+        }
         Finished(summary(location), level, document, result);
+        return true;
     }
 
     /// <summary>

@@ -12,13 +12,14 @@ namespace IngestWorker.Triggers;
 /// Modes <c>queue</c> and <c>eventGrid</c>: every worker consumes the work queue. A message stays
 /// hidden while its blob is processed (its visibility is extended every half <c>claimDuration</c>)
 /// and is deleted only once the blob has its outcome; a worker that dies leaves it to reappear
-/// for another. Failed blobs come back after a growing pause; poisoned ones, and messages nobody
-/// can read, go to the poison queue.
+/// for another. The message's visibility is the blob's claim (<see cref="MessageClaim"/>): no claim
+/// record is written, and the attempts are the queue's own count of receptions, less those given
+/// back as not the blob's fault. Failed blobs come back after a growing pause; poisoned ones, and
+/// messages nobody can read, go to the poison queue.
 /// </summary>
 public sealed class QueueTrigger : WorkerTrigger
 {
     private static readonly TimeSpan MaxFailedBlobRetryDelay = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan MinQueuePollingInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly WorkQueues _queues;
     private readonly IngestContainers _containers;
@@ -30,14 +31,21 @@ public sealed class QueueTrigger : WorkerTrigger
     private readonly ILogger<QueueTrigger> _logger;
     private readonly IngestWorkerOptions _options;
     private readonly int _parallelism;
+    private readonly int _poisonThreshold;
     private readonly StateBatches? _state;
+    private readonly StateLogCoverage? _coverage;
+    // Whether the state log vouches for the outcome containers: then a message's first reception
+    // takes its blob's name for new and skips the look-up (StateLogCoverage).
+    private bool _logVouches;
 
     public QueueTrigger(WorkQueues queues, IngestContainers containers, IInputStore inputs, StorageResilience resilience, BlobProcessor processor,
         IEnumerable<ScanLeader> scanner, TimeProvider clock, IOptions<IngestWorkerOptions> options, IOptions<BlobsOptions> blobs,
-        IHostApplicationLifetime lifetime, ILogger<QueueTrigger> logger, StateBatches? state = null)
+        IHostApplicationLifetime lifetime, ILogger<QueueTrigger> logger, StateBatches? state = null, StateLogCoverage? coverage = null)
         : base(lifetime, options.Value.ShutdownTimeout, logger)
     {
         _state = state;
+        _coverage = coverage;
+        _poisonThreshold = blobs.Value.PoisonBlobThreshold;
         _queues = queues;
         _containers = containers;
         _inputs = inputs;
@@ -60,53 +68,72 @@ public sealed class QueueTrigger : WorkerTrigger
         _scanner?.StorageReady.TrySetResult();
         if (!await EnsureStateAsync(_state, stoppingToken).ConfigureAwait(false))
             return;
+        _logVouches = await LogVouchesAsync(stoppingToken).ConfigureAwait(false);
         _logger.LogInformation("Watching container '{Container}' on {Endpoint} through queue '{Queue}' ({Mode} mode): pipeline version {PipelineVersion}, {Parallelism} blobs at a time.",
             _inputs.ContainerName, _containers.Service.Uri, _queues.Work.Name, _options.Trigger.Mode, _options.Pipeline.Version, _parallelism);
         MarkStarted();
 
+        // Slots count blobs, not messages: a scanner's message names several.
         using var slots = new SemaphoreSlim(_parallelism, _parallelism);
+        var perMessage = _scanner is null ? 1 : _options.Trigger.WorkItemsPerMessage;
         var running = new HashSet<Task>();
-        var idle = MinQueuePollingInterval;
+        // A maximum set below the minimum wins.
+        var minPolling = TimeSpan.FromTicks(Math.Min(_options.Trigger.MinQueuePollingInterval.Ticks, _options.Trigger.MaxQueuePollingInterval.Ticks));
+        var idle = minPolling;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
                 var free = 1;
-                while (free < _options.Trigger.BatchSize && slots.Wait(0))
+                while (free < _parallelism && slots.Wait(0))
                     free++;
+                var asked = (int)Math.Clamp((free + perMessage - 1) / perMessage, 1, _options.Trigger.BatchSize);
                 WorkMessageLease[] messages;
+                // Before the request: the messages are hidden from then on, at the latest.
+                var hiddenFrom = _clock.GetUtcNow();
                 try
                 {
-                    messages = await _queues.ReceiveAsync(free, _options.Trigger.ClaimDuration, stoppingToken).ConfigureAwait(false);
+                    messages = await _queues.ReceiveAsync(asked, _options.Trigger.ClaimDuration, stoppingToken).ConfigureAwait(false);
                 }
                 catch
                 {
                     slots.Release(free);
                     throw;
                 }
-                if (messages.Length < free)
-                    slots.Release(free - messages.Length);
                 foreach (var message in messages)
                 {
-                    var task = Task.Run(() => HandleAsync(message), CancellationToken.None);
+                    var parsed = WorkMessage.Parse(message.Body, _inputs.ContainerName);
+                    // Each message takes the slots its blobs need from those held; blobs beyond them wait for more.
+                    var assigned = Math.Min(free, Math.Max(1, parsed.Items.Count));
+                    free -= assigned;
+                    var task = Task.Run(() => HandleAsync(message, parsed, new BlobSlots(slots, assigned), hiddenFrom), CancellationToken.None);
                     lock (running)
                         running.Add(task);
                     _ = task.ContinueWith(t =>
                     {
-                        slots.Release();
                         lock (running)
                             running.Remove(t);
                     }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 }
+                if (free > 0)
+                    slots.Release(free);
                 if (messages.Length == 0)
                 {
-                    await Task.Delay(idle, _clock, stoppingToken).ConfigureAwait(false);
+                    await PauseAsync(idle, stoppingToken).ConfigureAwait(false);
+                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _options.Trigger.MaxQueuePollingInterval.Ticks));
+                }
+                else if (messages.Length < asked)
+                {
+                    // The queue gave all it had: the next message is not there yet. Looking again
+                    // at once would be an empty receive for every message of a trickle.
+                    idle = minPolling;
+                    await PauseAsync(idle, stoppingToken).ConfigureAwait(false);
                     idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _options.Trigger.MaxQueuePollingInterval.Ticks));
                 }
                 else
                 {
-                    idle = MinQueuePollingInterval;
+                    idle = minPolling;
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -133,19 +160,25 @@ public sealed class QueueTrigger : WorkerTrigger
         _logger.LogInformation("Stopped watching '{Container}'.", _inputs.ContainerName);
     }
 
-    private async Task HandleAsync(WorkMessageLease message)
+    private async Task HandleAsync(WorkMessageLease message, ParsedWorkMessage parsed, BlobSlots slots, DateTimeOffset hiddenFrom)
     {
         using var done = new CancellationTokenSource();
-        var keepingHidden = KeepHiddenAsync(message, done.Token);
+        using var lost = new CancellationTokenSource();
+        var keepingHidden = KeepHiddenAsync(message, hiddenFrom, lost, done.Token);
+        var claims = new List<MessageClaim>();
         TimeSpan? giveBackAfter;
         try
         {
-            giveBackAfter = await DecideAsync(message).ConfigureAwait(false);
+            giveBackAfter = await DecideAsync(message, parsed, slots, claims, lost.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             _logger.LogWarning("Handling work message {MessageId} failed ({Error}); it will come back.", message.MessageId, e.Message);
             giveBackAfter = RetryDelay(message.DequeueCount);
+        }
+        finally
+        {
+            slots.ReleaseUnused();
         }
         await done.CancelAsync().ConfigureAwait(false);
         await keepingHidden.ConfigureAwait(false);
@@ -154,7 +187,7 @@ public sealed class QueueTrigger : WorkerTrigger
             // Settled with its own short timeout: at shutdown the message must still be released.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             if (giveBackAfter is { } delay)
-                await _queues.HideAsync(message, delay, timeout.Token).ConfigureAwait(false);
+                await _queues.HideAsync(message, delay, timeout.Token, NoteForGivingBack(message, claims)).ConfigureAwait(false);
             else
                 await _queues.DeleteAsync(message, timeout.Token).ConfigureAwait(false);
         }
@@ -165,10 +198,22 @@ public sealed class QueueTrigger : WorkerTrigger
         }
     }
 
-    /// <returns>Null when the message is finished with (deleted); otherwise when it should come back.</returns>
-    private async Task<TimeSpan?> DecideAsync(WorkMessageLease message)
+    /// <summary>
+    /// What the message carries when it is given back: a reception whose attempts were all rolled
+    /// back (the worker stopping, storage down, nothing reached) does not count against its blobs,
+    /// and the last error an attempt ended with travels on for the poison outcome.
+    /// </summary>
+    private static MessageRetryNote NoteForGivingBack(WorkMessageLease message, List<MessageClaim> claims)
     {
-        var parsed = WorkMessage.Parse(message.Body, _inputs.ContainerName);
+        var counted = claims.Any(c => c.Counted);
+        var failed = claims.LastOrDefault(c => c.State.LastErrorType is not null);
+        return new MessageRetryNote(message.Note.Uncounted + (counted ? 0 : 1),
+            failed?.State.LastErrorType ?? message.Note.LastErrorType, failed?.State.LastError ?? message.Note.LastError);
+    }
+
+    /// <returns>Null when the message is finished with (deleted); otherwise when it should come back.</returns>
+    private async Task<TimeSpan?> DecideAsync(WorkMessageLease message, ParsedWorkMessage parsed, BlobSlots slots, List<MessageClaim> claims, CancellationToken lost)
+    {
         foreach (var reason in parsed.Ignored)
             _logger.LogInformation("Work message {MessageId}: ignored {Reason}.", message.MessageId, reason);
         if (parsed.Error is { } error)
@@ -177,34 +222,104 @@ public sealed class QueueTrigger : WorkerTrigger
             await _queues.PoisonAsync(message, Abandon).ConfigureAwait(false);
             return null;
         }
-
-        var exhausted = message.DequeueCount > _options.Trigger.MaxDequeueCount;
-        var results = new List<ProcessingResult>();
-        foreach (var item in parsed.Items)
+        if (parsed.Items.Count > 1 && message.DequeueCount > 1)
         {
-            var input = await ResolveAsync(item, Abandon).ConfigureAwait(false);
-            if (input is null)
-            {
-                results.Add(ProcessingResult.InputDeleted);
-                continue;
-            }
-            results.Add(exhausted
-                ? await _processor.PoisonAsync(input, $"Its work message was received {message.DequeueCount} times without reaching an outcome (maxDequeueCount {_options.Trigger.MaxDequeueCount}).", Abandon).ConfigureAwait(false)
-                : await _processor.ProcessAsync(input, Abandon).ConfigureAwait(false));
+            // It came back: its worker died or gave it back. One message per blob from here on, so
+            // that a blob that kills its worker does not use up the attempts of the others.
+            foreach (var item in parsed.Items)
+                await _queues.SendAsync(WorkMessage.For([item]), Abandon).ConfigureAwait(false);
+            _logger.LogInformation("Work message {MessageId} came back; split into {Count} messages, one per blob.", message.MessageId, parsed.Items.Count);
+            return null;
         }
 
-        if (results.Contains(ProcessingResult.Abandoned))
-            return TimeSpan.Zero;
-        if (results.Contains(ProcessingResult.Failed))
-            return RetryDelay(message.DequeueCount);
-        if (results.Contains(ProcessingResult.ClaimedElsewhere))
-            return _options.Trigger.ClaimDuration;
-        if (results.Contains(ProcessingResult.Poisoned))
+        // The blobs of one message run at once, each in a slot of its own.
+        var results = await Task.WhenAll(parsed.Items.Select(async item =>
         {
-            await _queues.PoisonAsync(message, Abandon).ConfigureAwait(false);
+            if (!await slots.TakeAsync(Abandon).ConfigureAwait(false))
+                return (item, ProcessingResult.Abandoned);
+            try
+            {
+                var input = await ResolveAsync(item, Abandon).ConfigureAwait(false);
+                if (input is null)
+                    return (item, ProcessingResult.InputDeleted);
+                var claim = ClaimFor(message, input, lost);
+                lock (claims)
+                    claims.Add(claim);
+                return (item, await _processor.ProcessClaimedAsync(input, claim, Abandon).ConfigureAwait(false));
+            }
+            finally
+            {
+                slots.Return();
+            }
+        })).ConfigureAwait(false);
+
+        if (results.Any(r => r.Item2 == ProcessingResult.Abandoned))
+            return TimeSpan.Zero;
+        if (results.Any(r => r.Item2 == ProcessingResult.Failed))
+            return RetryDelay(message.DequeueCount);
+        if (results.Any(r => r.Item2 == ProcessingResult.ClaimedElsewhere))
+            return _options.Trigger.ClaimDuration;
+        if (results.Any(r => r.Item2 == ProcessingResult.Poisoned))
+        {
+            // Replay takes a poison message as a whole: a message of several blobs parks only the poisoned ones.
+            if (parsed.Items.Count == 1)
+                await _queues.PoisonAsync(message, Abandon).ConfigureAwait(false);
+            else
+                foreach (var (item, _) in results.Where(r => r.Item2 == ProcessingResult.Poisoned))
+                    await _queues.SendPoisonAsync(WorkMessage.For([item]), Abandon).ConfigureAwait(false);
             return null;
         }
         return null;
+    }
+
+    /// <summary>
+    /// The blob's claim is the message: its attempts are the receptions before this one that
+    /// counted. A message received more than <c>maxDequeueCount</c> times (given back again and
+    /// again, or killing its workers) has used its attempts up, and its blob gets a poison outcome
+    /// unless it has one already.
+    /// </summary>
+    private MessageClaim ClaimFor(WorkMessageLease message, InputBlob input, CancellationToken lost)
+    {
+        var version = _options.Pipeline.Version;
+        var attemptsBefore = (int)Math.Clamp(message.DequeueCount - 1 - message.Note.Uncounted, 0, int.MaxValue - 1);
+        if (message.DequeueCount > _options.Trigger.MaxDequeueCount)
+            return new MessageClaim(input, version, Math.Max(attemptsBefore, _poisonThreshold), new MessageRetryNote(0, "WorkMessageExhausted",
+                $"Its work message was received {message.DequeueCount} times without reaching an outcome (maxDequeueCount {_options.Trigger.MaxDequeueCount})."),
+                isFirst: false, lost);
+        // A message received before may have left an outcome, or a decision, behind: the processor looks.
+        return new MessageClaim(input, version, attemptsBefore, message.Note, isFirst: _logVouches && message.DequeueCount == 1, lost);
+    }
+
+    /// <summary>
+    /// Waits before the next look at the queue. The worker that scans is woken by its own sends, so
+    /// it waits the longest pause: its scanner's messages cost it no empty looks, and are taken at once.
+    /// </summary>
+    private async Task PauseAsync(TimeSpan idle, CancellationToken stoppingToken)
+    {
+        if (_scanner is not { IsLeader: true } scanner)
+        {
+            await Task.Delay(idle, _clock, stoppingToken).ConfigureAwait(false);
+            return;
+        }
+        var sent = scanner.NextSend;
+        var pause = Task.Delay(_options.Trigger.MaxQueuePollingInterval, _clock, stoppingToken);
+        await Task.WhenAny(pause, sent).ConfigureAwait(false);
+        stoppingToken.ThrowIfCancellationRequested();
+    }
+
+    private async ValueTask<bool> LogVouchesAsync(CancellationToken cancellationToken)
+    {
+        if (_coverage is null || _state?.Index is not { } index)
+            return false;
+        try
+        {
+            return await _coverage.VouchesAsync(index, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning("Could not tell whether the state log vouches for the outcome containers ({Error}); every blob's outcome is looked up.", e.Message);
+            return false;
+        }
     }
 
     // Event Grid and the scanner both name the version (ETag); a message without one means "as it is now".
@@ -241,16 +356,27 @@ public sealed class QueueTrigger : WorkerTrigger
             return null;
         }, cancellationToken).ConfigureAwait(false);
 
-    private async Task KeepHiddenAsync(WorkMessageLease message, CancellationToken done)
+    /// <summary>
+    /// Extends the message's visibility every half <c>claimDuration</c>. The claim is lost when the
+    /// message is gone or received elsewhere, or when extending kept failing until it may be visible.
+    /// </summary>
+    private async Task KeepHiddenAsync(WorkMessageLease message, DateTimeOffset hiddenFrom, CancellationTokenSource lost, CancellationToken done)
     {
         var every = _options.Trigger.ClaimDuration / 2;
+        var hiddenUntil = hiddenFrom + _options.Trigger.ClaimDuration;
         while (!done.IsCancellationRequested)
         {
             try
             {
                 await Task.Delay(every, _clock, done).ConfigureAwait(false);
+                var renewing = _clock.GetUtcNow();
                 if (!await _queues.HideAsync(message, _options.Trigger.ClaimDuration, done).ConfigureAwait(false))
+                {
+                    _logger.LogWarning("Work message {MessageId} could not be kept hidden (gone, or received by another worker); its blob is given up here.", message.MessageId);
+                    await lost.CancelAsync().ConfigureAwait(false);
                     return;
+                }
+                hiddenUntil = renewing + _options.Trigger.ClaimDuration;
             }
             catch (OperationCanceledException)
             {
@@ -258,7 +384,12 @@ public sealed class QueueTrigger : WorkerTrigger
             }
             catch (Exception e)
             {
-                // The blob's claim still keeps the work exclusive; a reappearing message is harmless.
+                if (_clock.GetUtcNow() >= hiddenUntil)
+                {
+                    _logger.LogWarning("Work message {MessageId} could not be kept hidden ({Error}) and may be visible again; its blob is given up here.", message.MessageId, e.Message);
+                    await lost.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
                 _logger.LogDebug("Could not extend work message {MessageId} ({Error}).", message.MessageId, e.Message);
             }
         }

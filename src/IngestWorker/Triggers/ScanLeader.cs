@@ -34,6 +34,7 @@ public sealed class ScanLeader : BackgroundService
     private readonly BlobClient _leaseBlob;
     private long _completedScans;
     private long _enqueued;
+    private TaskCompletionSource _sent = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ScanLeader(IInputStore inputs, IOutcomeReceipts outcomes, UnlistableNames unlistable, IngestContainers containers, WorkQueues queues, StorageResilience resilience,
         IOptions<IngestWorkerOptions> options, TimeProvider clock, ILogger<ScanLeader> logger)
@@ -53,6 +54,9 @@ public sealed class ScanLeader : BackgroundService
     public long CompletedScans => Interlocked.Read(ref _completedScans);
 
     public long Enqueued => Interlocked.Read(ref _enqueued);
+
+    /// <summary>Completes when this worker's scanner next sends work: its own consumer need not poll the queue for it.</summary>
+    public Task NextSend => Volatile.Read(ref _sent).Task;
 
     /// <summary>Completes once the queue trigger has made sure the containers and queues exist.</summary>
     internal TaskCompletionSource StorageReady { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -121,6 +125,19 @@ public sealed class ScanLeader : BackgroundService
         }
     }
 
+    /// <returns>How many blobs were enqueued (all of <paramref name="items"/>, which is emptied).</returns>
+    private async ValueTask<int> SendAsync(List<WorkItem> items, CancellationToken cancellationToken)
+    {
+        if (items.Count == 0)
+            return 0;
+        await _queues.SendAsync(WorkMessage.For(items), cancellationToken).ConfigureAwait(false);
+        var sent = items.Count;
+        Interlocked.Add(ref _enqueued, sent);
+        items.Clear();
+        Interlocked.Exchange(ref _sent, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        return sent;
+    }
+
     private async Task ScanWhileLeaderAsync(BlobLeaseClient lease, CancellationToken stoppingToken)
     {
         using var lost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -131,6 +148,8 @@ public sealed class ScanLeader : BackgroundService
             var checkpoint = await ReadCheckpointAsync(lost.Token).ConfigureAwait(false);
             var changes = new ChangedBlobFilter(checkpoint);
             var fullScans = new FullScanSchedule(_clock, _options.Trigger.FullScanInterval);
+            var checkpointOwed = false;
+            long? lastCheckpoint = null;
             _logger.LogInformation("This worker now scans '{Container}' for the work queue '{Queue}' (changes since {Since}).",
                 _inputs.ContainerName, _queues.Work.Name, checkpoint?.ToString("u") ?? "the beginning");
             while (!lost.IsCancellationRequested)
@@ -144,6 +163,9 @@ public sealed class ScanLeader : BackgroundService
                 var fullScanStarted = fullScans.Started();
                 var counts = new ScanListingCounts();
                 long enqueued = 0, passedOver = 0;
+                // Sent when full and at the end of the listing, before its checkpoint: a scanner
+                // that stops with items unsent leaves the checkpoint where they are listed again.
+                var unsent = new List<WorkItem>(_options.Trigger.WorkItemsPerMessage);
                 var listing = _listing.ListAsync(withReceipts, t => { listingStarted = t; changes.ListingStarted(t); }, counts, lost.Token);
                 await foreach (var (blob, receipted) in listing.ConfigureAwait(false))
                 {
@@ -153,12 +175,13 @@ public sealed class ScanLeader : BackgroundService
                     {
                         if (withReceipts && changes.IsOlderThanSince(blob))
                             passedOver++;
-                        await _queues.SendAsync(WorkMessage.For(_inputs.ContainerName, blob.Name, blob.ETag, blob.ContentLength, blob.LastModified), lost.Token).ConfigureAwait(false);
-                        Interlocked.Increment(ref _enqueued);
-                        enqueued++;
+                        unsent.Add(new WorkItem(_inputs.ContainerName, blob.Name, blob.ETag, blob.ContentLength, blob.LastModified));
+                        if (unsent.Count >= _options.Trigger.WorkItemsPerMessage)
+                            enqueued += await SendAsync(unsent, lost.Token).ConfigureAwait(false);
                     }
                     changes.PassedByListing(blob);
                 }
+                enqueued += await SendAsync(unsent, lost.Token).ConfigureAwait(false);
                 // A listing that met a name storage cannot list cannot be proved whole: the checkpoint stays.
                 if (!counts.Incomplete && listingStarted is { } started)
                 {
@@ -167,7 +190,12 @@ public sealed class ScanLeader : BackgroundService
                     if (withReceipts)
                         fullScans.Completed(fullScanStarted);
                     if (changes.Since != before)
+                        checkpointOwed = true;
+                    if (checkpointOwed && (lastCheckpoint is not { } last || _clock.GetElapsedTime(last) >= _options.Trigger.ScanCheckpointInterval))
+                    {
                         await WriteCheckpointAsync(lease, changes.Since!.Value, lost.Token).ConfigureAwait(false);
+                        (checkpointOwed, lastCheckpoint) = (false, _clock.GetTimestamp());
+                    }
                 }
                 if (withReceipts)
                     LogListedWithReceipts(counts, enqueued, passedOver, _clock.GetElapsedTime(began));

@@ -55,9 +55,9 @@ public sealed class PartitionOwnership : IAsyncDisposable
     }
 
     /// <summary>The scan's key: one ownership table per pipeline version and input container.</summary>
-    public static string ScanKey(string pipelineVersion, string inputContainer) => $"{pipelineVersion}/{inputContainer}";
+    public static string ScanKey(string pipelineVersion, string inputContainer) => PartitionTableNames.ScanKey(pipelineVersion, inputContainer);
 
-    public static string TableBlobName(string scanKey) => $"partitions/{scanKey}/table";
+    public static string TableBlobName(string scanKey) => PartitionTableNames.TableBlobName(scanKey);
 
     /// <summary>An owner id unique to this process: machine, process id and a random part (a restarted process is a new owner).</summary>
     public static string NewOwnerId() => $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
