@@ -83,7 +83,9 @@ public sealed class BlobOutcomeWriter : IOutcomeWriter
             var existing = await GetPropertiesAsync(blob, cancellationToken).ConfigureAwait(false);
             if (existing is not null && IsSameOutcome(existing, metadata))
             {
-                writtenBefore = true;
+                // A try of this very write that landed although its answer was lost (the retry then
+                // met 409 or 412) is this write, not another attempt's.
+                writtenBefore = !(existing.Metadata.TryGetValue(WriteIdKey, out var id) && id == writeId);
                 break;
             }
             upload.Conditions = existing is null
