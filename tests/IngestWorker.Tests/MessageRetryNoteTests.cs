@@ -19,6 +19,21 @@ public sealed class MessageRetryNoteTests
     }
 
     [Fact]
+    public void Attempts_carried_from_a_split_message_travel_with_the_note_and_count_with_the_receptions()
+    {
+        var body = BinaryData.FromString(WorkMessage.For("incoming", "a.txt", "\"0x1\"", 42, null));
+        var note = new MessageRetryNote(1, "E", "boom", Carried: 3);
+
+        var (_, read) = MessageRetryNote.Unwrap(note.Wrap(body));
+
+        Assert.Equal(note, read);
+        // Received for the fourth time, one reception given back: 3 − 1 + 3 carried.
+        Assert.Equal(5, read.AttemptsBefore(4));
+        Assert.Equal(3, new MessageRetryNote(0, null, null, Carried: 3).AttemptsBefore(1));
+        Assert.Equal(0, MessageRetryNote.None.AttemptsBefore(1));
+    }
+
+    [Fact]
     public void A_body_without_a_note_is_read_as_it_is()
     {
         var body = BinaryData.FromString("[{\"eventType\":\"Microsoft.Storage.BlobCreated\"}]");

@@ -7,15 +7,24 @@ namespace IngestWorker.Storage;
 /// What a work message carries besides its body once a worker has given it back: how many of its
 /// receptions did not count as attempts on its blobs (the worker stopped, storage was down), and
 /// the last error an attempt ended with. The queue itself counts receptions durably
-/// (<c>DequeueCount</c>, which a killed worker cannot undo), so attempts = receptions − uncounted.
+/// (<c>DequeueCount</c>, which a killed worker cannot undo), so attempts = receptions − uncounted
+/// + carried.
 /// </summary>
+/// <param name="Carried">
+/// Attempts made on the blob under an earlier message: a message of several blobs that came back is
+/// split into one message per blob, and each new message carries the attempts the old one used up,
+/// so a blob that kills its worker is still poisoned after <c>poisonBlobThreshold</c> attempts.
+/// </param>
 /// <remarks>
 /// Written only when a message is given back, in the same update that hides it again, so the
 /// happy path pays nothing for it. The body it wraps is kept as it was received; the poison queue
 /// gets that body back without the note.
 /// </remarks>
-public sealed record MessageRetryNote(int Uncounted, string? LastErrorType, string? LastError)
+public sealed record MessageRetryNote(int Uncounted, string? LastErrorType, string? LastError, int Carried = 0)
 {
+    /// <summary>Attempts made on the message's blobs before the reception numbered <paramref name="dequeueCount"/>.</summary>
+    public int AttemptsBefore(long dequeueCount) => (int)Math.Clamp(dequeueCount - 1 - Uncounted + Carried, 0, int.MaxValue - 1);
+
     public static readonly MessageRetryNote None = new(0, null, null);
 
     // A JSON object that no Event Grid event, CloudEvent or scanner work item can be.
@@ -36,7 +45,8 @@ public sealed record MessageRetryNote(int Uncounted, string? LastErrorType, stri
             return (BinaryData.FromString(body), new MessageRetryNote(
                 note.TryGetProperty("uncounted", out var uncounted) && uncounted.TryGetInt32(out var n) ? Math.Max(0, n) : 0,
                 note.TryGetProperty("lastErrorType", out var type) ? type.GetString() : null,
-                note.TryGetProperty("lastError", out var error) ? error.GetString() : null));
+                note.TryGetProperty("lastError", out var error) ? error.GetString() : null,
+                note.TryGetProperty("carried", out var carried) && carried.TryGetInt32(out var c) ? Math.Max(0, c) : 0));
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
@@ -54,6 +64,8 @@ public sealed record MessageRetryNote(int Uncounted, string? LastErrorType, stri
             writer.WriteStartObject();
             writer.WriteStartObject(NoteKey);
             writer.WriteNumber("uncounted", Uncounted);
+            if (Carried > 0)
+                writer.WriteNumber("carried", Carried);
             if (LastErrorType is not null)
                 writer.WriteString("lastErrorType", LastErrorType);
             if (LastError is not null)

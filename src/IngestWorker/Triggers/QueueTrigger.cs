@@ -208,7 +208,7 @@ public sealed class QueueTrigger : WorkerTrigger
         var counted = claims.Any(c => c.Counted);
         var failed = claims.LastOrDefault(c => c.State.LastErrorType is not null);
         return new MessageRetryNote(message.Note.Uncounted + (counted ? 0 : 1),
-            failed?.State.LastErrorType ?? message.Note.LastErrorType, failed?.State.LastError ?? message.Note.LastError);
+            failed?.State.LastErrorType ?? message.Note.LastErrorType, failed?.State.LastError ?? message.Note.LastError, message.Note.Carried);
     }
 
     /// <returns>Null when the message is finished with (deleted); otherwise when it should come back.</returns>
@@ -225,9 +225,12 @@ public sealed class QueueTrigger : WorkerTrigger
         if (parsed.Items.Count > 1 && message.DequeueCount > 1)
         {
             // It came back: its worker died or gave it back. One message per blob from here on, so
-            // that a blob that kills its worker does not use up the attempts of the others.
+            // that a blob that kills its worker does not use up the attempts of the others; each
+            // carries the attempts the blobs have had so far (every blob of a message counts one a
+            // reception, as a scan partition's batch does), so a killed worker still counts.
+            var carried = new MessageRetryNote(0, message.Note.LastErrorType, message.Note.LastError, message.Note.AttemptsBefore(message.DequeueCount));
             foreach (var item in parsed.Items)
-                await _queues.SendAsync(WorkMessage.For([item]), Abandon).ConfigureAwait(false);
+                await _queues.SendAsync(carried.Wrap(BinaryData.FromString(WorkMessage.For([item]))).ToString(), Abandon).ConfigureAwait(false);
             _logger.LogInformation("Work message {MessageId} came back; split into {Count} messages, one per blob.", message.MessageId, parsed.Items.Count);
             return null;
         }
@@ -281,13 +284,13 @@ public sealed class QueueTrigger : WorkerTrigger
     private MessageClaim ClaimFor(WorkMessageLease message, InputBlob input, CancellationToken lost)
     {
         var version = _options.Pipeline.Version;
-        var attemptsBefore = (int)Math.Clamp(message.DequeueCount - 1 - message.Note.Uncounted, 0, int.MaxValue - 1);
+        var attemptsBefore = message.Note.AttemptsBefore(message.DequeueCount);
         if (message.DequeueCount > _options.Trigger.MaxDequeueCount)
             return new MessageClaim(input, version, Math.Max(attemptsBefore, _poisonThreshold), new MessageRetryNote(0, "WorkMessageExhausted",
                 $"Its work message was received {message.DequeueCount} times without reaching an outcome (maxDequeueCount {_options.Trigger.MaxDequeueCount})."),
                 isFirst: false, lost);
         // A message received before may have left an outcome, or a decision, behind: the processor looks.
-        return new MessageClaim(input, version, attemptsBefore, message.Note, isFirst: _logVouches && message.DequeueCount == 1, lost);
+        return new MessageClaim(input, version, attemptsBefore, message.Note, isFirst: _logVouches && attemptsBefore == 0 && message.DequeueCount == 1, lost);
     }
 
     /// <summary>
