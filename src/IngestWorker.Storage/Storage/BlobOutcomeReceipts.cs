@@ -72,7 +72,7 @@ public sealed class BlobOutcomeReceipts : IOutcomeReceipts
             foreach (var item in page.Values)
             {
                 if (!item.Deleted)
-                    yield return ListedOutcome.From(container.Name, item.Name, item.Metadata);
+                    yield return ListedOutcome.From(container.Name, item.Name, item.Metadata, item.Properties.ContentLength ?? 0);
             }
         }
     }

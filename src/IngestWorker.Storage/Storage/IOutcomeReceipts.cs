@@ -6,16 +6,21 @@ namespace IngestWorker.Storage;
 /// An outcome blob as a listing with metadata shows it (<see cref="BlobOutcomeWriter"/> writes the
 /// metadata): enough to tell whether it is the receipt of an input version.
 /// </summary>
-public sealed record ListedOutcome(string Container, string Name, string? SourceETag, string? PipelineVersion, string? Status)
+/// <param name="WriteId">The write that stored it (<see cref="BlobOutcomeWriter.WriteIdKey"/>), when the metadata was listed.</param>
+/// <param name="Bytes">The outcome's length, when the listing shows it.</param>
+public sealed record ListedOutcome(string Container, string Name, string? SourceETag, string? PipelineVersion, string? Status,
+    string? WriteId = null, long Bytes = 0)
 {
     /// <summary>Whether this outcome finishes exactly this input version under this pipeline version.</summary>
     public bool IsReceiptOf(InputBlob input, string pipelineVersion) =>
         SourceETag == BlobNames.BareETag(input.ETag) && PipelineVersion == pipelineVersion;
 
-    public static ListedOutcome From(string container, string name, IDictionary<string, string>? metadata) => new(container, name,
+    public static ListedOutcome From(string container, string name, IDictionary<string, string>? metadata, long bytes = 0) => new(container, name,
         OutcomeMetadata.Get(metadata, BlobOutcomeWriter.SourceETagKey),
         OutcomeMetadata.Get(metadata, BlobOutcomeWriter.PipelineVersionKey),
-        OutcomeMetadata.Get(metadata, BlobOutcomeWriter.StatusKey));
+        OutcomeMetadata.Get(metadata, BlobOutcomeWriter.StatusKey),
+        OutcomeMetadata.Get(metadata, BlobOutcomeWriter.WriteIdKey),
+        bytes);
 }
 
 /// <summary>The outcome that finishes one input version, as a direct look-up found it.</summary>

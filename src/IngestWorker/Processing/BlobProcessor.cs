@@ -372,6 +372,20 @@ public sealed class BlobProcessor
         return owed.Outcome;
     }
 
+    /// <summary>
+    /// A listing found the input finished: if its outcome is the one an attempt of this process wrote
+    /// without confirmation, the summary that attempt owes is emitted now. A listing that finds the
+    /// input done hands it out no more, so no later attempt would look the outcome up and settle it.
+    /// </summary>
+    public void SettleOwedSummary(InputBlob input, ListedOutcome listed)
+    {
+        if (_owed.Count == 0 || listed.WriteId is null)
+            return;
+        var found = new FoundOutcome(listed.Container, listed.Name, listed.Status ?? "", listed.WriteId, listed.Bytes, default);
+        if (SettleOwedSummary(input, found) is not null)
+            _logger.LogInformation("The outcome of {BlobName} was written although storage did not confirm it; a listing found it.", input.Name);
+    }
+
     /// <summary>Right after a failed attempt: storage may be back already. Never throws; what is not settled stays owed.</summary>
     private async Task<ProcessingResult?> SettleOwedSummaryQuietlyAsync(InputBlob input)
     {

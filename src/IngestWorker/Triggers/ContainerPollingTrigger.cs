@@ -200,6 +200,8 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
             if (receipted)
             {
                 // What an outcome look-up would have found, for no call.
+                if (listed.Receipt is { } receipt)
+                    _processor.SettleOwedSummary(blob, receipt);
                 _changes.PassedByListing(blob);
                 ForgetBackoff(blob);
                 _inflight.NoteFinished(partition, blob);

@@ -8,6 +8,9 @@ public readonly record struct ListedBlob(InputBlob Blob, bool Receipted)
 {
     /// <summary>The outcome listings showed no outcome of this name at all, of any version (a listing with outcomes only).</summary>
     public bool NoOutcomeOfName { get; init; }
+
+    /// <summary>The outcome that finishes this version, as listed (with its write id), when <see cref="Receipted"/>.</summary>
+    public ListedOutcome? Receipt { get; init; }
 }
 
 /// <summary>What one listing found, for the line a scanner logs.</summary>
@@ -93,7 +96,10 @@ public sealed class ScanListing(IInputStore inputs, IOutcomeReceipts outcomes, s
                 else if (row.Match == OutcomeMatch.InputNotJoinable)
                     counts.NotJoinable++;
                 // Trusted only while storage lists in order: a name listed out of order may hide its outcome.
-                yield return new ListedBlob(blob, receipted) { NoOutcomeOfName = row.Match == OutcomeMatch.NotDone && row.Outcomes.Count == 0 && join.OutOfOrder == 0 };
+                yield return new ListedBlob(blob, receipted)
+                {
+                    Receipt = receipted ? row.Outcomes.FirstOrDefault(o => o.IsReceiptOf(blob, pipelineVersion)) : null,
+                    NoOutcomeOfName = row.Match == OutcomeMatch.NotDone && row.Outcomes.Count == 0 && join.OutOfOrder == 0 };
             }
             // The outcomes still to come are of inputs no longer in the container.
             if (listingDone && merged == fromListing)
