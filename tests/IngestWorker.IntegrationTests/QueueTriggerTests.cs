@@ -25,8 +25,13 @@ public sealed class QueueTriggerTests(AzuriteFixture azurite, ITestOutputHelper 
     public async Task In_queue_mode_one_worker_scans_every_worker_consumes_and_a_successor_takes_over_the_scan()
     {
         var containers = new TestContainers(azurite);
-        var first = await TestWorker.StartAsync(containers, Mode("queue"));
-        await using var second = await TestWorker.StartAsync(containers, Mode("queue"));
+        // One blob a message and two at a time: otherwise the scanner's own consumer, woken by its
+        // sends, may take 40 quick articles (three messages of up to 16) before the other polls.
+        var settings = Mode("queue");
+        settings["ingestWorker:trigger:workItemsPerMessage"] = "1";
+        settings["extensions:blobs:maxDegreeOfParallelism"] = "2";
+        var first = await TestWorker.StartAsync(containers, settings);
+        await using var second = await TestWorker.StartAsync(containers, settings);
         for (var i = 0; i < 40; i++)
             await containers.UploadAsync($"wave1/{i % 4}/{i:D3}.txt", TestTexts.Article($"queue-wave1-{i}"));
         var outcomes = await containers.WaitForOutcomesAsync(40);
