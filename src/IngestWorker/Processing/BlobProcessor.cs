@@ -24,7 +24,6 @@ public sealed class BlobProcessor
 {
     private readonly IInputStore _inputs;
     private readonly IOutcomeReceipts _done;
-    private readonly IClaimStore _claims;
     private readonly IOutcomeWriter _outcomes;
     private readonly StateBatches _pipeline;
     private readonly OutputDocumentFactory _documents;
@@ -44,7 +43,6 @@ public sealed class BlobProcessor
     public BlobProcessor(
         IInputStore inputs,
         IOutcomeReceipts done,
-        IClaimStore claims,
         IOutcomeWriter outcomes,
         StateBatches pipeline,
         OutputDocumentFactory documents,
@@ -60,7 +58,6 @@ public sealed class BlobProcessor
         _pace = pace;
         _inputs = inputs;
         _done = done;
-        _claims = claims;
         _outcomes = outcomes;
         _pipeline = pipeline;
         _documents = documents;
@@ -78,27 +75,10 @@ public sealed class BlobProcessor
         _owed = new OwedSummaries(blobs.Value.MaxDegreeOfParallelism);
     }
 
-    /// <param name="cancellationToken">Cancelled to abandon the blob (shutdown); it is then picked up again later.</param>
-    public async Task<ProcessingResult> ProcessAsync(InputBlob input, CancellationToken cancellationToken)
-    {
-        using var blobScope = _logger.BeginScope(LogScopes.Blob(_inputs.ContainerName, input.Name, input.ETag));
-        _metrics.BlobSeen();
-        using var inFlight = _metrics.BlobInFlight();
-        using var givingWay = _pace?.BlobStarted();
-        var firstAttempt = ClaimState.Fresh(input.ETag, _pipelineVersion) with { Attempts = 1, LastAttemptAt = _clock.GetUtcNow(), Worker = _worker };
-        await using var claim = await _claims.TryAcquireAsync(input, firstAttempt, cancellationToken).ConfigureAwait(false);
-        if (claim is null)
-        {
-            _logger.LogDebug("Another worker is processing {BlobName}.", input.Name);
-            return ProcessingResult.ClaimedElsewhere;
-        }
-        return await ProcessUnderClaimAsync(input, claim, cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>
     /// The work after the claim, for a trigger whose own mechanism is the claim (a partition this
     /// worker owns, a work message hidden from the others): <paramref name="claim"/> carries the
-    /// attempts made so far and is saved and released as <see cref="ProcessAsync"/> would.
+    /// attempts made so far, is saved with each attempt counted and released at the end.
     /// The caller disposes the claim.
     /// </summary>
     public async Task<ProcessingResult> ProcessClaimedAsync(InputBlob input, IBlobClaim claim, CancellationToken cancellationToken)
@@ -193,26 +173,6 @@ public sealed class BlobProcessor
             await claim.ReleaseAsync(cancellationToken).ConfigureAwait(false);
             return ProcessingResult.Failed;
         }
-    }
-
-    /// <summary>
-    /// Records a poison outcome for an input whose work message kept coming back without ever
-    /// reaching an outcome (the queue's safety net; see <c>maxDequeueCount</c>).
-    /// </summary>
-    public async Task<ProcessingResult> PoisonAsync(InputBlob input, string error, CancellationToken cancellationToken)
-    {
-        using var blobScope = _logger.BeginScope(LogScopes.Blob(_inputs.ContainerName, input.Name, input.ETag));
-        _metrics.BlobSeen();
-        using var inFlight = _metrics.BlobInFlight();
-        using var givingWay = _pace?.BlobStarted();
-        var state = ClaimState.Fresh(input.ETag, _pipelineVersion) with { LastAttemptAt = _clock.GetUtcNow(), Worker = _worker };
-        await using var claim = await _claims.TryAcquireAsync(input, state, cancellationToken).ConfigureAwait(false);
-        if (claim is null)
-            return ProcessingResult.ClaimedElsewhere;
-        if (!claim.IsFirst && await _done.FindAsync(input, cancellationToken).ConfigureAwait(false) is { } found)
-            return SettleOwedSummary(input, found) ?? ProcessingResult.AlreadyDone;
-        await PoisonAsync(input, claim, "WorkMessageExhausted", error, claim.State.Attempts, cancellationToken).ConfigureAwait(false);
-        return ProcessingResult.Poisoned;
     }
 
     /// <param name="outcomeWrite">
