@@ -101,9 +101,13 @@ public sealed class QueueTrigger : WorkerTrigger
                     slots.Release(free);
                     throw;
                 }
+                // A scanner's message short of full was sent at the end of a listing: the scanner had no
+                // more to send, so the queue holds little else.
+                var scannerCaughtUp = false;
                 foreach (var message in messages)
                 {
                     var parsed = WorkMessage.Parse(message.Body, _inputs.ContainerName);
+                    scannerCaughtUp |= perMessage > 1 && parsed.Items.Count < perMessage;
                     // Each message takes the slots its blobs need from those held; blobs beyond them wait for more.
                     var assigned = Math.Min(free, Math.Max(1, parsed.Items.Count));
                     free -= assigned;
@@ -123,10 +127,11 @@ public sealed class QueueTrigger : WorkerTrigger
                     await PauseAsync(idle, stoppingToken).ConfigureAwait(false);
                     idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _options.Trigger.MaxQueuePollingInterval.Ticks));
                 }
-                else if (messages.Length < asked)
+                else if (messages.Length < asked || scannerCaughtUp)
                 {
-                    // The queue gave all it had: the next message is not there yet. Looking again
-                    // at once would be an empty receive for every message of a trickle.
+                    // The queue gave all it had, or the scanner has caught up with the container: the
+                    // next message is not there yet. Looking again at once would be an empty receive
+                    // for every message of a trickle.
                     idle = minPolling;
                     await PauseAsync(idle, stoppingToken).ConfigureAwait(false);
                     idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _options.Trigger.MaxQueuePollingInterval.Ticks));
