@@ -21,9 +21,20 @@ public sealed class ConfigurationTests
         Assert.Equal(5, blobs.PoisonBlobThreshold);
         Assert.Equal(("incoming", "cleaned", "rejected", "poison"), (ours.Containers.Input, ours.Containers.Accepted, ours.Containers.Rejected, ours.Containers.Poison));
         Assert.Equal(10L * 1024 * 1024, ours.Pipeline.MaxInputBytes);
-        Assert.Equal(TimeSpan.FromMilliseconds(500), ours.Trigger.PollingInterval);
+        Assert.Null(ours.Trigger.PollingInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), ours.Trigger.ScanInterval);
         Assert.Equal(RetryStrategies.ExponentialBackoff, retry.Strategy);
         Assert.Equal("UseDevelopmentStorage=true", storage.ConnectionString);
+    }
+
+    [Fact]
+    public void The_scan_interval_defaults_by_mode_and_a_set_polling_interval_wins_in_every_mode()
+    {
+        using (var queue = Build(new() { ["ingestWorker:trigger:mode"] = "queue" }))
+            Assert.Equal(TimeSpan.FromSeconds(1), queue.Services.GetRequiredService<IOptions<IngestWorkerOptions>>().Value.Trigger.ScanInterval);
+        using (var set = Build(new() { ["ingestWorker:trigger:mode"] = "queue", ["ingestWorker:trigger:pollingInterval"] = "00:00:00.300" }))
+            Assert.Equal(TimeSpan.FromMilliseconds(300), set.Services.GetRequiredService<IOptions<IngestWorkerOptions>>().Value.Trigger.ScanInterval);
+        Assert.Single(ConfigurationErrors(new() { ["ingestWorker:trigger:pollingInterval"] = "00:00:00.010" }), e => e.Contains("pollingInterval", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -142,10 +142,22 @@ public sealed class TriggerOptions
     public TimeSpan ScanLeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// Pause between two scans of the input container. Half a second: a blob waits for the next
-    /// listing at most this long, which is most of scan mode's pickup latency (docs/benchmarks.md).
+    /// Pause between two scans of the input container; unset, <see cref="ScanInterval"/> chooses by mode.
     /// </summary>
-    public TimeSpan PollingInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan? PollingInterval { get; set; }
+
+    /// <summary>Scan mode's pause between listings: a blob waits for the next listing at most this long, most of its pickup latency.</summary>
+    public static readonly TimeSpan DefaultScanPollingInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// The queue-mode scanner's pause between listings. Longer than scan mode's: each listing that
+    /// finds blobs costs a work message's send, receive and delete, shared by the blobs it found, so
+    /// at a trickle of 2 files/s a second between listings halves those calls (docs/benchmarks.md).
+    /// </summary>
+    public static readonly TimeSpan DefaultQueuePollingInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The pause between two scans in effect: <see cref="PollingInterval"/> when set, else the mode's default.</summary>
+    public TimeSpan ScanInterval => PollingInterval ?? (Mode == QueueMode ? DefaultQueuePollingInterval : DefaultScanPollingInterval);
 
     /// <summary>
     /// Least time between two full scans (1 s – 1 day). Between them a scan hands out only blobs

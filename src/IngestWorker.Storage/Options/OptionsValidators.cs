@@ -67,7 +67,8 @@ internal sealed partial class IngestWorkerOptionsValidator(IConfiguration config
         foreach (var clash in containers.GroupBy(c => c.Value).Where(g => g.Count() > 1))
             errors.Add($"{string.Join(" and ", clash.Select(c => c.Key))} are all '{clash.Key}'; each role needs its own container.");
 
-        Check.Duration(errors, $"{s}:trigger:pollingInterval", options.Trigger.PollingInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromHours(1));
+        if (options.Trigger.PollingInterval is { } pollingInterval)
+            Check.Duration(errors, $"{s}:trigger:pollingInterval", pollingInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromHours(1));
         Check.Duration(errors, $"{s}:trigger:fullScanInterval", options.Trigger.FullScanInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         Check.Duration(errors, $"{s}:trigger:claimDuration", options.Trigger.ClaimDuration, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(60));
         Check.Duration(errors, $"{s}:trigger:failedBlobRetryDelay", options.Trigger.FailedBlobRetryDelay, TimeSpan.Zero, TimeSpan.FromHours(1));

@@ -118,7 +118,7 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
         using var stopRenewals = new CancellationTokenSource();
         var renewals = Task.Run(() => _ownership.RunAsync(stopRenewals.Token, firstCycle), CancellationToken.None);
         _logger.LogInformation("Watching container '{Container}' on {Endpoint}: pipeline version {PipelineVersion}, {Parallelism} blobs at a time, scan every {PollingInterval}, partitions {Owned} of {Count} as {Owner}.",
-            _inputs.ContainerName, _containers.Service.Uri, _options.Pipeline.Version, _parallelism, _options.Trigger.PollingInterval,
+            _inputs.ContainerName, _containers.Service.Uri, _options.Pipeline.Version, _parallelism, _options.Trigger.ScanInterval,
             _ownership.Owned.Count, _ownership.PartitionCount, _ownership.OwnerId);
         MarkStarted();
 
@@ -151,7 +151,7 @@ public sealed class ContainerPollingTrigger : WorkerTrigger
             {
                 await ScanOnceAsync(stoppingToken).ConfigureAwait(false);
                 Interlocked.Increment(ref _completedScans);
-                await Task.Delay(_options.Trigger.PollingInterval, _clock, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(_options.Trigger.ScanInterval, _clock, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -200,7 +200,7 @@ public sealed class ScanLeader : BackgroundService
                 if (withReceipts)
                     LogListedWithReceipts(counts, enqueued, passedOver, _clock.GetElapsedTime(began));
                 Interlocked.Increment(ref _completedScans);
-                await Task.Delay(_options.Trigger.PollingInterval, _clock, lost.Token).ConfigureAwait(false);
+                await Task.Delay(_options.Trigger.ScanInterval, _clock, lost.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (lost.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
