@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 // dotnet run -c Release --project bench/IngestWorker.CallBench -- [--scenarios burst,trickle,e2e] [--rounds 1]
 //     [--modes scan,queue,eventGrid] [--burst 1000] [--folder 100]
-//     [--trickle-modes scan,eventGrid] [--trickle 120] [--rate 2] [--e2e 500] [--timeout 900]
+//     [--trickle-modes scan,eventGrid] [--trickle 120] [--rate 2] [--e2e 500] [--e2e-warm-up 100] [--timeout 900]
 //
 // Storage calls per document at the wire, and the worker end to end against raw storage work (issue 17).
 // The worker runs as its own process (the Release build, the repository's host.json apart from
@@ -25,7 +25,9 @@ using System.Runtime.InteropServices;
 //            raw storage work for the same files on the same Azurite (upload + download + upload of
 //            an output per file, 8 at a time), measured just before the run (after an untimed
 //            warm-up of Azurite) and just after it; the reference is their mean. Then, on a fresh Azurite, the same number split over two
-//            folders dropped at once, against its own raw work.
+//            folders dropped at once, against its own raw work. Before the timed files the worker
+//            processes --e2e-warm-up others, untimed, as the reference's Azurite is warmed up: the
+//            first blobs of a fresh process wait for its code to be compiled (0: a cold worker).
 // In eventGrid mode nothing lists the container, so the bench plays Event Grid: once an upload
 // completes it posts a BlobCreated event to the work queue (its latency includes that post).
 // Medians over rounds; the machine is shared, so each line also shows the rounds.
@@ -40,6 +42,7 @@ var trickleModes = options.List("--trickle-modes", "scan,eventGrid");
 var trickle = options.Int("--trickle", 120);
 var rate = double.Parse(options.Text("--rate") ?? "2", CultureInfo.InvariantCulture);
 var e2e = options.Int("--e2e", 500);
+var e2eWarmUp = options.Int("--e2e-warm-up", 100);
 var timeout = TimeSpan.FromSeconds(options.Int("--timeout", 900));
 string[] modes = ["scan", "queue", "eventGrid"];
 const int WarmUpFiles = 200;
@@ -93,7 +96,8 @@ try
                 await using var azurite = await Azurite.StartAsync(root);
                 await RawWork.SecondsAsync(azurite, [.. names.Take(WarmUpFiles).Select(n => "warm-up/" + n)]);
                 var before = await RawWork.SecondsAsync(azurite, names);
-                var run = await WorkerRun.RunAsync(azurite, workerDll, hostJson, new RunPlan(label, "scan", names, null, CountCalls: false), timeout);
+                var warm = Names(e2eWarmUp, e2eWarmUp, "warm-up-worker");
+                var run = await WorkerRun.RunAsync(azurite, workerDll, hostJson, new RunPlan(label, "scan", names, null, CountCalls: false, warm), timeout);
                 var after = await RawWork.SecondsAsync(azurite, names);
                 return (new Raw(before, after), run);
             }

@@ -8,7 +8,8 @@ using IngestWorker.Triggers;
 /// <summary>What one worker run drops: names (folders included), the trigger mode, and a steady rate or a burst.</summary>
 /// <param name="Rate">Files per second for a trickle; null drops them all at once, 8 uploads at a time.</param>
 /// <param name="CountCalls">Put the proxies between the worker and Azurite (the end-to-end runs leave them out).</param>
-internal sealed record RunPlan(string Label, string Mode, IReadOnlyList<string> Names, double? Rate, bool CountCalls);
+/// <param name="WarmUp">Dropped first and processed before the timed names are, untimed: the worker's code is then compiled, as in a worker that has run for a while.</param>
+internal sealed record RunPlan(string Label, string Mode, IReadOnlyList<string> Names, double? Rate, bool CountCalls, IReadOnlyList<string>? WarmUp = null);
 
 /// <param name="Elapsed">Seconds from the start of the first upload to the last outcome.</param>
 /// <param name="Latencies">
@@ -117,6 +118,16 @@ internal static partial class WorkerRun
                     uploaded[name] = completed;
             }
 
+            var warmUp = plan.WarmUp ?? [];
+            if (warmUp.Count > 0)
+            {
+                await Parallel.ForEachAsync(warmUp, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (name, ct) => await DropAsync(name, ct));
+                var warmDeadline = BenchClock.Now + (long)timeout.TotalMilliseconds;
+                while (worker.DistinctOutcomes < warmUp.Count && BenchClock.Now < warmDeadline)
+                    await Task.Delay(50);
+                await Task.Delay(1000);
+            }
+
             var firstUpload = BenchClock.Now;
             if (plan.Rate is { } rate)
             {
@@ -134,7 +145,7 @@ internal static partial class WorkerRun
             }
 
             var deadline = BenchClock.Now + (long)timeout.TotalMilliseconds;
-            while (worker.DistinctOutcomes < plan.Names.Count)
+            while (worker.DistinctOutcomes < warmUp.Count + plan.Names.Count)
             {
                 if (worker.HasExited)
                     throw new InvalidOperationException($"The worker exited (code {worker.ExitCode}) before every outcome was written.");
@@ -160,7 +171,7 @@ internal static partial class WorkerRun
                     return outcomeWritten.TryGetValue(name, out var at) ? Math.Min(at, first[name].At) : first[name].At;
             }
             var latencies = plan.Names.Select(n => (double)(OutcomeAt(n) - uploaded[n])).Order().ToList();
-            await VerifyOutcomesAsync(service, prefix, plan.Names.Count);
+            await VerifyOutcomesAsync(service, prefix, warmUp.Count + plan.Names.Count);
             return new RunResult(
                 plan,
                 (plan.Names.Max(OutcomeAt) - firstUpload) / 1000.0,
