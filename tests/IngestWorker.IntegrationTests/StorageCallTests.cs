@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
+using Azure.Storage.Queues;
 using IngestWorker.IntegrationTests.Infrastructure;
+using IngestWorker.Triggers;
 using IngestWorker.Text.Tests.Dedup;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -61,6 +63,49 @@ public sealed class StorageCallTests(AzuriteFixture azurite, ITestOutputHelper o
 
         double PerDocument(IReadOnlyDictionary<RequestKind, long> counts, Func<RequestKind, bool> which) =>
             counts.Where(c => c.Key.Operation != "list" && which(c.Key)).Sum(c => c.Value) / (double)seeds.Count;
+    }
+
+    /// <summary>
+    /// Issue 17's bounds, on a burst: every request the worker sends after it has started counts
+    /// (listings, in-flight records, queue receives and deletes, commits, checkpoints), until its
+    /// last outcome and a second after. The bench's 1,000-file bursts batch better than these 300.
+    /// </summary>
+    [Theory]
+    [InlineData("scan", 3.5)]
+    [InlineData("queue", 4.5)]
+    [InlineData("eventGrid", 4.5)]
+    public async Task A_burst_of_new_documents_costs_no_more_calls_per_document_than_the_target(string mode, double bound)
+    {
+        const int files = 300;
+        var containers = new TestContainers(azurite);
+        await containers.CreateInputAsync();
+        await using var worker = await TestWorker.StartAsync(containers, new Dictionary<string, string?> { ["ingestWorker:trigger:mode"] = mode });
+        using var calls = new StorageCallRecorder(worker.Services.GetRequiredService<IMeterFactory>());
+        var queue = new QueueServiceClient(containers.ConnectionString).GetQueueClient(containers.Input.Name + "-work");
+        if (mode == "eventGrid")
+            await queue.CreateIfNotExistsAsync();
+
+        var names = Enumerable.Range(0, files).Select(i => $"burst/{i % 10}/{i:D3}.txt").ToList();
+        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (name, _) =>
+        {
+            var uploaded = await containers.UploadAsync(name, TestTexts.Article("burst-" + name));
+            // The test plays Event Grid: one BlobCreated event per blob, sent straight to the queue (not counted).
+            if (mode == "eventGrid")
+            {
+                var blob = containers.Input.GetBlobClient(name);
+                await queue.SendMessageAsync(WorkMessage.EventGridBlobCreated(blob.Uri, uploaded.ETag.ToString("H"), (await blob.GetPropertiesAsync()).Value.ContentLength, DateTimeOffset.UtcNow));
+            }
+        });
+        await containers.WaitForOutcomesAsync(files, TimeSpan.FromSeconds(120));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var counted = calls.TakeSnapshot();
+
+        var perDocument = counted.Values.Sum() / (double)files;
+        foreach (var (kind, count) in counted.OrderBy(c => c.Key))
+            output.WriteLine($"{kind,-40} {count / (double)files,6:F3}");
+        output.WriteLine($"{mode}: {perDocument:F2} calls per document");
+        Assert.InRange(perDocument, 2, bound);
+        Assert.DoesNotContain(counted.Keys, k => k.Area == "claims");
     }
 
     [Fact]
