@@ -342,6 +342,8 @@ public sealed class BlobProcessor
         if (_owed.Count == 0 || listed.WriteId is null)
             return;
         var found = new FoundOutcome(listed.Container, listed.Name, listed.Status ?? "", listed.WriteId, listed.Bytes, default);
+        // The blob's scope, as on every line about it: a listing runs outside any blob's.
+        using var blobScope = _logger.BeginScope(LogScopes.Blob(_inputs.ContainerName, input.Name, input.ETag));
         if (SettleOwedSummary(input, found) is not null)
             _logger.LogInformation("The outcome of {BlobName} was written although storage did not confirm it; a listing found it.", input.Name);
     }
