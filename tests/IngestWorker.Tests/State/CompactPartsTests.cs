@@ -84,6 +84,21 @@ public sealed class CompactPartsTests
     }
 
     [Fact]
+    public void A_temporary_directory_that_cannot_be_written_is_named_in_the_error()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "ingestworker-no-such-dir-" + Guid.NewGuid().ToString("N"), "deeper");
+
+        using var spill = new SpillFile(missing);
+        spill.Add([1, 2, 3]);
+
+        // The file is opened when the first buffer goes to disk.
+        var error = Assert.Throws<IOException>(spill.Flush);
+
+        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+        Assert.Contains("TMPDIR", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_spill_file_refuses_a_value_longer_than_any_name_or_signature()
     {
         using var spill = new SpillFile();

@@ -178,7 +178,18 @@ internal sealed class SpillFile : IDisposable
     private static SafeFileHandle Open(string directory)
     {
         var path = Path.Combine(directory, $"ingestworker-state-{Environment.ProcessId}-{Guid.NewGuid():N}.spill");
-        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Delete, FileOptions.DeleteOnClose);
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Delete, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Met at start-up, when the index is first built: say which directory and how to choose another.
+            throw new IOException(
+                $"The state index keeps document names in a scratch file in the temporary directory '{directory}', which cannot be written ({e.Message}). " +
+                "Point TMPDIR at a writable directory with room for about 170 bytes per document.", e);
+        }
         if (!OperatingSystem.IsWindows())
             File.Delete(path);
         return handle;
