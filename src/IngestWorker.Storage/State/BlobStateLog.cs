@@ -35,6 +35,9 @@ public sealed class BlobStateLog : IStateLog
     // Segments read at once when far behind.
     private const int MaxReadWindow = 16;
 
+    // A checkpoint is read 4 MiB at a time (one Get Blob of a range each).
+    private const int CheckpointReadBuffer = 4 << 20;
+
     private readonly BlobContainerClient _state;
     private readonly StorageResilience _resilience;
     private readonly ILogger<BlobStateLog> _logger;
@@ -242,16 +245,30 @@ public sealed class BlobStateLog : IStateLog
         var written = new StateLogSchema(scheme ?? "(not recorded)", maxLines, Schema.TemplateMinDocuments, Schema.TemplateMaxLineLength);
         if (Schema.Conflict(written, _version, $"checkpoint {newest.Name}, written by {metadata.GetValueOrDefault(WriterMetadata) ?? "an unknown worker"}") is { } conflict)
             throw new StateLogSchemaException(conflict);
-        var content = await ReadAsync(_state.GetBlobClient(newest.Name), cancellationToken).ConfigureAwait(false)
-            ?? throw new StorageUnavailableException($"The state checkpoint {newest.Name} was listed but is gone; trying again reads the newest one left.", new FileNotFoundException(newest.Name));
+        // Streamed, a buffer at a time, into the index: a checkpoint of a million documents is
+        // 369 MB, which a start would otherwise hold whole besides the index built from it.
+        var blob = _state.GetBlobClient(newest.Name);
+        StateIndex? index;
         try
         {
-            return StateIndex.ReadCheckpoint(content.ToStream());
+            index = await _resilience.RunAsync(async ct =>
+            {
+                try
+                {
+                    await using var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = CheckpointReadBuffer }, ct).ConfigureAwait(false);
+                    return StateIndex.ReadCheckpoint(stream);
+                }
+                catch (RequestFailedException e) when (e.Status == 404)
+                {
+                    return null;
+                }
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
             throw new StateLogSchemaException($"The state checkpoint {newest.Name} cannot be read ({e.Message}); delete it to start from the one before, or change ingestWorker:pipeline:version to start a new log.");
         }
+        return index ?? throw new StorageUnavailableException($"The state checkpoint {newest.Name} was listed but is gone; trying again reads the newest one left.", new FileNotFoundException(newest.Name));
     }
 
     /// <returns>True when this call created the blob; false when it existed (409/412), a retry of our own create included.</returns>
