@@ -147,32 +147,22 @@ internal sealed class SpillFile : IDisposable
             }
             return Value(_window, (int)(offset - _windowStart));
         }
-
-        private static ReadOnlySpan<byte> Value(byte[] bytes, int at)
-        {
-            var length = 0;
-            for (var shift = 0; ; shift += 7)
-            {
-                var b = bytes[at++];
-                length |= (b & 0x7F) << shift;
-                if (b < 0x80)
-                    break;
-            }
-            return bytes.AsSpan(at, length);
-        }
     }
 
-    private byte[] ReadBuffered(int at)
+    private byte[] ReadBuffered(int at) => Value(_buffer, at).ToArray();
+
+    /// <summary>The value whose length header starts at <paramref name="at"/> in <paramref name="bytes"/>.</summary>
+    private static ReadOnlySpan<byte> Value(byte[] bytes, int at)
     {
         var length = 0;
         for (var shift = 0; ; shift += 7)
         {
-            var b = _buffer[at++];
+            var b = bytes[at++];
             length |= (b & 0x7F) << shift;
             if (b < 0x80)
                 break;
         }
-        return _buffer.AsSpan(at, length).ToArray();
+        return bytes.AsSpan(at, length);
     }
 
     private static SafeFileHandle Open(string directory)
