@@ -36,7 +36,7 @@ public sealed class BlobOutcomeReceipts : IOutcomeReceipts
         // Accepted first: most inputs end there, so most look-ups cost one call.
         foreach (var container in _containers.Outcomes)
         {
-            var properties = await PropertiesAsync(container.GetBlobClient(name), cancellationToken).ConfigureAwait(false);
+            var properties = await _resilience.PropertiesOrNullAsync(container.GetBlobClient(name), cancellationToken).ConfigureAwait(false);
             if (properties is null)
                 continue;
             var listed = ListedOutcome.From(container.Name, name, properties.Metadata);
@@ -76,17 +76,4 @@ public sealed class BlobOutcomeReceipts : IOutcomeReceipts
             }
         }
     }
-
-    private ValueTask<BlobProperties?> PropertiesAsync(BlobClient blob, CancellationToken cancellationToken) =>
-        _resilience.RunAsync<BlobProperties?>(async ct =>
-        {
-            try
-            {
-                return (await blob.GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false)).Value;
-            }
-            catch (RequestFailedException e) when (e.Status == 404)
-            {
-                return null;
-            }
-        }, cancellationToken);
 }

@@ -80,7 +80,7 @@ public sealed class BlobOutcomeWriter : IOutcomeWriter
         var writtenBefore = false;
         for (var conflicts = 0; ; conflicts++)
         {
-            var existing = await GetPropertiesAsync(blob, cancellationToken).ConfigureAwait(false);
+            var existing = await _resilience.PropertiesOrNullAsync(blob, cancellationToken).ConfigureAwait(false);
             if (existing is not null && IsSameOutcome(existing, metadata))
             {
                 // A try of this very write that landed although its answer was lost (the retry then
@@ -134,17 +134,4 @@ public sealed class BlobOutcomeWriter : IOutcomeWriter
     private static bool IsSameOutcome(BlobProperties existing, Dictionary<string, string> metadata) =>
         existing.Metadata.TryGetValue(SourceETagKey, out var etag) && etag == metadata[SourceETagKey]
         && existing.Metadata.TryGetValue(PipelineVersionKey, out var version) && version == metadata[PipelineVersionKey];
-
-    private ValueTask<BlobProperties?> GetPropertiesAsync(BlobClient blob, CancellationToken cancellationToken) =>
-        _resilience.RunAsync<BlobProperties?>(async ct =>
-        {
-            try
-            {
-                return (await blob.GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false)).Value;
-            }
-            catch (RequestFailedException e) when (e.Status == 404)
-            {
-                return null;
-            }
-        }, cancellationToken);
 }
