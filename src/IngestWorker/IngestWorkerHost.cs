@@ -137,7 +137,7 @@ public static class IngestWorkerHost
             var options = sp.GetRequiredService<IOptions<IngestWorkerOptions>>().Value;
             var containers = sp.GetRequiredService<IngestContainers>();
             return new PartitionOwnership(containers.State, sp.GetRequiredService<StorageResilience>(), options.Partitions,
-                PartitionOwnership.ScanKey(options.Pipeline.Version, containers.Input.Name), PartitionOwnership.NewOwnerId(),
+                PartitionTableNames.ScanKey(options.Pipeline.Version, containers.Input.Name), PartitionOwnership.NewOwnerId(),
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<PartitionOwnership>());
         });
         services.AddSingleton(sp =>
@@ -146,7 +146,7 @@ public static class IngestWorkerHost
             var containers = sp.GetRequiredService<IngestContainers>();
             var ownership = sp.GetRequiredService<PartitionOwnership>();
             var records = new BlobInflightRecords(containers.State, sp.GetRequiredService<StorageResilience>(),
-                PartitionOwnership.ScanKey(options.Pipeline.Version, containers.Input.Name), sp.GetRequiredService<ILogger<BlobInflightRecords>>());
+                PartitionTableNames.ScanKey(options.Pipeline.Version, containers.Input.Name), sp.GetRequiredService<ILogger<BlobInflightRecords>>());
             return new PartitionInflight(records, ownership.OwnerId, sp.GetRequiredService<IOptions<BlobsOptions>>().Value.PoisonBlobThreshold,
                 ownership.PartitionCount, sp.GetRequiredService<ILoggerFactory>().CreateLogger<PartitionInflight>());
         });

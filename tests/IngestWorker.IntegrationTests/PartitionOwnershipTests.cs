@@ -188,7 +188,7 @@ public sealed class PartitionOwnershipTests(AzuriteFixture azurite) : IClassFixt
     }
 
     private static async Task<OwnershipTable> ReadTableAsync(BlobContainerClient state) =>
-        OwnershipTable.FromBinary((await state.GetBlobClient(PartitionOwnership.TableBlobName(ScanKey)).DownloadContentAsync()).Value.Content)!;
+        OwnershipTable.FromBinary((await state.GetBlobClient(PartitionTableNames.TableBlobName(ScanKey)).DownloadContentAsync()).Value.Content)!;
 
     internal static PartitionOwnership Ownership(BlobContainerClient state, PartitionOptions options, string id, string scanKey = ScanKey)
     {

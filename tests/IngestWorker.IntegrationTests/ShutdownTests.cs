@@ -78,7 +78,7 @@ public sealed class ShutdownTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Empty(await containers.State.GetBlobsAsync(prefix: "claims/").ToListAsync());
     }
 
-    private static string ScanKey(TestContainers containers) => PartitionOwnership.ScanKey("1", containers.Input.Name);
+    private static string ScanKey(TestContainers containers) => PartitionTableNames.ScanKey("1", containers.Input.Name);
 
     private static StorageResilience Resilience() =>
         new(Microsoft.Extensions.Options.Options.Create(new RetryOptions()), NullLogger<StorageResilience>.Instance);

@@ -44,7 +44,7 @@ public sealed class PartitionOwnership : IAsyncDisposable
 
     public PartitionOwnership(BlobContainerClient state, StorageResilience resilience, PartitionOptions options, string scanKey, string ownerId, TimeProvider clock, ILogger logger)
     {
-        _table = state.GetBlobClient(TableBlobName(scanKey));
+        _table = state.GetBlobClient(PartitionTableNames.TableBlobName(scanKey));
         _resilience = resilience;
         _options = options;
         _clock = clock;
@@ -53,11 +53,6 @@ public sealed class PartitionOwnership : IAsyncDisposable
         _state = new PartitionOwnerState(ownerId, options.Count, options.RenewalInterval, options.OwnershipExpiry);
         _origin = clock.GetTimestamp();
     }
-
-    /// <summary>The scan's key: one ownership table per pipeline version and input container.</summary>
-    public static string ScanKey(string pipelineVersion, string inputContainer) => PartitionTableNames.ScanKey(pipelineVersion, inputContainer);
-
-    public static string TableBlobName(string scanKey) => PartitionTableNames.TableBlobName(scanKey);
 
     /// <summary>An owner id unique to this process: machine, process id and a random part (a restarted process is a new owner).</summary>
     public static string NewOwnerId() => $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
