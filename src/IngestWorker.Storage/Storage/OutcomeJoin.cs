@@ -22,7 +22,8 @@ public enum OutcomeMatch
 }
 
 /// <param name="Outcomes">The outcomes listed under the input's outcome name (usually one; two while an outcome moves between containers).</param>
-public readonly record struct OutcomeJoinRow(OutcomeMatch Match, InputBlob? Input, IReadOnlyList<ListedOutcome> Outcomes);
+/// <param name="Receipt">The one of them that finishes the input's version, when <paramref name="Match"/> is <see cref="OutcomeMatch.Done"/>.</param>
+public readonly record struct OutcomeJoinRow(OutcomeMatch Match, InputBlob? Input, IReadOnlyList<ListedOutcome> Outcomes, ListedOutcome? Receipt = null);
 
 /// <summary>
 /// Pairs the listing of an input container with the merged listing of the outcome containers
@@ -128,8 +129,8 @@ public sealed class OutcomeJoin(string pipelineVersion)
             var order = input is null ? 1 : group is null ? -1 : string.CompareOrdinal(inputKey, group[0].Name);
             if (order == 0)
             {
-                var done = group!.Exists(o => o.IsReceiptOf(input!, pipelineVersion));
-                yield return new(done ? OutcomeMatch.Done : OutcomeMatch.NotDone, input, group);
+                var receipt = group!.Find(o => o.IsReceiptOf(input!, pipelineVersion));
+                yield return new(receipt is not null ? OutcomeMatch.Done : OutcomeMatch.NotDone, input, group, receipt);
                 (input, group) = (null, null);
             }
             else if (order < 0)

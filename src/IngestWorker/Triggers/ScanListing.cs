@@ -98,7 +98,7 @@ public sealed class ScanListing(IInputStore inputs, IOutcomeReceipts outcomes, s
                 // Trusted only while storage lists in order: a name listed out of order may hide its outcome.
                 yield return new ListedBlob(blob, receipted)
                 {
-                    Receipt = receipted ? row.Outcomes.FirstOrDefault(o => o.IsReceiptOf(blob, pipelineVersion)) : null,
+                    Receipt = row.Receipt,
                     NoOutcomeOfName = row.Match == OutcomeMatch.NotDone && row.Outcomes.Count == 0 && join.OutOfOrder == 0 };
             }
             // The outcomes still to come are of inputs no longer in the container.
