@@ -94,12 +94,12 @@ try
             async Task<(Raw Raw, RunResult Run)> MeasureAsync(string label, List<string> names)
             {
                 await using var azurite = await Azurite.StartAsync(root);
-                await RawWork.SecondsAsync(azurite, [.. names.Take(WarmUpFiles).Select(n => "warm-up/" + n)]);
-                var before = await RawWork.SecondsAsync(azurite, names);
+                await RawWork.MeasureAsync(azurite, [.. names.Take(WarmUpFiles).Select(n => "warm-up/" + n)]);
+                var before = await RawWork.MeasureAsync(azurite, names);
                 var warm = Names(e2eWarmUp, e2eWarmUp, "warm-up-worker");
                 var run = await WorkerRun.RunAsync(azurite, workerDll, hostJson, new RunPlan(label, "scan", names, null, CountCalls: false, warm), timeout);
-                var after = await RawWork.SecondsAsync(azurite, names);
-                return (new Raw(before, after), run);
+                var after = await RawWork.MeasureAsync(azurite, names);
+                return (new Raw(before.Seconds, after.Seconds, (before.Cpu + after.Cpu).Half), run);
             }
             var (rawOne, one) = await MeasureAsync($"e2e {e2e} one folder", oneFolder);
             var (rawTwo, two) = await MeasureAsync($"e2e {e2e} two folders", twoFolders);
@@ -130,7 +130,8 @@ static List<string> Names(int count, int perFolder, string tag) =>
     [.. Enumerable.Range(0, count).Select(i => $"{tag}/{i / Math.Max(1, perFolder):D2}/{i:D5}.txt")];
 
 /// <summary>Seconds of raw storage work for a run's files, measured just before and just after the run.</summary>
-internal sealed record Raw(double Before, double After)
+/// <param name="Cpu">Processor time of Azurite and the bench, mean of before and after.</param>
+internal sealed record Raw(double Before, double After, CpuUse Cpu)
 {
     public double Mean => (Before + After) / 2;
 

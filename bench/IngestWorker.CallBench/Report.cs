@@ -61,6 +61,14 @@ internal static class Report
         Row("… of which after it (same Azurite, holding the run's blobs), s", e => e.RawOne.After, "F1");
         Row("worker, one folder: first upload → last outcome, s", e => e.One.Elapsed, "F1");
         Row("worker / raw (raw s ÷ worker s)", e => e.OneVsRaw, "F2", "×");
+        Row("… the worker's run: uploads done after, s", e => e.One.Dropped, "F1");
+        Row("… processor time during the worker's run, Azurite, core-s", e => e.One.Cpu.Azurite, "F2");
+        Row("… processor time during the worker's run, worker, core-s", e => e.One.Cpu.Worker, "F2");
+        Row("… processor time during the worker's run, bench (uploads, reading the log), core-s", e => e.One.Cpu.Bench, "F2");
+        Row($"… cores busy during the worker's run (of {Environment.ProcessorCount})", e => e.One.Cpu.Total / e.One.Elapsed, "F2");
+        Row("… processor time during raw work, Azurite, core-s", e => e.RawOne.Cpu.Azurite, "F2");
+        Row("… processor time during raw work, bench, core-s", e => e.RawOne.Cpu.Bench, "F2");
+        Row($"… cores busy during raw work (of {Environment.ProcessorCount})", e => e.RawOne.Cpu.Total / e.RawOne.Mean, "F2");
         Row("worker, one folder, files/s", e => e.One.Files / e.One.Elapsed, "F1");
         Row("raw storage work for the two-folder run, mean of before and after, s", e => e.RawTwo.Mean, "F1");
         Row("worker, two folders of half each: first upload → last outcome, s", e => e.Two.Elapsed, "F1");

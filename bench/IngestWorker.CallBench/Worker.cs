@@ -22,6 +22,8 @@ internal sealed class Worker : IDisposable
 
     public Task Ready => _console.Ready;
 
+    public Process Process => _console.Process;
+
     public bool HasExited => _console.HasExited;
 
     public int ExitCode => _console.ExitCode;

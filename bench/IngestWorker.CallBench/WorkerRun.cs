@@ -18,6 +18,8 @@ internal sealed record RunPlan(string Label, string Mode, IReadOnlyList<string> 
 /// </param>
 /// <param name="Calls">Requests the worker sent from the first upload until it fell quiet after the last outcome.</param>
 /// <param name="StartupCalls">Requests the worker sent before it was watching its container (not in <see cref="Calls"/>).</param>
+/// <param name="Dropped">Seconds from the start of the first upload to the end of the last.</param>
+/// <param name="Cpu">Processor time of each process from the first upload to the last outcome.</param>
 internal sealed record RunResult(
     RunPlan Plan,
     double Elapsed,
@@ -27,7 +29,9 @@ internal sealed record RunResult(
     Dictionary<string, int> Statuses,
     int Duplicates,
     int Retried,
-    int Warnings)
+    int Warnings,
+    double Dropped,
+    CpuUse Cpu)
 {
     public int Files => Plan.Names.Count;
 
@@ -128,6 +132,7 @@ internal static partial class WorkerRun
                 await Task.Delay(1000);
             }
 
+            var cpuBefore = CpuUse.Of(azurite.Process, worker.Process);
             var firstUpload = BenchClock.Now;
             if (plan.Rate is { } rate)
             {
@@ -143,6 +148,7 @@ internal static partial class WorkerRun
             {
                 await Parallel.ForEachAsync(plan.Names, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (name, ct) => await DropAsync(name, ct));
             }
+            var dropped = BenchClock.Now;
 
             var deadline = BenchClock.Now + (long)timeout.TotalMilliseconds;
             while (worker.DistinctOutcomes < warmUp.Count + plan.Names.Count)
@@ -153,6 +159,7 @@ internal static partial class WorkerRun
                     throw new TimeoutException($"{worker.DistinctOutcomes} of {plan.Names.Count} outcomes after {timeout.TotalSeconds:F0} s.");
                 await Task.Delay(50);
             }
+            var cpu = CpuUse.Of(azurite.Process, worker.Process) - cpuBefore;
             var outcomes = worker.Outcomes;
 
             // A document's last calls (a receipt, a queue message's delete) may follow its outcome
@@ -181,7 +188,9 @@ internal static partial class WorkerRun
                 first.Values.GroupBy(o => o.Status).ToDictionary(g => g.Key, g => g.Count()),
                 outcomes.Count - first.Count,
                 first.Values.Count(o => o.Attempt > 1),
-                worker.Warnings);
+                worker.Warnings,
+                (dropped - firstUpload) / 1000.0,
+                cpu);
         }
         finally
         {
@@ -227,8 +236,10 @@ internal static partial class WorkerRun
 /// </summary>
 internal static class RawWork
 {
-    public static async Task<double> SecondsAsync(Azurite azurite, IReadOnlyList<string> names)
+    /// <returns>The seconds it took, and the processor time Azurite and the bench spent on it.</returns>
+    public static async Task<(double Seconds, CpuUse Cpu)> MeasureAsync(Azurite azurite, IReadOnlyList<string> names)
     {
+        var cpuBefore = CpuUse.Of(azurite.Process, worker: null);
         var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("raw-" + Guid.NewGuid().ToString("N")[..8]);
         await container.CreateAsync();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 8 };
@@ -240,6 +251,38 @@ internal static class RawWork
             var content = (await container.GetBlobClient("in/" + name).DownloadContentAsync(ct)).Value.Content;
             await container.GetBlobClient("out/" + name + ".json").UploadAsync(content, ct);
         });
-        return (BenchClock.Now - started) / 1000.0;
+        return ((BenchClock.Now - started) / 1000.0, CpuUse.Of(azurite.Process, worker: null) - cpuBefore);
+    }
+}
+
+/// <summary>
+/// Processor seconds (user and system, every thread) spent by Azurite, the worker and the bench
+/// itself: on a machine where all three share few cores, how much of the time each of them took.
+/// </summary>
+internal readonly record struct CpuUse(double Azurite, double Worker, double Bench)
+{
+    public double Total => Azurite + Worker + Bench;
+
+    public static CpuUse Of(System.Diagnostics.Process azurite, System.Diagnostics.Process? worker) =>
+        new(Seconds(azurite), worker is null ? 0 : Seconds(worker), Seconds(System.Diagnostics.Process.GetCurrentProcess()));
+
+    public static CpuUse operator -(CpuUse a, CpuUse b) => new(a.Azurite - b.Azurite, a.Worker - b.Worker, a.Bench - b.Bench);
+
+    public static CpuUse operator +(CpuUse a, CpuUse b) => new(a.Azurite + b.Azurite, a.Worker + b.Worker, a.Bench + b.Bench);
+
+    public CpuUse Half => new(Azurite / 2, Worker / 2, Bench / 2);
+
+    private static double Seconds(System.Diagnostics.Process process)
+    {
+        try
+        {
+            process.Refresh();
+            return process.TotalProcessorTime.TotalSeconds;
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited: nothing more to count.
+            return 0;
+        }
     }
 }
