@@ -4,10 +4,11 @@ using System.Text;
 using IngestWorker.ExtractionBench;
 using IngestWorker.Text.Extraction;
 
-// dotnet run -c Release --project bench/IngestWorker.ExtractionBench -- [--data DIR] [--mode html|pagetext|both]
+// dotnet run -c Release --project bench/IngestWorker.ExtractionBench -- [--set aeb|wcxb] [--data DIR] [--mode html|pagetext|both]
 //     [--pages] [--only ID-PREFIX] [--throughput [--rounds N]] [--dump DIR] [--raw] [--score-dir DIR]
 //
-// Quality: every page of the split through our extractor, scored with the benchmark's own rule.
+// Quality: every page of the split through the worker's stages (WorkerStages: the worker's chain, in
+// its order, the page dropped as domain/id.html or domain/id.txt), scored with the benchmark's own rule.
 // --pages lists per-page scores (worst first); --dump writes our output per page for inspection;
 // --raw scores the reader alone (HTML extractor or line split), without the plain-text cleaning;
 // --score-dir scores another extractor's outputs (<id>.txt) instead of ours.
@@ -19,7 +20,13 @@ using IngestWorker.Text.Extraction;
 if (args.Contains("--deep"))
     return DeepNesting.Run(args);
 
-var data = Option("--data") ?? Path.Combine(FindRoot(), "..", "shared", "bench", "aeb-dev");
+var set = Option("--set") ?? "aeb";
+if (set is not ("aeb" or "wcxb"))
+{
+    Console.Error.WriteLine("--set takes aeb (news articles, ../shared/bench/aeb-dev) or wcxb (seven page types, ../shared/bench/wcxb-dev).");
+    return 2;
+}
+var data = Option("--data") ?? Path.Combine(FindRoot(), "..", "shared", "bench", set + "-dev");
 var mode = Option("--mode") ?? "both";
 var only = Option("--only");
 var dump = Option("--dump");
@@ -30,12 +37,18 @@ if (!Directory.Exists(data))
     return 2;
 }
 
+if (set == "wcxb")
+    return WcxbRun.Run(data, FindRoot(), Option("--only"), Option("--dump"), args.Contains("--pages"));
+
 var ids = File.ReadAllLines(Path.Combine(data, "manifest.tsv")).Skip(1)
     .Select(line => line.Split('\t'))
     .Where(f => only is null || f[0].StartsWith(only, StringComparison.Ordinal))
     .Select(f => (Id: f[0], Url: f[1]))
     .ToList();
-var extractor = new ArticleExtractor();
+var stages = new WorkerStages(WorkerStages.LanguageModelUnder(FindRoot()));
+// As a user would drop them: one folder per site, so that no site's lines count towards another's template.
+CleanedPage Through(string path, string id, string url, string input) =>
+    WorkerStages.AsCleanedPage(stages.Run($"{new Uri(url).Host}/{id}{(path == "html" ? ".html" : ".txt")}", Encoding.UTF8.GetBytes(input)));
 
 foreach (var path in Modes())
 {
@@ -46,7 +59,7 @@ foreach (var path in Modes())
         var truth = File.ReadAllText(Path.Combine(data, "gt", id + ".txt"));
         var result = scoreDir is not null ? Precomputed(scoreDir, id)
             : args.Contains("--raw") ? Raw(path, input, url)
-            : path == "html" ? extractor.FromHtml(input, url) : extractor.FromPlainText(input);
+            : Through(path, id, url, input);
         scores.Add(ShingleScore.Score(id, truth, result.Text));
         if (dump is not null)
         {
@@ -75,7 +88,7 @@ void Throughput(string path)
     // One thread, the whole split per round; the first rounds warm up the JIT. A reference runs in
     // the same rounds — parsing alone for HTML, normalising alone for text — so that the ratio is
     // what to compare between machines and runs.
-    var inputs = ids.Select(p => (p.Url, Text: File.ReadAllText(Path.Combine(data, path, p.Id + (path == "html" ? ".html" : ".txt"))))).ToList();
+    var inputs = ids.Select(p => (p.Id, p.Url, Text: File.ReadAllText(Path.Combine(data, path, p.Id + (path == "html" ? ".html" : ".txt"))))).ToList();
     var bytes = inputs.Sum(i => (long)Encoding.UTF8.GetByteCount(i.Text));
     var rounds = int.Parse(Option("--rounds") ?? "15", CultureInfo.InvariantCulture);
     var parser = new AngleSharp.Html.Parser.HtmlParser(new AngleSharp.Html.Parser.HtmlParserOptions { IsScripting = false });
@@ -84,11 +97,11 @@ void Throughput(string path)
     for (var round = 0; round < rounds + 3; round++)
     {
         var clock = Stopwatch.StartNew();
-        foreach (var (url, text) in inputs)
-            _ = path == "html" ? extractor.FromHtml(text, url) : extractor.FromPlainText(text);
+        foreach (var (id, url, text) in inputs)
+            _ = Through(path, $"{round}-{id}", url, text);
         var ourSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
-        foreach (var (_, text) in inputs)
+        foreach (var (_, _, text) in inputs)
         {
             if (path == "html")
                 parser.ParseDocument(text).Dispose();
