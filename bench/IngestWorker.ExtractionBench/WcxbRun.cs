@@ -79,6 +79,9 @@ public static class WcxbRun
             if (dump is not null)
             {
                 File.WriteAllText(Path.Combine(dump, page.Id + ".txt"), text);
+                // Not read by score.py: what went, and why, for a person looking into a page.
+                File.WriteAllLines(Path.Combine(dump, page.Id + ".removed.txt"),
+                    (result.Document.Cleaning?.Removed ?? []).Select(r => $"[{r.Reason}] {r.Text}"));
                 File.WriteAllText(Path.Combine(dump, page.Id + ".meta.json"), JsonSerializer.Serialize(new Dictionary<string, string?>
                 {
                     ["title"] = metadata.Title, ["date"] = metadata.Published, ["author"] = metadata.Author,

@@ -52,6 +52,11 @@ public sealed class BoilerplateStage : IPipelineStage
         }
 
         var cleaned = _cleaner.Clean(page, templateLines);
+        if (MainRegionFallback.Recover(page, cleaned, _options) is { } mainRegion)
+        {
+            cleaned = mainRegion;
+            document.Flags.Add(FlagCodes.MainRegion);
+        }
         document.Cleaning = cleaned;
         document.SiteKey = site;
         document.Text = cleaned.Text;

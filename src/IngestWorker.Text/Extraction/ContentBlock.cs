@@ -36,4 +36,12 @@ public sealed record ContentBlock(string Text)
     /// found it outside the main content), the reason code; null when the cleaner should decide.
     /// </summary>
     public string? RemovedBy { get; init; }
+
+    /// <summary>
+    /// Whether the block's markup places it in the page's main region: true when no ancestor is
+    /// hidden or marked as navigation, header, footer, sidebar, comments or other page furniture,
+    /// whatever the article engine decided about it; false when one is; null when the reader knows
+    /// no markup (plain text, Markdown).
+    /// </summary>
+    public bool? InMainRegion { get; init; }
 }

@@ -14,6 +14,9 @@ public sealed record PageMetadata
     /// <summary>The site's name or host, e.g. <c>The News</c> or <c>www.example.com</c>.</summary>
     public string? Site { get; init; }
 
+    /// <summary>The page says it is an article (<c>og:type</c> <c>article</c>, or a JSON-LD Article, NewsArticle, BlogPosting… type).</summary>
+    public bool DeclaresArticle { get; init; }
+
     public static PageMetadata None { get; } = new();
 }
 

@@ -835,6 +835,15 @@ internal sealed class ArticleLocator
         return Region.None;
     }
 
+    /// <summary>
+    /// The block lies in the page's main region by its markup alone: not hidden, and no ancestor
+    /// marked as furniture (menus, header, footer, sidebar, comments, share bars, legal notices,
+    /// advertising, interface). Related-story and promotion boxes count as main: on a listing page
+    /// they are what the page lists.
+    /// </summary>
+    internal static bool InMainRegion(Block block) =>
+        !block.Hidden && RegionOf(block.Owner, null) is Region.None or Region.Related or Region.Promotion or Region.Byline or Region.Caption;
+
     internal static string ReasonFor(Region region) => region switch
     {
         Region.Navigation or Region.Tags => BoilerplateReasons.Navigation,

@@ -16,10 +16,17 @@ internal sealed class DomSegmenter
     /// <summary>Elements whose content is never rendered as text.</summary>
     private static readonly FrozenSet<string> Skipped = new[]
     {
-        "script", "style", "template", "noscript", "svg", "head", "title", "meta", "link", "iframe", "object", "embed",
+        "script", "style", "template", "svg", "head", "title", "meta", "link", "iframe", "object", "embed",
         "canvas", "video", "audio", "map", "input", "select", "option", "optgroup", "datalist", "textarea", "math",
         "picture", "source", "track", "img", "param", "base", "frame", "frameset", "noframes", "applet", "dialog",
     }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A <c>noscript</c> element holding at least this many characters of text is the page as it
+    /// shows without scripts (forum software such as Discourse serves the whole thread there, for
+    /// crawlers); shorter ones are notices ("Enable JavaScript") and tracking pixels.
+    /// </summary>
+    private const int MinNoScriptContentChars = 200;
 
     /// <summary>Elements that start and end a block.</summary>
     private static readonly FrozenSet<string> BlockTags = new[]
@@ -47,6 +54,8 @@ internal sealed class DomSegmenter
     private bool _pendingSpace;
     private bool _startsParagraph = true;
     private Box? _current;
+
+    private static bool IsNoScriptContent(IElement noscript) => noscript.TextContent.Length >= MinNoScriptContentChars;
 
     public IReadOnlyList<Block> Blocks => _blocks;
     public IReadOnlyList<Box> Boxes => _boxes;
@@ -143,7 +152,7 @@ internal sealed class DomSegmenter
         if ((++_elements & 1023) == 0)
             _cancellationToken.ThrowIfCancellationRequested();
         var tag = element.LocalName;
-        if (Skipped.Contains(tag))
+        if (Skipped.Contains(tag) || (tag == "noscript" && !IsNoScriptContent(element)))
         {
             if (tag is "img" or "picture" or "video" or "iframe")
                 NoteImage(element, box);
@@ -292,7 +301,7 @@ internal sealed class DomSegmenter
                 Append(node.TextContent, box);
                 continue;
             }
-            if (node is not IElement child || Skipped.Contains(child.LocalName))
+            if (node is not IElement child || Skipped.Contains(child.LocalName) || (child.LocalName == "noscript" && !IsNoScriptContent(child)))
                 continue;
             if (child.LocalName == "br" || BlockTags.Contains(child.LocalName))
                 _pendingSpace = _text.Length > 0;

@@ -55,6 +55,7 @@ public sealed class HtmlArticleExtractor
                 StartsParagraph = block.StartsParagraph,
                 LinkDensity = Math.Round(block.LinkDensity, 3),
                 RemovedBy = block.Reason,
+                InMainRegion = ArticleLocator.InMainRegion(block),
             });
         }
         return new PageContent(blocks, ToPageMetadata(meta, page.TitleText));
@@ -80,5 +81,6 @@ public sealed class HtmlArticleExtractor
         Published = meta.Published,
         Url = meta.Url,
         Site = meta.Site,
+        DeclaresArticle = meta.DeclaresArticle,
     };
 }

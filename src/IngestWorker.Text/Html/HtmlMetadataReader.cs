@@ -17,6 +17,9 @@ internal sealed class HtmlMetadata
     public string? Url { get; set; }
     public string? Site { get; set; }
     public string? ArticleBody { get; set; }
+
+    /// <summary>The page says it is an article: <c>og:type</c> <c>article</c>, or a JSON-LD article type.</summary>
+    public bool DeclaresArticle { get; set; }
 }
 
 internal static class HtmlMetadataReader
@@ -47,6 +50,7 @@ internal static class HtmlMetadataReader
                 case "parsely-title" or "sailthru.title" or "dc.title": parselyTitle ??= content; break;
                 case "og:site_name": ogSite ??= content; break;
                 case "og:url": ogUrl ??= content; break;
+                case "og:type": meta.DeclaresArticle |= content.Equals("article", StringComparison.OrdinalIgnoreCase); break;
                 case "author" or "byl" or "parsely-author" or "sailthru.author" or "dc.creator" or "dcterms.creator" or "article:author" or "twitter:creator":
                     if (metaAuthor is null && !content.StartsWith("http", StringComparison.OrdinalIgnoreCase) && !content.StartsWith('@'))
                         metaAuthor = content;
@@ -90,6 +94,7 @@ internal static class HtmlMetadataReader
         meta.JsonLdHeadline = Clean(ld.Headline);
         meta.DocumentTitle = Clean(document.Title);
         meta.ArticleBody = ld.ArticleBody;
+        meta.DeclaresArticle |= ld.DeclaresArticle;
         meta.Site = SiteName(Clean(ogSite)) ?? SiteName(Clean(ld.Publisher)) ?? HostOf(url ?? canonical ?? ogUrl);
         meta.Title = StripSiteSuffix(Clean(meta.OgTitle) ?? meta.JsonLdHeadline ?? Clean(twitterTitle) ?? Clean(parselyTitle), meta.Site);
         meta.Author = CleanAuthor(ld.Author) ?? CleanAuthor(metaAuthor);
@@ -285,6 +290,7 @@ internal static class HtmlMetadataReader
     /// <summary>Collects headline, author, dates, publisher and body from JSON-LD, preferring article types.</summary>
     private sealed class JsonLd
     {
+        public bool DeclaresArticle;
         private int _headlineRank = -1, _authorRank = -1, _publishedRank = -1, _publisherRank = -1;
         public string? Headline;
         public string? Author;
@@ -309,6 +315,7 @@ internal static class HtmlMetadataReader
             var rank = Rank(element);
             if (rank < 0)
                 return;
+            DeclaresArticle |= rank >= 3;
             Take(ref Headline, ref _headlineRank, rank, Str(element, "headline") ?? (rank >= 3 ? Str(element, "name") : null));
             Take(ref Author, ref _authorRank, rank, Person(element, "author") ?? Person(element, "creator"));
             Take(ref Published, ref _publishedRank, rank, Str(element, "datePublished") ?? Str(element, "dateCreated"));

@@ -14,4 +14,10 @@ public static class FlagCodes
     /// reached exact deduplication, so an exact copy of an accepted document may be among them.
     /// </summary>
     public const string DedupNotChecked = "dedup_not_checked";
+
+    /// <summary>
+    /// HTML input whose article came out shorter than <c>boilerplate:minArticleWords</c>: the text is
+    /// the page's main region instead (a listing, a category grid, a product page; <c>MainRegionFallback</c>).
+    /// </summary>
+    public const string MainRegion = "main_region";
 }

@@ -37,9 +37,11 @@ public sealed class DevSplitTests
         // Floors at the figures of docs/benchmarks.md ("wcxb-dev"), rounded down: raised as they rise.
         var report = WcxbRun.Evaluate(TestData.Shared(EveryPageType), Stages.Value);
         Assert.Equal(1497, report.Pages.Count);
-        Assert.InRange(report.F1, 0.70, 1.0);
-        Assert.InRange(report.F1Of("article"), 0.89, 1.0);
-        Assert.InRange(report.F1Of("documentation"), 0.85, 1.0);
+        Assert.InRange(report.F1, 0.79, 1.0);
+        Assert.InRange(report.F1Of("article"), 0.90, 1.0);
+        Assert.InRange(report.F1Of("documentation"), 0.89, 1.0);
+        Assert.InRange(report.F1Of("forum"), 0.60, 1.0);
+        Assert.InRange(report.Pages.Count(p => p.Empty), 0, 15);
     }
 
     private sealed record Page(string Id, string Url, string Input);

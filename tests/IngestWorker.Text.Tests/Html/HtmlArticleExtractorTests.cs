@@ -221,6 +221,17 @@ public class HtmlArticleExtractorTests
     }
 
     [Fact]
+    public void Reads_a_noscript_fallback_long_enough_to_be_the_page()
+    {
+        // Forum software serves the thread inside <noscript> for clients without scripts.
+        const string post = "Bumping the minimum supported version has never been considered a breaking change by most crates, although some people disagree with that.";
+        var html = Page($"<noscript><div class=\"post\"><p>{post}</p><p>{post} Twice, to be long enough.</p></div></noscript>");
+        var page = Extractor.Extract(html);
+
+        Assert.Contains(page.Blocks, b => b.Text == post && b.InMainRegion == true);
+    }
+
+    [Fact]
     public void Reads_metadata_from_json_ld()
     {
         const string head = """

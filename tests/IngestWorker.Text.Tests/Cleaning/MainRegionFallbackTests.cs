@@ -1,0 +1,73 @@
+using IngestWorker.Text.Cleaning;
+using IngestWorker.Text.Extraction;
+using IngestWorker.Text.Html;
+using IngestWorker.Text.Readers;
+
+namespace IngestWorker.Text.Tests.Cleaning;
+
+/// <summary>
+/// A page whose article engine finds next to nothing keeps its main region instead, by markup;
+/// a page that says it is an article, and plain text, keep the engine's answer.
+/// </summary>
+public sealed class MainRegionFallbackTests
+{
+    private static readonly BoilerplateOptions Options = new();
+
+    // A category page: a menu, a grid of product cards (names are links, prices and blurbs short), a footer.
+    private static string Listing(string head = "") => $$"""
+        <html><head><title>Backpacks | Example Outdoor</title>{{head}}</head><body>
+        <nav><ul><li><a href="/">Home</a></li><li><a href="/packs">Packs</a></li><li><a href="/tents">Tents</a></li></ul></nav>
+        <main><h1>Backpacking packs</h1>
+        {{string.Concat(Enumerable.Range(1, 12).Select(i => $"<div class=\"card\"><a href=\"/p{i}\">Trail pack {i}, 60 litres</a><p>$1{i}9.00</p><p>Light frame, rain cover included</p></div>"))}}
+        </main>
+        <footer><p>Copyright Example Outdoor. All rights reserved.</p></footer>
+        </body></html>
+        """;
+
+    [Fact]
+    public void A_page_without_an_article_keeps_its_main_region_and_not_its_menus()
+    {
+        var page = new HtmlArticleExtractor().Extract(Listing());
+        var article = new BoilerplateCleaner(Options).Clean(page);
+
+        var recovered = MainRegionFallback.Recover(page, article, Options);
+
+        Assert.NotNull(recovered);
+        Assert.Contains("Trail pack 7, 60 litres", recovered.Text);
+        Assert.Contains("Light frame, rain cover included", recovered.Text);
+        Assert.DoesNotContain("Tents", recovered.Text);
+        Assert.DoesNotContain("All rights reserved", recovered.Text);
+    }
+
+    [Fact]
+    public void A_page_that_declares_an_article_keeps_the_engines_answer_down_to_a_brief()
+    {
+        var page = new HtmlArticleExtractor().Extract(Listing("<meta property=\"og:type\" content=\"article\">"));
+        var article = new BoilerplateCleaner(Options).Clean(page);
+
+        Assert.True(page.Metadata.DeclaresArticle);
+        // The same grid: above the declared floor only if the engine kept 50 words or more.
+        var expected = article.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length < Options.MinDeclaredArticleWords;
+        Assert.Equal(expected, MainRegionFallback.Recover(page, article, Options) is not null);
+        Assert.Null(MainRegionFallback.Recover(page, article, new BoilerplateOptions { MinDeclaredArticleWords = 0 }));
+    }
+
+    [Fact]
+    public void Plain_text_has_no_markup_to_fall_back_on()
+    {
+        var page = PlainTextReader.Read("Home\nPacks\nTents\nTrail pack 1\n$119.00");
+        var article = new BoilerplateCleaner(Options).Clean(page);
+
+        Assert.All(page.Blocks, b => Assert.Null(b.InMainRegion));
+        Assert.Null(MainRegionFallback.Recover(page, article, Options));
+    }
+
+    [Fact]
+    public void Turned_off_it_never_applies()
+    {
+        var page = new HtmlArticleExtractor().Extract(Listing());
+        var article = new BoilerplateCleaner(Options).Clean(page);
+
+        Assert.Null(MainRegionFallback.Recover(page, article, new BoilerplateOptions { MinArticleWords = 0 }));
+    }
+}
