@@ -62,17 +62,13 @@ public sealed class HtmlArticleExtractor
     }
 
     /// <summary>
-    /// The declared title (OpenGraph, JSON-LD) without the site's name; when the page's headline
-    /// is that title with more decoration ("Opinion | …", "… - Section"), the headline itself.
+    /// The headline as the page shows it, when one was found (a heading like the declared title,
+    /// or the page's one h1): declared titles are often written for search engines and social
+    /// cards ("Best X of 2026 – Top 10 Picks") while readers see the heading. Otherwise the declared
+    /// title (OpenGraph, JSON-LD), or the document title without the site's name.
     /// </summary>
-    private static string? ChooseTitle(HtmlMetadata meta, string? headline)
-    {
-        var declared = meta.Title;
-        if (headline is not null && (declared is null
-            || (declared.Length > headline.Length && declared.Contains(headline, StringComparison.OrdinalIgnoreCase))))
-            return headline;
-        return declared ?? HtmlMetadataReader.StripSiteName(meta.DocumentTitle, meta.Site);
-    }
+    private static string? ChooseTitle(HtmlMetadata meta, string? headline) =>
+        headline ?? meta.Title ?? HtmlMetadataReader.StripSiteName(meta.DocumentTitle, meta.Site);
 
     private static PageMetadata ToPageMetadata(HtmlMetadata meta, string? titleBlock) => new()
     {
