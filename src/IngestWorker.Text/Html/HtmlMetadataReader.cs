@@ -35,7 +35,7 @@ internal static class HtmlMetadataReader
     {
         var meta = new HtmlMetadata();
         string? metaAuthor = null, metaPublished = null, ogUrl = null, ogSite = null, canonical = null;
-        string? twitterTitle = null, itempropPublished = null, parselyTitle = null;
+        string? twitterTitle = null, itempropPublished = null, parselyTitle = null, metaModified = null;
 
         foreach (var element in document.QuerySelectorAll("meta"))
         {
@@ -50,6 +50,9 @@ internal static class HtmlMetadataReader
                 case "parsely-title" or "sailthru.title" or "dc.title": parselyTitle ??= content; break;
                 case "og:site_name": ogSite ??= content; break;
                 case "og:url": ogUrl ??= content; break;
+                case "article:modified_time" or "og:updated_time" or "datemodified" or "dcterms.modified" or "last-modified":
+                    metaModified ??= content;
+                    break;
                 case "og:type": meta.DeclaresArticle |= content.Equals("article", StringComparison.OrdinalIgnoreCase); break;
                 case "author" or "byl" or "parsely-author" or "sailthru.author" or "dc.creator" or "dcterms.creator" or "article:author" or "twitter:creator":
                     if (metaAuthor is null && !content.StartsWith("http", StringComparison.OrdinalIgnoreCase) && !content.StartsWith('@'))
@@ -98,7 +101,9 @@ internal static class HtmlMetadataReader
         meta.Site = SiteName(Clean(ogSite)) ?? SiteName(Clean(ld.Publisher)) ?? HostOf(url ?? canonical ?? ogUrl);
         meta.Title = StripSiteSuffix(Clean(meta.OgTitle) ?? meta.JsonLdHeadline ?? Clean(twitterTitle) ?? Clean(parselyTitle), meta.Site);
         meta.Author = CleanAuthor(ld.Author) ?? CleanAuthor(metaAuthor);
-        meta.Published = NormaliseDate(ld.Published) ?? NormaliseDate(metaPublished) ?? NormaliseDate(itempropPublished) ?? FirstTime(document);
+        // The last change stands in for a page that gives no publication date (a page updated in place).
+        meta.Published = NormaliseDate(ld.Published) ?? NormaliseDate(metaPublished) ?? NormaliseDate(itempropPublished) ?? FirstTime(document)
+            ?? NormaliseDate(ld.Modified) ?? NormaliseDate(metaModified);
         meta.Url = Absolute(canonical, url) ?? Absolute(ogUrl, url) ?? url;
         return meta;
     }
@@ -270,7 +275,9 @@ internal static class HtmlMetadataReader
         // A date at the start of something longer: "2019-11-19 by …".
         if (text.Length > 10 && DateTime.TryParseExact(text[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
             return day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        return text;
+        // As people write dates ("Thu, 09/25/2025 - 11:38", "13/11/2025", "5 de março de 2024"):
+        // the reader of visible datelines knows those; what it cannot read is kept as written.
+        return Cleaning.DateText.Find(text) is { } found ? found.Iso : text;
     }
 
     private static bool HasOffset(string text)
@@ -291,6 +298,8 @@ internal static class HtmlMetadataReader
     private sealed class JsonLd
     {
         public bool DeclaresArticle;
+        public string? Modified;
+        private int _modifiedRank = -1;
         private int _headlineRank = -1, _authorRank = -1, _publishedRank = -1, _publisherRank = -1;
         public string? Headline;
         public string? Author;
@@ -319,6 +328,7 @@ internal static class HtmlMetadataReader
             Take(ref Headline, ref _headlineRank, rank, Str(element, "headline") ?? (rank >= 3 ? Str(element, "name") : null));
             Take(ref Author, ref _authorRank, rank, Person(element, "author") ?? Person(element, "creator"));
             Take(ref Published, ref _publishedRank, rank, Str(element, "datePublished") ?? Str(element, "dateCreated"));
+            Take(ref Modified, ref _modifiedRank, rank, Str(element, "dateModified"));
             Take(ref Publisher, ref _publisherRank, rank, Person(element, "publisher"));
             var body = Str(element, "articleBody");
             if (body is not null && (ArticleBody is null || body.Length > ArticleBody.Length))

@@ -231,6 +231,25 @@ public class HtmlArticleExtractorTests
         Assert.Contains(page.Blocks, b => b.Text == post && b.InMainRegion == true);
     }
 
+    [Theory]
+    [InlineData("Thu, 09/25/2025 - 11:38", "2025-09-25T11:38:00")]
+    [InlineData("13/11/2025", "2025-11-13")]
+    [InlineData("2024-03-05T08:30:00+01:00", "2024-03-05T08:30:00+01:00")]
+    [InlineData("sometime soon", "sometime soon")]
+    public void Declared_dates_become_iso_8601_where_they_can_be_read(string declared, string expected) =>
+        Assert.Equal(expected, HtmlMetadataReader.NormaliseDate(declared));
+
+    [Fact]
+    public void The_last_change_stands_in_for_a_missing_publication_date()
+    {
+        var updated = Extractor.Extract(Page(Article(), "<meta property=\"article:modified_time\" content=\"2025-08-19T13:25:59+00:00\">"));
+        var both = Extractor.Extract(Page(Article(),
+            "<meta property=\"article:published_time\" content=\"2025-01-29\"><meta property=\"article:modified_time\" content=\"2025-08-19\">"));
+
+        Assert.Equal("2025-08-19T13:25:59+00:00", updated.Metadata.Published);
+        Assert.Equal("2025-01-29", both.Metadata.Published);
+    }
+
     [Fact]
     public void Reads_metadata_from_json_ld()
     {
