@@ -57,6 +57,8 @@ public sealed class BoilerplateStage : IPipelineStage
             cleaned = mainRegion;
             document.Flags.Add(FlagCodes.MainRegion);
         }
+        if (string.IsNullOrWhiteSpace(cleaned.Metadata.Author) && BylineAuthor.Find(cleaned.Removed) is { } author)
+            cleaned = cleaned with { Metadata = cleaned.Metadata with { Author = author } };
         document.Cleaning = cleaned;
         document.SiteKey = site;
         document.Text = cleaned.Text;
