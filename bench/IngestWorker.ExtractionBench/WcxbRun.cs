@@ -24,7 +24,8 @@ public static class WcxbRun
     /// <param name="Empty">No word came out although the truth has some.</param>
     /// <param name="Reason">The stage and code that rejected the page, or <c>accepted</c>.</param>
     /// <param name="Title">Whether the title matched exactly; null when the truth has none (and likewise the others).</param>
-    public sealed record Scored(Page Page, WordBagScore.PageScore Score, bool Empty, string Reason, bool? Title, bool? Date, bool? Author);
+    /// <param name="PageType">The page type the worker's stages gave the page (null: none).</param>
+    public sealed record Scored(Page Page, WordBagScore.PageScore Score, bool Empty, string Reason, bool? Title, bool? Date, bool? Author, string? PageType);
 
     public sealed record Report(List<Scored> Pages, long Bytes, TimeSpan PipelineTime)
     {
@@ -75,7 +76,8 @@ public static class WcxbRun
             scored.Add(new Scored(page, score, empty, result.Rejection is { } rejection ? $"{rejection.Stage}:{rejection.Code}" : "accepted",
                 Same("title", metadata.Title, (p, t) => !string.IsNullOrEmpty(p) && WordBagScore.Normalise(p) == WordBagScore.Normalise(t)),
                 Same("publish_date", metadata.Published, WordBagScore.SameDate),
-                Same("author", metadata.Author, (p, t) => !string.IsNullOrEmpty(p) && WordBagScore.Normalise(p) == WordBagScore.Normalise(t))));
+                Same("author", metadata.Author, (p, t) => !string.IsNullOrEmpty(p) && WordBagScore.Normalise(p) == WordBagScore.Normalise(t)),
+                result.Document.Page?.Type?.Type));
             if (dump is not null)
             {
                 File.WriteAllText(Path.Combine(dump, page.Id + ".txt"), text);
@@ -110,9 +112,13 @@ public static class WcxbRun
         Row("title exact", s => Share(s, x => x.Title));
         Row("date exact (first 10 characters)", s => Share(s, x => x.Date));
         Row("author exact", s => Share(s, x => x.Author));
+        Row("pageType agrees with the label", s => Share(s, x => x.PageType == x.Page.Type));
         Console.WriteLine($"\n{scored.Count} pages, {bytes / 1e6:F1} MB of HTML (uncompressed) in {seconds:F1} s on one thread ({bytes / 1e6 / seconds:F2} MB/s, one pass, JIT included).");
         foreach (var (reason, count) in scored.Where(s => s.Reason != "accepted").GroupBy(s => s.Reason).Select(g => (g.Key, g.Count())).OrderByDescending(g => g.Item2))
             Console.WriteLine($"  rejected {reason}: {count}");
+        Console.WriteLine($"\npageType (rows: label; columns: ours): {string.Join(" ", PageTypes.Select(t => t[..4]))}");
+        foreach (var label in PageTypes)
+            Console.WriteLine($"  {label,-13} {string.Join(" ", PageTypes.Select(t => scored.Count(s => s.Page.Type == label && s.PageType == t).ToString(CultureInfo.InvariantCulture).PadLeft(4)))}");
         if (listPages)
         {
             foreach (var s in scored.OrderBy(s => s.Score.F1).Take(80))

@@ -21,4 +21,8 @@ public sealed record PageMetadata
 }
 
 /// <summary>A page as a reader produced it: its blocks in reading order, and its metadata.</summary>
-public sealed record PageContent(IReadOnlyList<ContentBlock> Blocks, PageMetadata Metadata);
+public sealed record PageContent(IReadOnlyList<ContentBlock> Blocks, PageMetadata Metadata)
+{
+    /// <summary>What kind of page this is, as its reader judged it; null when the reader cannot tell (plain text, Markdown).</summary>
+    public PageTypes.PageType? Type { get; init; }
+}

@@ -58,7 +58,8 @@ public sealed class HtmlArticleExtractor
                 InMainRegion = ArticleLocator.InMainRegion(block),
             });
         }
-        return new PageContent(blocks, ToPageMetadata(meta, page.TitleText));
+        var type = Extraction.PageTypes.PageTypeClassifier.Classify(PageTypeEvidenceReader.Read(document, meta, segmenter.Blocks));
+        return new PageContent(blocks, ToPageMetadata(meta, page.TitleText)) { Type = type };
     }
 
     /// <summary>

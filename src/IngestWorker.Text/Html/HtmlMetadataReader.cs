@@ -20,6 +20,14 @@ internal sealed class HtmlMetadata
 
     /// <summary>The page says it is an article: <c>og:type</c> <c>article</c>, or a JSON-LD article type.</summary>
     public bool DeclaresArticle { get; set; }
+
+    public string? OgType { get; set; }
+
+    /// <summary>Every JSON-LD <c>@type</c> anywhere in the page's JSON-LD, nested ones included.</summary>
+    public HashSet<string> JsonLdTypes { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>JSON-LD objects of type Product (one: a product page; many: a grid of them).</summary>
+    public int JsonLdProducts { get; set; }
 }
 
 internal static class HtmlMetadataReader
@@ -53,7 +61,10 @@ internal static class HtmlMetadataReader
                 case "article:modified_time" or "og:updated_time" or "datemodified" or "dcterms.modified" or "last-modified":
                     metaModified ??= content;
                     break;
-                case "og:type": meta.DeclaresArticle |= content.Equals("article", StringComparison.OrdinalIgnoreCase); break;
+                case "og:type":
+                    meta.OgType ??= content;
+                    meta.DeclaresArticle |= content.Equals("article", StringComparison.OrdinalIgnoreCase);
+                    break;
                 case "author" or "byl" or "parsely-author" or "sailthru.author" or "dc.creator" or "dcterms.creator" or "article:author" or "twitter:creator":
                     if (metaAuthor is null && !content.StartsWith("http", StringComparison.OrdinalIgnoreCase) && !content.StartsWith('@'))
                         metaAuthor = content;
@@ -86,6 +97,7 @@ internal static class HtmlMetadataReader
             {
                 using var json = JsonDocument.Parse(script.TextContent, JsonOptions);
                 ld.Visit(json.RootElement, 0);
+                CollectTypes(json.RootElement, meta, 0);
             }
             catch (Exception e) when (e is JsonException or InvalidOperationException)
             {
@@ -294,6 +306,35 @@ internal static class HtmlMetadataReader
             ? value.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)
             : value.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
 
+    // Every @type, however deep (an ItemList's products, a QAPage's answers), for the page type.
+    private static void CollectTypes(JsonElement element, HtmlMetadata meta, int depth)
+    {
+        if (depth > 12)
+            return;
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+                CollectTypes(item, meta, depth + 1);
+            return;
+        }
+        if (element.ValueKind != JsonValueKind.Object)
+            return;
+        foreach (var property in element.EnumerateObject())
+        {
+            if (property.NameEquals("@type"))
+            {
+                foreach (var type in JsonLd.Types(property.Value))
+                {
+                    meta.JsonLdTypes.Add(type);
+                    if (type == "Product")
+                        meta.JsonLdProducts++;
+                }
+            }
+            else if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                CollectTypes(property.Value, meta, depth + 1);
+        }
+    }
+
     /// <summary>Collects headline, author, dates, publisher and body from JSON-LD, preferring article types.</summary>
     private sealed class JsonLd
     {
@@ -365,7 +406,7 @@ internal static class HtmlMetadataReader
             return best;
         }
 
-        private static IEnumerable<string> Types(JsonElement type)
+        public static IEnumerable<string> Types(JsonElement type)
         {
             if (type.ValueKind == JsonValueKind.String)
                 yield return type.GetString() ?? "";

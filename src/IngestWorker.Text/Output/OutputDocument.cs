@@ -30,6 +30,10 @@ public sealed record OutputDocument
 
     public string? Title { get; init; }
 
+    /// <summary>What kind of page the input is (HTML only: <c>PageTypes</c>), with a confidence; absent when the reader cannot tell.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OutputPageType? PageType { get; init; }
+
     /// <summary>What the page says about itself beyond its title; absent when it says nothing.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public OutputMetadata? Metadata { get; init; }
@@ -84,6 +88,9 @@ public sealed record OutputMetadata(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Published,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Url,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Site);
+
+/// <param name="Confidence">The type's share of all the evidence (0–1).</param>
+public sealed record OutputPageType(string Type, double Confidence);
 
 public sealed record OutputRemovedLine(string Text, string Reason);
 

@@ -35,6 +35,7 @@ public sealed class OutputDocumentFactory
             Flags = document.Flags.Count == 0 ? null : document.Flags.ToList(),
             Rejection = rejection is null ? null : new OutputRejection(rejection.Stage, rejection.Code, rejection.Message),
             Title = document.Title ?? document.Metadata.Title,
+            PageType = document.Page?.Type is { } pageType ? new OutputPageType(pageType.Type, pageType.Confidence) : null,
             Metadata = Metadata(document.Metadata),
             Text = document.Text,
             Decoding = document.Decoding is { } d ? new OutputDecoding(d.Encoding, d.ByteOrderMark, d.Detected, d.Confidence) : null,

@@ -45,6 +45,7 @@ public sealed class DevSplitTests
         Assert.InRange(Share(report, p => p.Title), 0.76, 1.0);
         Assert.InRange(Share(report, p => p.Date), 0.69, 1.0);
         Assert.InRange(Share(report, p => p.Author), 0.62, 1.0);
+        Assert.InRange(Share(report, p => p.PageType == p.Page.Type), 0.73, 1.0);
     }
 
     // Exact matches among the pages whose truth has the field.
