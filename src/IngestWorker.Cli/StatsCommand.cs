@@ -121,6 +121,8 @@ internal static class StatsCommand
             }
             Console.WriteLine($"  total: {totals.Documents} documents ({totals.Accepted} accepted, {totals.Rejected} rejected, {totals.Poisoned} poisoned), "
                 + $"{totals.InputBytes} input bytes, {totals.OutputChars} characters kept");
+            if (bucket.Statistics.PageTypes.Count > 0)
+                Console.WriteLine("  page types: " + string.Join(", ", bucket.Statistics.PageTypes.Select(p => $"{p.Key} {p.Value.Documents} ({p.Value.Accepted} accepted)")));
         }
     }
 
@@ -156,6 +158,15 @@ internal static class StatsCommand
                 writer.WriteNumber("poisoned", totals.Poisoned);
                 writer.WriteNumber("inputBytes", totals.InputBytes);
                 writer.WriteNumber("outputChars", totals.OutputChars);
+                writer.WriteEndObject();
+                writer.WriteStartObject("pageTypes");
+                foreach (var (type, counts) in bucket.Statistics.PageTypes)
+                {
+                    writer.WriteStartObject(type);
+                    writer.WriteNumber("documents", counts.Documents);
+                    writer.WriteNumber("accepted", counts.Accepted);
+                    writer.WriteEndObject();
+                }
                 writer.WriteEndObject();
                 writer.WriteStartArray("steps");
                 foreach (var step in bucket.Statistics.Steps)

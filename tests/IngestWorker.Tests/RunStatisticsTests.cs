@@ -1,3 +1,5 @@
+using IngestWorker.Text.Extraction;
+using IngestWorker.Text.Extraction.PageTypes;
 using System.Text.Json;
 using IngestWorker.Options;
 using IngestWorker.Statistics;
@@ -36,6 +38,29 @@ public sealed class RunStatisticsTests
         Assert.Equal((1, 1, 0), (size.DocumentsIn, size.DocumentsDropped, size.CharsRemoved));
         var totals = stats.Totals;
         Assert.Equal((4, 1, 2, 1, 900, 200), (totals.Documents, totals.Accepted, totals.Rejected, totals.Poisoned, totals.InputBytes, totals.OutputChars));
+    }
+
+    [Fact]
+    public void Page_types_are_counted_and_add_up_across_workers()
+    {
+        PipelineResult Typed(string type, Rejection? rejection)
+        {
+            var result = Result(rejection, ("read", 100, 100));
+            result.Document.Page = new PageContent([], PageMetadata.None) { Type = new PageType(type, 0.8) };
+            return result;
+        }
+        var a = new RunStatistics();
+        a.Record(Summary(BlobSummary.Accepted, 100), Typed(PageTypes.Forum, null));
+        a.Record(Summary(BlobSummary.Rejected, 100), Typed(PageTypes.Forum, new Rejection("quality", "gopher_short", "short")));
+        a.Record(Summary(BlobSummary.Accepted, 100), Result(null, ("read", 100, 100)));
+        var b = new RunStatistics();
+        b.Record(Summary(BlobSummary.Accepted, 100), Typed(PageTypes.Product, null));
+
+        a.Add(b);
+
+        Assert.Equal([PageTypes.Forum, PageTypes.Product], a.PageTypes.Keys);
+        Assert.Equal((2, 1), (a.PageTypes[PageTypes.Forum].Documents, a.PageTypes[PageTypes.Forum].Accepted));
+        Assert.Equal((1, 1), (a.PageTypes[PageTypes.Product].Documents, a.PageTypes[PageTypes.Product].Accepted));
     }
 
     [Fact]

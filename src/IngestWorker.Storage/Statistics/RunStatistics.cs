@@ -19,6 +19,9 @@ public sealed class RunStatistics
     /// <summary>In pipeline order (the order stages were first seen).</summary>
     public List<StepStatistics> Steps { get; set; } = [];
 
+    /// <summary>Documents and accepted documents per page type (HTML input whose reader judged it; <c>pageType</c> in the output).</summary>
+    public SortedDictionary<string, PageTypeCounts> PageTypes { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Counts one outcome: a pipeline run that ended accepted or rejected, or (result null) a poisoned input or one rejected for its name.</summary>
     public void Record(BlobSummary summary, PipelineResult? result)
     {
@@ -34,6 +37,14 @@ public sealed class RunStatistics
             return;
         if (result.IsAccepted)
             Totals.OutputChars += result.Document.Text?.Length ?? 0;
+        if (result.Document.Page?.Type is { } pageType)
+        {
+            if (!PageTypes.TryGetValue(pageType.Type, out var counts))
+                PageTypes[pageType.Type] = counts = new PageTypeCounts();
+            counts.Documents++;
+            if (result.IsAccepted)
+                counts.Accepted++;
+        }
         foreach (var chars in result.StageCharacters)
         {
             var step = Step(chars.Stage);
@@ -61,6 +72,13 @@ public sealed class RunStatistics
         Totals.Add(other.Totals);
         foreach (var step in other.Steps)
             Step(step.Name).Add(step);
+        foreach (var (type, counts) in other.PageTypes)
+        {
+            if (!PageTypes.TryGetValue(type, out var mine))
+                PageTypes[type] = mine = new PageTypeCounts();
+            mine.Documents += counts.Documents;
+            mine.Accepted += counts.Accepted;
+        }
     }
 
     public RunStatistics Clone()
@@ -81,6 +99,12 @@ public sealed class RunStatistics
         Steps.Add(added);
         return added;
     }
+}
+
+public sealed class PageTypeCounts
+{
+    public long Documents { get; set; }
+    public long Accepted { get; set; }
 }
 
 public sealed class RunTotals
