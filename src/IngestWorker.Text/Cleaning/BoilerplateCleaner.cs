@@ -24,11 +24,15 @@ public sealed class BoilerplateCleaner
 {
     private readonly BoilerplateOptions _options;
 
-    public BoilerplateCleaner(BoilerplateOptions options)
+    private readonly Language.ILanguageIdentifier? _language;
+
+    /// <param name="language">The language model that tells a page's language (its stopwords judge prose); without one, a stopword guess does.</param>
+    public BoilerplateCleaner(BoilerplateOptions options, Language.ILanguageIdentifier? language = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _language = language;
     }
 
     /// <param name="page">The page's blocks in reading order, and what is known about it.</param>
@@ -38,7 +42,7 @@ public sealed class BoilerplateCleaner
         ArgumentNullException.ThrowIfNull(page);
         if (!_options.Enabled)
             return KeepAll(page);
-        return new PageAnalysis(page, _options, templateLines).Run();
+        return new PageAnalysis(page, _options, templateLines, _language).Run();
     }
 
     /// <summary>The stage switched off: every block the reader did not remove is kept.</summary>

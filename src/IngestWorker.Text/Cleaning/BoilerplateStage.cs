@@ -14,9 +14,10 @@ public sealed class BoilerplateStage : IPipelineStage
     private readonly SiteTemplateOptions _templates;
     private readonly ISiteTemplateIndex _index;
 
-    public BoilerplateStage(BoilerplateOptions options, SiteTemplateOptions templates, ISiteTemplateIndex index)
+    /// <param name="language">The language model, for the cleaner to know the page's language; null: a stopword guess.</param>
+    public BoilerplateStage(BoilerplateOptions options, SiteTemplateOptions templates, ISiteTemplateIndex index, Language.ILanguageIdentifier? language = null)
     {
-        _cleaner = new BoilerplateCleaner(options);
+        _cleaner = new BoilerplateCleaner(options, language);
         _options = options;
         _templates = templates;
         _index = index;

@@ -67,8 +67,12 @@ internal sealed partial class PageAnalysis
     private string? _author;
     private string? _site;
 
-    public PageAnalysis(PageContent page, BoilerplateOptions options, IReadOnlySet<ulong>? templateLines)
+    private readonly Language.ILanguageIdentifier? _identifier;
+
+    /// <param name="identifier">The language model (fastText) that tells the page's language; without one, a stopword guess does.</param>
+    public PageAnalysis(PageContent page, BoilerplateOptions options, IReadOnlySet<ulong>? templateLines, Language.ILanguageIdentifier? identifier = null)
     {
+        _identifier = identifier;
         _page = page;
         _options = options;
         _templateLines = templateLines is { Count: > 0 } ? templateLines : null;

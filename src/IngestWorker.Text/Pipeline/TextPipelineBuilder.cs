@@ -39,7 +39,7 @@ public static class TextPipelineBuilder
             new DecodingStage(options),
             new ReadStage(new HtmlArticleExtractor(options.MaxHtmlNestingDepth), new ComplexityLimits(options.MaxBlocks, options.MaxHtmlElements)),
             new NormalizationStage(),
-            new BoilerplateStage(options.Boilerplate, options.SiteTemplates, services.SiteTemplates),
+            new BoilerplateStage(options.Boilerplate, options.SiteTemplates, services.SiteTemplates, services.Language),
         };
         // On the cleaned text: the raw page's menus and footers would pull towards the site's language.
         if (services.Language is { } language)
