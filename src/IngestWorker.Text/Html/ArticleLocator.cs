@@ -19,8 +19,15 @@ internal sealed partial class ArticleLocator
 
     private readonly List<(Box Box, int BlockIndex)> _images;
 
-    public ArticleLocator(IReadOnlyList<Block> blocks, IReadOnlyList<Box> boxes, Box root, HtmlMetadata meta, List<(Box Box, int BlockIndex)> images)
+    private readonly Language.ILanguageIdentifier? _identifier;
+
+    // Below this the model is unsure (a sample of names, a mix): the stopword guess decides instead.
+    private const double MinModelConfidence = 0.5;
+
+    public ArticleLocator(IReadOnlyList<Block> blocks, IReadOnlyList<Box> boxes, Box root, HtmlMetadata meta, List<(Box Box, int BlockIndex)> images,
+        Language.ILanguageIdentifier? identifier = null)
     {
+        _identifier = identifier;
         _images = images;
         _blocks = blocks;
         _boxes = boxes;
@@ -67,7 +74,10 @@ internal sealed partial class ArticleLocator
             if (words.Count >= 600)
                 break;
         }
-        _stopwords = Stopwords.For(Stopwords.Guess(words));
+        string? language = null;
+        if (_identifier is not null && words.Count > 0 && _identifier.Identify(string.Join(' ', words), 1) is [var guess, ..] && guess.Confidence >= MinModelConfidence)
+            language = guess.Code;
+        _stopwords = Stopwords.For(language ?? Stopwords.Guess(words));
     }
 
     private void Features(Block block)

@@ -18,10 +18,14 @@ public sealed class HtmlArticleExtractor
     private readonly int _maxNestingDepth;
 
     /// <param name="maxNestingDepth">Tags nested deeper are dropped before parsing, their text kept (see <see cref="HtmlNestingLimiter"/>).</param>
-    public HtmlArticleExtractor(int maxNestingDepth = HtmlNestingLimiter.DefaultMaxDepth)
+    private readonly Language.ILanguageIdentifier? _language;
+
+    /// <param name="language">The language model that tells the page's language (its stopwords judge prose); without one, a stopword guess does.</param>
+    public HtmlArticleExtractor(int maxNestingDepth = HtmlNestingLimiter.DefaultMaxDepth, Language.ILanguageIdentifier? language = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxNestingDepth, 1);
         _maxNestingDepth = maxNestingDepth;
+        _language = language;
     }
 
     public PageContent Extract(string html, string? url = null) => Extract(html, url, CancellationToken.None);
@@ -42,7 +46,7 @@ public sealed class HtmlArticleExtractor
         var segmenter = new DomSegmenter(cancellationToken);
         segmenter.Run(root);
         cancellationToken.ThrowIfCancellationRequested();
-        var page = new ArticleLocator(segmenter.Blocks, segmenter.Boxes, segmenter.Root!, meta, segmenter.Images);
+        var page = new ArticleLocator(segmenter.Blocks, segmenter.Boxes, segmenter.Root!, meta, segmenter.Images, _language);
         page.Run();
 
         var blocks = new List<ContentBlock>(segmenter.Blocks.Count);

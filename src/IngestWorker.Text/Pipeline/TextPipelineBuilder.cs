@@ -37,7 +37,7 @@ public static class TextPipelineBuilder
             new FormatStage(),
             new DecompressionStage(options),
             new DecodingStage(options),
-            new ReadStage(new HtmlArticleExtractor(options.MaxHtmlNestingDepth), new ComplexityLimits(options.MaxBlocks, options.MaxHtmlElements)),
+            new ReadStage(new HtmlArticleExtractor(options.MaxHtmlNestingDepth, services.Language), new ComplexityLimits(options.MaxBlocks, options.MaxHtmlElements)),
             new NormalizationStage(),
             new BoilerplateStage(options.Boilerplate, options.SiteTemplates, services.SiteTemplates, services.Language),
         };

@@ -38,6 +38,17 @@ public sealed class CleanerLanguageTests
     }
 
     [Fact]
+    public void The_html_reader_asks_the_model_too()
+    {
+        var model = new RecordingIdentifier("de", 0.98);
+        var paragraphs = string.Concat(Page.Split("\n\n").Skip(1).Select(p => $"<p>{p.Trim()}</p>"));
+        var page = new IngestWorker.Text.Html.HtmlArticleExtractor(language: model).Extract($"<html><body><article>{paragraphs}</article></body></html>");
+
+        Assert.Single(model.Lines);
+        Assert.Contains(page.Blocks, b => b.Text.StartsWith("Der Stadtrat", StringComparison.Ordinal) && b.RemovedBy is null);
+    }
+
+    [Fact]
     public void An_unsure_model_leaves_the_decision_to_the_stopword_guess_with_the_same_result()
     {
         var unsure = new BoilerplateCleaner(new BoilerplateOptions(), new RecordingIdentifier("en", 0.2)).Clean(PlainTextReader.Read(Page));
