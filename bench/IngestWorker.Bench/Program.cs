@@ -442,18 +442,7 @@ internal sealed class CpuMeter
         return new CpuUse(azurite, workers, bench, Math.Max(0, machine - azurite - workers - bench));
     }
 
-    private static double Seconds(Process process)
-    {
-        try
-        {
-            process.Refresh();
-            return process.TotalProcessorTime.TotalSeconds;
-        }
-        catch (InvalidOperationException)
-        {
-            return 0;
-        }
-    }
+    private static double Seconds(Process process) => ProcessorTime.Seconds(process);
 
     // The first line of /proc/stat: time every CPU spent per state, in clock ticks.
     private static (double Busy, double Total) Machine()

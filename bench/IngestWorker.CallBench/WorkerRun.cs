@@ -272,17 +272,5 @@ internal readonly record struct CpuUse(double Azurite, double Worker, double Ben
 
     public CpuUse Half => new(Azurite / 2, Worker / 2, Bench / 2);
 
-    private static double Seconds(System.Diagnostics.Process process)
-    {
-        try
-        {
-            process.Refresh();
-            return process.TotalProcessorTime.TotalSeconds;
-        }
-        catch (InvalidOperationException)
-        {
-            // Exited: nothing more to count.
-            return 0;
-        }
-    }
+    private static double Seconds(System.Diagnostics.Process process) => ProcessorTime.Seconds(process);
 }

@@ -140,3 +140,21 @@ internal sealed class Azurite : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+/// <summary>Processor time of a process, as the benches compare Azurite, workers and themselves.</summary>
+internal static class ProcessorTime
+{
+    /// <summary>Seconds of processor time (user and system, every thread) the process has used; 0 once it has exited.</summary>
+    public static double Seconds(Process process)
+    {
+        try
+        {
+            process.Refresh();
+            return process.TotalProcessorTime.TotalSeconds;
+        }
+        catch (InvalidOperationException)
+        {
+            return 0;
+        }
+    }
+}
