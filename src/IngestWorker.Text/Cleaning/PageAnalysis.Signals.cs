@@ -27,7 +27,7 @@ internal sealed partial class PageAnalysis
         }
         if (sample.Count == 0)
             return;
-        var language = ModelLanguage(sample) ?? Stopwords.Guess(sample);
+        var language = Stopwords.Language(sample, _identifier);
         var list = Stopwords.For(language);
         if (list is null || language is null)
             return;
@@ -44,18 +44,6 @@ internal sealed partial class PageAnalysis
     }
 
     private const int SampleWords = 24;
-
-    // Below this the model is unsure (a sample of names, a mix): the stopword guess decides instead.
-    private const double MinModelConfidence = 0.5;
-
-    /// <summary>The sample's language as the fastText model reads it, when one is loaded and sure; else null.</summary>
-    private string? ModelLanguage(List<string> sample)
-    {
-        if (_identifier is null)
-            return null;
-        var guesses = _identifier.Identify(string.Join(' ', sample), 1);
-        return guesses.Count > 0 && guesses[0].Confidence >= MinModelConfidence ? guesses[0].Code : null;
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddWords(string text, List<string> sample)

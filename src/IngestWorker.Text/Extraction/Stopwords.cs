@@ -1,11 +1,13 @@
 using System.Collections.Frozen;
+using IngestWorker.Text.Language;
 
 namespace IngestWorker.Text.Extraction;
 
 /// <summary>
 /// The commonest function words of the languages our users scrape most, for judging whether a block
-/// reads as prose (jusText's stopword density). Until language identification lands, the language
-/// of a page is guessed as the one whose list covers most of its words.
+/// reads as prose (jusText's stopword density). A page's language is the language model's
+/// (<see cref="Language"/>), or, when there is none or it is unsure, the one whose list covers most
+/// of its words.
 /// </summary>
 public static class Stopwords
 {
@@ -26,6 +28,21 @@ public static class Stopwords
     /// <summary>The stopword list of <paramref name="language"/> (ISO 639-1), or null when we have none.</summary>
     public static FrozenSet<string>? For(string? language) =>
         language is not null && Lists.TryGetValue(language, out var list) ? list : null;
+
+    /// <summary>Below this the language model is unsure of a sample (names, a mix): the stopword guess decides instead.</summary>
+    public const double MinModelConfidence = 0.5;
+
+    /// <summary>
+    /// The language of a sample of a page's lower-cased words: the model's when one is given and
+    /// sure of it, otherwise <see cref="Guess"/>. Null when neither can tell.
+    /// </summary>
+    public static string? Language(IReadOnlyList<string> lowerCaseWords, ILanguageIdentifier? model)
+    {
+        if (model is not null && lowerCaseWords.Count > 0
+            && model.Identify(string.Join(' ', lowerCaseWords), 1) is [var guess, ..] && guess.Confidence >= MinModelConfidence)
+            return guess.Code;
+        return Guess(lowerCaseWords);
+    }
 
     /// <summary>The language whose stopwords cover most of <paramref name="lowerCaseWords"/>, or null when none covers any.</summary>
     public static string? Guess(IEnumerable<string> lowerCaseWords)

@@ -21,9 +21,6 @@ internal sealed partial class ArticleLocator
 
     private readonly Language.ILanguageIdentifier? _identifier;
 
-    // Below this the model is unsure (a sample of names, a mix): the stopword guess decides instead.
-    private const double MinModelConfidence = 0.5;
-
     public ArticleLocator(IReadOnlyList<Block> blocks, IReadOnlyList<Box> boxes, Box root, HtmlMetadata meta, List<(Box Box, int BlockIndex)> images,
         Language.ILanguageIdentifier? identifier = null)
     {
@@ -74,10 +71,7 @@ internal sealed partial class ArticleLocator
             if (words.Count >= 600)
                 break;
         }
-        string? language = null;
-        if (_identifier is not null && words.Count > 0 && _identifier.Identify(string.Join(' ', words), 1) is [var guess, ..] && guess.Confidence >= MinModelConfidence)
-            language = guess.Code;
-        _stopwords = Stopwords.For(language ?? Stopwords.Guess(words));
+        _stopwords = Stopwords.For(Stopwords.Language(words, _identifier));
     }
 
     private void Features(Block block)
