@@ -32,6 +32,9 @@ public static class WcxbRun
         public double F1 => Mean(Pages, p => p.Score.F1);
 
         public double F1Of(string type) => Mean([.. Pages.Where(p => p.Page.Type == type)], p => p.Score.F1);
+
+        /// <summary>The share of exact matches among the pages whose truth has the field <paramref name="pick"/> reads.</summary>
+        public double Share(Func<Scored, bool?> pick) => Matches(Pages, pick).Share;
     }
 
     public static int Run(string data, string root, string? only, string? dump, bool listPages)
@@ -141,7 +144,15 @@ public static class WcxbRun
 
     private static string Share(List<Scored> scored, Func<Scored, bool?> pick)
     {
-        var known = scored.Select(pick).Where(v => v is not null).ToList();
-        return known.Count == 0 ? "–" : FormattableString.Invariant($"{known.Count(v => v == true) / (double)known.Count:F3} ({known.Count(v => v == true)}/{known.Count})");
+        var (share, matched, known) = Matches(scored, pick);
+        return known == 0 ? "–" : FormattableString.Invariant($"{share:F3} ({matched}/{known})");
+    }
+
+    /// <summary>Among the pages where <paramref name="pick"/> is not null (the truth has the field): how many matched, and their share.</summary>
+    public static (double Share, int Matched, int Known) Matches(IEnumerable<Scored> pages, Func<Scored, bool?> pick)
+    {
+        var known = pages.Select(pick).Where(v => v is not null).ToList();
+        var matched = known.Count(v => v == true);
+        return (known.Count == 0 ? 0 : matched / (double)known.Count, matched, known.Count);
     }
 }
