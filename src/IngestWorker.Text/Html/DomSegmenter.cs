@@ -55,7 +55,31 @@ internal sealed class DomSegmenter
     private bool _startsParagraph = true;
     private Box? _current;
 
-    private static bool IsNoScriptContent(IElement noscript) => noscript.TextContent.Length >= MinNoScriptContentChars;
+    // Counted without building the element's text (a forum's noscript holds the whole thread), and
+    // only until the threshold is reached.
+    private static bool IsNoScriptContent(IElement noscript)
+    {
+        var chars = 0;
+        var node = noscript.FirstChild;
+        while (node is not null)
+        {
+            if (node.NodeType == NodeType.Text && (chars += node.TextContent.Length) >= MinNoScriptContentChars)
+                return true;
+            if (node.FirstChild is { } child)
+            {
+                node = child;
+                continue;
+            }
+            while (node is not null && node.NextSibling is null)
+            {
+                node = node.Parent;
+                if (ReferenceEquals(node, noscript))
+                    return false;
+            }
+            node = node?.NextSibling;
+        }
+        return false;
+    }
 
     public IReadOnlyList<Block> Blocks => _blocks;
     public IReadOnlyList<Box> Boxes => _boxes;
