@@ -46,9 +46,7 @@ var ids = File.ReadAllLines(Path.Combine(data, "manifest.tsv")).Skip(1)
     .Select(f => (Id: f[0], Url: f[1]))
     .ToList();
 var stages = new WorkerStages(WorkerStages.LanguageModelUnder(FindRoot()));
-// As a user would drop them: one folder per site, so that no site's lines count towards another's template.
-CleanedPage Through(string path, string id, string url, string input) =>
-    WorkerStages.AsCleanedPage(stages.Run($"{new Uri(url).Host}/{id}{(path == "html" ? ".html" : ".txt")}", Encoding.UTF8.GetBytes(input)));
+CleanedPage Through(string path, string id, string url, string input) => stages.DropArticlePage(path, id, url, input);
 
 foreach (var path in Modes())
 {

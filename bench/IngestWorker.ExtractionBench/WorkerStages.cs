@@ -34,6 +34,14 @@ public sealed class WorkerStages
         return _pipeline.RunAsync(source, content, CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }
 
+    /// <summary>
+    /// An aeb-dev page (<paramref name="kind"/> <c>html</c> or <c>pagetext</c>) dropped as a user would:
+    /// one folder per site (<c>host/id.html</c>, <c>host/id.txt</c>), so no site's lines count towards
+    /// another's template. Returns what the cleaning kept and removed.
+    /// </summary>
+    public CleanedPage DropArticlePage(string kind, string id, string url, string input) =>
+        AsCleanedPage(Run($"{new Uri(url).Host}/{id}{(kind == "html" ? ".html" : ".txt")}", System.Text.Encoding.UTF8.GetBytes(input)));
+
     /// <summary>What the cleaning kept and removed, as the façade returned it; empty when a stage before cleaning rejected the page.</summary>
     public static CleanedPage AsCleanedPage(PipelineResult result) =>
         result.Document.Cleaning is { } cleaned

@@ -1,4 +1,3 @@
-using System.Text;
 using IngestWorker.ExtractionBench;
 
 namespace IngestWorker.Text.Tests.Extraction;
@@ -50,9 +49,7 @@ public sealed class DevSplitTests
 
     private sealed record Page(string Id, string Url, string Input);
 
-    private static string Through(string kind, Page page) =>
-        WorkerStages.AsCleanedPage(Stages.Value.Run($"{new Uri(page.Url).Host}/{page.Id}{(kind == "html" ? ".html" : ".txt")}",
-            Encoding.UTF8.GetBytes(page.Input))).Text;
+    private static string Through(string kind, Page page) => Stages.Value.DropArticlePage(kind, page.Id, page.Url, page.Input).Text;
 
     private static double Score(string kind, Func<Page, string> extract)
     {
