@@ -37,6 +37,11 @@ internal sealed partial class PageAnalysis
             if (paragraphs == 0)
                 continue;
             var hard = (s & Signal.HardMarker) != 0 && paragraphs >= 2;
+            // The HTML reader chose this region as the article: a soft marker with more of the
+            // article's prose below it than above ("Top picks" over a buying guide's reviews)
+            // is a section heading, not the article's end.
+            if (_prejudged && !hard && ProseWeight(i + 1, _n - 1) > ProseWeight(bodyStart, i - 1))
+                continue;
             var resume = hard ? -1 : ResumeAfterBox(i, _n - 1);
             if (resume < 0)
             {
@@ -67,6 +72,19 @@ internal sealed partial class PageAnalysis
             i = resume - 1;
         }
         return end;
+    }
+
+    /// <summary>The weight of the prose blocks from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int ProseWeight(int from, int to)
+    {
+        var weight = 0;
+        for (var i = from; i <= to; i++)
+        {
+            if (IsProse(i))
+                weight += _f[i].Weight;
+        }
+        return weight;
     }
 
     /// <summary>Whether block <paramref name="i"/> (past <paramref name="end"/>) is reached from it through chrome lines only.</summary>
