@@ -127,9 +127,12 @@ internal sealed partial class ArticleLocator
                     embeds.Add(up);
             }
         }
+        var layoutWords = LayoutWords(total);
         foreach (var box in _boxes)
         {
             var major = total > 0 && box.AllGoodChars * 2 >= total;
+            if (box.NamedBy is { } word && layoutWords?.Contains(word) == true && box.Region != Region.Comments)
+                box.Region = Region.None;
             if (box.OwnHidden && major)
                 box.OwnHidden = false;
             if (box.Region != Region.None && major && box.Region != Region.Comments)
@@ -146,5 +149,44 @@ internal sealed partial class ArticleLocator
         }
         foreach (var block in _blocks)
             block.Hidden = block.Owner.Hidden;
+    }
+
+    /// <summary>
+    /// Class words that this page uses for its layout rather than to mark furniture: the boxes a
+    /// word names hold, together, at least half the page's prose (a page builder that calls every
+    /// block a "widget", a theme whose every section is a "module-menu-…"). A sidebar or a menu
+    /// never holds most of a page's text, so on this page the word says nothing.
+    /// </summary>
+    private HashSet<string>? LayoutWords(int total)
+    {
+        if (total == 0)
+            return null;
+        Dictionary<string, int>? covered = null;
+        foreach (var box in _boxes)
+        {
+            if (box.NamedBy is not { } word || box.AllGoodChars == 0 || NamedByAncestor(box, word))
+                continue;
+            covered ??= new Dictionary<string, int>(StringComparer.Ordinal);
+            covered[word] = covered.GetValueOrDefault(word) + box.AllGoodChars;
+        }
+        HashSet<string>? layout = null;
+        if (covered is null)
+            return null;
+        foreach (var (word, chars) in covered)
+        {
+            if (chars * 2 >= total)
+                (layout ??= new HashSet<string>(StringComparer.Ordinal)).Add(word);
+        }
+        return layout;
+    }
+
+    private static bool NamedByAncestor(Box box, string word)
+    {
+        for (var up = box.Parent; up is not null; up = up.Parent)
+        {
+            if (ReferenceEquals(up.NamedBy, word))
+                return true;
+        }
+        return false;
     }
 }

@@ -198,7 +198,7 @@ internal sealed class DomSegmenter
 
         var hidden = IsHidden(element);
         var region = HtmlKeywords.FromTagAndRole(tag, element);
-        var named = HtmlKeywords.FromNames(element.GetAttribute("class"), element.Id, out var positive);
+        var named = HtmlKeywords.FromNames(element.GetAttribute("class"), element.Id, out var positive, out var namedBy);
         if (named == Region.Hidden)
         {
             hidden = true;
@@ -206,6 +206,8 @@ internal sealed class DomSegmenter
         }
         if (region == Region.None)
             region = named;
+        else
+            namedBy = null;
         var itemprop = element.GetAttribute("itemprop");
         var bodyProp = itemprop is not null && itemprop.Contains("articleBody", StringComparison.OrdinalIgnoreCase);
         positive |= bodyProp;
@@ -251,6 +253,7 @@ internal sealed class DomSegmenter
         Flush(true);
         var inner = Open(element, box, tag);
         inner.Region = region;
+        inner.NamedBy = region == Region.None ? null : namedBy;
         inner.Positive = positive;
         inner.ArticleBodyProp = bodyProp;
         inner.Hidden |= hidden;

@@ -68,6 +68,9 @@ internal static class HtmlKeywords
         ["gdpr"] = Region.Legal, ["legal"] = Region.Legal, ["privacy"] = Region.Legal,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    // The same words as strings, so that a box can say which word named it without a copy per box.
+    private static readonly FrozenSet<string> WordKeys = Words.Keys.ToFrozenSet(StringComparer.Ordinal);
+
     /// <summary>Whole class names (separators removed) that hide an element on screen.</summary>
     private static readonly FrozenSet<string> HiddenNames = new[]
     {
@@ -114,24 +117,33 @@ internal static class HtmlKeywords
         return region;
     }
 
-    /// <summary>What the class and id words say; <paramref name="positive"/> when they name the article body.</summary>
-    public static Region FromNames(string? classes, string? id, out bool positive)
+    /// <summary>
+    /// What the class and id words say; <paramref name="positive"/> when they name the article body;
+    /// <paramref name="word"/> is the vocabulary word that decided the region (a page may use it
+    /// for its whole layout, see <see cref="ArticleLocator"/>'s neutralising).
+    /// </summary>
+    public static Region FromNames(string? classes, string? id, out bool positive, out string? word)
     {
         positive = false;
+        word = null;
         var region = Region.None;
         if (!string.IsNullOrEmpty(classes))
-            region = Scan(classes, ref positive);
+            region = Scan(classes, ref positive, ref word);
         if (!string.IsNullOrEmpty(id))
         {
-            var fromId = Scan(id, ref positive);
+            string? idWord = null;
+            var fromId = Scan(id, ref positive, ref idWord);
             if (region == Region.None)
+            {
                 region = fromId;
+                word = idWord;
+            }
         }
         return region;
     }
 
     // Scans each class name separately: words split on non-letters and on lower→upper case changes.
-    private static Region Scan(string names, ref bool positive)
+    private static Region Scan(string names, ref bool positive, ref string? word)
     {
         var result = Region.None;
         Span<char> buffer = stackalloc char[64];
@@ -147,9 +159,13 @@ internal static class HtmlKeywords
             if (i > start)
             {
                 var name = span[start..i];
-                var r = ScanName(name, buffer, ref positive);
+                string? nameWord = null;
+                var r = ScanName(name, buffer, ref positive, ref nameWord);
                 if (result == Region.None || (r != Region.None && Priority(r) > Priority(result)))
+                {
                     result = r;
+                    word = nameWord;
+                }
             }
         }
         return result;
@@ -168,7 +184,7 @@ internal static class HtmlKeywords
         _ => 1,
     };
 
-    private static Region ScanName(ReadOnlySpan<char> name, Span<char> buffer, ref bool positive)
+    private static Region ScanName(ReadOnlySpan<char> name, Span<char> buffer, ref bool positive, ref string? matched)
     {
         var result = Region.None;
         bool hasAnchor = false, hasPart = false;
@@ -185,9 +201,12 @@ internal static class HtmlKeywords
             if (boundary && wordLength > 0)
             {
                 var word = buffer[..wordLength];
-                var r = Lookup(word);
+                var r = Lookup(word, out var key);
                 if (r != Region.None && (result == Region.None || Priority(r) > Priority(result)))
+                {
                     result = r;
+                    matched = key;
+                }
                 hasAnchor |= Contains(BodyAnchors, word);
                 hasPart |= Contains(BodyParts, word);
                 wordLength = 0;
@@ -208,9 +227,13 @@ internal static class HtmlKeywords
         if ((hasAnchor && hasPart) || Contains(BodyWholes, whole))
             positive = true;
         if (result == Region.None && joinedLength > 3)
-            result = Lookup(whole);
+            result = Lookup(whole, out matched);
         if (result == Region.None)
+        {
             result = CompoundLookup(whole);
+            if (result != Region.None)
+                matched = result.ToString(); // one word per kind of compound ("relatedposts", "sharebuttons")
+        }
         return result;
     }
 
@@ -238,10 +261,11 @@ internal static class HtmlKeywords
         return Region.None;
     }
 
-    private static Region Lookup(ReadOnlySpan<char> word)
+    private static Region Lookup(ReadOnlySpan<char> word, out string? key)
     {
-        var lookup = Words.GetAlternateLookup<ReadOnlySpan<char>>();
-        return lookup.TryGetValue(word, out var region) ? region : Region.None;
+        if (!WordKeys.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(word, out key))
+            return Region.None;
+        return Words[key];
     }
 
     private static bool Contains(FrozenSet<string> set, ReadOnlySpan<char> word) =>

@@ -46,6 +46,9 @@ internal sealed class Box
     /// <summary>What the element's own markup says it is.</summary>
     public Region Region { get; set; }
 
+    /// <summary>The class or id word that gave <see cref="Region"/> (null when the tag or role did).</summary>
+    public string? NamedBy { get; set; }
+
     /// <summary>The element is hidden (or lies inside a hidden element).</summary>
     public bool Hidden { get; set; }
 

@@ -1,0 +1,52 @@
+using IngestWorker.Text.Extraction;
+using IngestWorker.Text.Html;
+
+namespace IngestWorker.Text.Tests.Html;
+
+/// <summary>
+/// A class word that names most of a page's prose is that page's layout vocabulary (a page
+/// builder's "widget" on every block), not a sidebar or a menu; the same word on a small box
+/// still marks furniture.
+/// </summary>
+public sealed class LayoutWordTests
+{
+    private static readonly string[] Paragraphs =
+    [
+        "The council voted on Tuesday to expand the city's bus network, adding three new routes that will connect the northern suburbs with the hospital.",
+        "Officials said the first buses would run in the spring, and that the fares would stay the same for at least two years, although the budget is under review.",
+        "Residents who spoke at the meeting were broadly in favour, but several of them asked why the plan had taken so long and whether the night service would return.",
+        "The mayor answered that the delay was caused by the shortage of drivers, which has affected every city in the region, and promised a report by the end of the year.",
+    ];
+
+    private static List<string> Kept(PageContent page) => page.Blocks.Where(b => b.RemovedBy is null).Select(b => b.Text).ToList();
+
+    [Fact]
+    public void A_page_builder_that_calls_every_block_a_widget_keeps_its_article()
+    {
+        var widgets = string.Concat(Paragraphs.Select(p =>
+            $"<div class=\"builder-widget builder-widget-text\"><div class=\"builder-widget-container\"><p>{p}</p></div></div>"));
+        var html = "<html><head><title>Buses are coming</title></head><body>"
+            + "<nav><a href=\"/\">Home</a> <a href=\"/news\">News</a></nav>"
+            + $"<div class=\"builder-section\"><div class=\"builder-widget builder-widget-heading\"><h1>Buses are coming</h1></div>{widgets}</div>"
+            + "<footer><p>All rights reserved.</p></footer></body></html>";
+
+        var page = new HtmlArticleExtractor().Extract(html);
+
+        Assert.Equal(Paragraphs, Kept(page));
+    }
+
+    [Fact]
+    public void A_widget_that_holds_a_small_part_of_the_page_is_still_a_sidebar()
+    {
+        var article = string.Concat(Paragraphs.Select(p => $"<p>{p}</p>"));
+        var html = "<html><head><title>Buses are coming</title></head><body>"
+            + $"<div class=\"content\"><h1>Buses are coming</h1>{article}</div>"
+            + "<div class=\"widget\"><h3>About us</h3><p>We are a small team of local reporters who have covered the city since the year two thousand and one, with help from readers.</p></div>"
+            + "</body></html>";
+
+        var page = new HtmlArticleExtractor().Extract(html);
+
+        Assert.Equal(Paragraphs, Kept(page));
+        Assert.NotNull(page.Blocks.Single(b => b.Text.StartsWith("We are a small team", StringComparison.Ordinal)).RemovedBy);
+    }
+}
