@@ -363,10 +363,9 @@ internal sealed class DomSegmenter
         if (aria is not null && aria.Trim().Equals("true", StringComparison.OrdinalIgnoreCase))
             return true;
         var style = element.GetAttribute("style");
-        if (style is not null && style.Length > 0 && HiddenStyle(style))
-            return true;
-        // A closed <details> shows only its <summary>.
-        return element.ParentElement is { LocalName: "details" } details && !details.HasAttribute("open") && element.LocalName != "summary";
+        // A closed <details> is not hidden: its content is one click away, like an accordion's
+        // (FAQ answers, a course's requirements), and readers count it as the page's text.
+        return style is not null && style.Length > 0 && HiddenStyle(style);
     }
 
     private static bool HiddenStyle(string style)
