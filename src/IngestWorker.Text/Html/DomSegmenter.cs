@@ -357,6 +357,8 @@ internal sealed class DomSegmenter
 
     internal static bool IsHidden(IElement element)
     {
+        if (IsCollapsedPanel(element))
+            return false;
         if (element.HasAttribute("hidden"))
             return true;
         var aria = element.GetAttribute("aria-hidden");
@@ -366,6 +368,18 @@ internal sealed class DomSegmenter
         // A closed <details> is not hidden: its content is one click away, like an accordion's
         // (FAQ answers, a course's requirements), and readers count it as the page's text.
         return style is not null && style.Length > 0 && HiddenStyle(style);
+    }
+
+    /// <summary>
+    /// A collapsed accordion or tab panel (WAI-ARIA: <c>role="region"</c> or <c>"tabpanel"</c>,
+    /// labelled by the button that opens it) is hidden only until the reader opens it: like a
+    /// closed <c>&lt;details&gt;</c>, its text is the page's.
+    /// </summary>
+    private static bool IsCollapsedPanel(IElement element)
+    {
+        var role = element.GetAttribute("role");
+        return role is not null && element.HasAttribute("aria-labelledby")
+            && (role.Equals("region", StringComparison.OrdinalIgnoreCase) || role.Equals("tabpanel", StringComparison.OrdinalIgnoreCase));
     }
 
     private static bool HiddenStyle(string style)

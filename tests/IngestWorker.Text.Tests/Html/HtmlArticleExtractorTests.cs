@@ -402,6 +402,19 @@ public class HtmlArticleExtractorTests
     }
 
     [Fact]
+    public void A_collapsed_accordion_panel_is_read_but_a_hidden_box_is_not()
+    {
+        var html = Page(Article(
+            "<button aria-controls=\"a1\" aria-expanded=\"false\" id=\"h1\">Fares</button>"
+            + "<div id=\"a1\" role=\"region\" aria-labelledby=\"h1\" style=\"display:none\"><p>Fares stay at two pounds a ride.</p></div>"
+            + "<div style=\"display:none\"><p>Template text never shown.</p></div>"));
+        var page = Extractor.Extract(html);
+
+        Assert.NotEqual(BoilerplateReasons.Hidden, Block(page, "Fares stay").RemovedBy);
+        Assert.Equal(BoilerplateReasons.Hidden, Block(page, "Template text").RemovedBy);
+    }
+
+    [Fact]
     public void Prefers_the_text_that_follows_the_headline_over_later_reader_comments()
     {
         var comments = string.Concat(Enumerable.Range(1, 6).Select(i =>
