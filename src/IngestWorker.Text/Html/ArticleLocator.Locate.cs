@@ -145,8 +145,10 @@ internal sealed partial class ArticleLocator
                     break;
                 case Verdict.Bad:
                     // One small foreign widget (a newsletter box without a telling class) may sit
-                    // between two parts of the story: look past it, without taking it in.
-                    if (skipped || !IsSmallInterruption(item))
+                    // between two parts of the story, and so may a larger box (a table of
+                    // contents, a "more like this" row) when well more of the story follows it
+                    // than the box holds: look past it, without taking it in.
+                    if ((skipped || !IsSmallInterruption(item)) && !IsPassable(items, j, step))
                         return false;
                     skipped = true;
                     pending.Clear();
@@ -155,6 +157,37 @@ internal sealed partial class ArticleLocator
         }
         return !skipped;
     }
+
+    /// <summary>
+    /// Whether the story goes on past the box at <paramref name="j"/>: the prose of the items that
+    /// follow it (up to the next box that is not prose) is at least <see cref="ProseBeyondFactor"/>
+    /// times the box's text and <see cref="MinProseBeyond"/> characters. A headline, another
+    /// article's headline, a footer or the comments are never passed.
+    /// </summary>
+    private bool IsPassable(List<Item> items, int j, int step)
+    {
+        var item = items[j];
+        if (_titleIndex >= item.First && _titleIndex < item.End || _foreign[item.End] - _foreign[item.First] > 0
+            || item.Box is { Region: Region.Footer or Region.Comments })
+            return false;
+        var beyond = 0;
+        for (var k = j + step; k >= 0 && k < items.Count; k += step)
+        {
+            var verdict = Judge(items[k]);
+            if (verdict == Verdict.Bad)
+                break;
+            if (verdict == Verdict.Include)
+                beyond += _good[items[k].End] - _good[items[k].First];
+        }
+        var size = _vis[item.End] - _vis[item.First];
+        return beyond >= MinProseBeyond && beyond >= ProseBeyondFactor * size;
+    }
+
+    /// <summary>Prose past a box, in characters, for the story to be seen going on past it.</summary>
+    private const int MinProseBeyond = 500;
+
+    /// <summary>How many times the box's own text the prose past it must be.</summary>
+    private const int ProseBeyondFactor = 2;
 
     private bool IsSmallInterruption(Item item) =>
         _vis[item.End] - _vis[item.First] <= 250 && _foreign[item.End] - _foreign[item.First] == 0

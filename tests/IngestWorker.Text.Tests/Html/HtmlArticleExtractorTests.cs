@@ -415,6 +415,25 @@ public class HtmlArticleExtractorTests
     }
 
     [Fact]
+    public void A_story_in_sections_goes_on_past_a_table_of_contents_between_them()
+    {
+        var toc = "<div class=\"section\"><p>Contents</p><ul>" + string.Concat(Enumerable.Range(1, 6).Select(i =>
+            $"<li><a href=\"#s{i}\">Section number {i} of this guide to the routes</a></li>")) + "</ul></div>";
+        string Later(string paragraph) => paragraph.Replace("the", "this", StringComparison.Ordinal);
+        var html = Page("<h1>Buses are coming</h1>"
+            + $"<div class=\"section\"><p>{Lorem1}</p><p>{Lorem2}</p><p>{Lorem3}</p><p>{Lorem4}</p></div>" + toc
+            + $"<div class=\"section\"><h2>Routes</h2><p>{Later(Lorem1)}</p><p>{Later(Lorem2)}</p></div>"
+            + $"<div class=\"section\"><h2>Night buses</h2><p>{Later(Lorem3)}</p><p>{Later(Lorem4)}</p></div>");
+        var page = Extractor.Extract(html);
+
+        var kept = Kept(page);
+        Assert.Contains(Lorem1, kept);
+        Assert.Contains(Later(Lorem1), kept);
+        Assert.Contains(Later(Lorem4), kept);
+        Assert.NotNull(Block(page, "Section number 3").RemovedBy);
+    }
+
+    [Fact]
     public void Prefers_the_text_that_follows_the_headline_over_later_reader_comments()
     {
         var comments = string.Concat(Enumerable.Range(1, 6).Select(i =>
