@@ -90,6 +90,7 @@ public static class WcxbRun
                 File.WriteAllText(Path.Combine(dump, page.Id + ".meta.json"), JsonSerializer.Serialize(new Dictionary<string, string?>
                 {
                     ["title"] = metadata.Title, ["date"] = metadata.Published, ["author"] = metadata.Author,
+                    ["pageType"] = result.Document.Page?.Type?.Type, // not read by score.py either
                 }));
             }
         }
@@ -125,7 +126,7 @@ public static class WcxbRun
         if (listPages)
         {
             foreach (var s in scored.OrderBy(s => s.Score.F1).Take(80))
-                Console.WriteLine($"  {s.Page.Id} {s.Page.Type,-13} F1 {s.Score.F1:F3}  P {s.Score.Precision:F3}  R {s.Score.Recall:F3}  {s.Reason}  {s.Page.Domain}");
+                Console.WriteLine($"  {s.Page.Id} {s.Page.Type,-13} ours {s.PageType ?? "-",-13} F1 {s.Score.F1:F3}  P {s.Score.Precision:F3}  R {s.Score.Recall:F3}  {s.Reason}  {s.Page.Domain}");
         }
     }
 

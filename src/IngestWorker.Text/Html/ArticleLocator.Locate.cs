@@ -101,7 +101,7 @@ internal sealed partial class ArticleLocator
         selected.Add((top.First, top.End, top.Parent));
         bool leftOpen = true, rightOpen = true;
         var current = top;
-        for (var level = 0; level < 10 && (leftOpen || rightOpen) && !IsArticleLimit(current); level++)
+        for (var level = 0; level < 10 && (leftOpen || rightOpen) && !IsArticleLimit(current, Thread); level++)
         {
             var parent = current.Parent;
             if (parent is null)
@@ -112,15 +112,16 @@ internal sealed partial class ArticleLocator
                 rightOpen = Side(items, at, +1, parent, selected);
             if (leftOpen)
                 leftOpen = Side(items, at, -1, parent, selected);
-            if (IsArticleLimit(parent))
+            if (IsArticleLimit(parent, Thread))
                 break;
             current = parent;
         }
         return selected;
     }
 
-    private static bool IsArticleLimit(Box box) =>
-        box.Tag is "article" or "main" or "body" or "html" || box.ArticleBodyProp;
+    // In a thread every post may be an <article>: the thread, not the post, is the story.
+    private static bool IsArticleLimit(Box box, bool thread) =>
+        box.Tag is "main" or "body" or "html" || box.Tag == "article" && !thread || box.ArticleBodyProp;
 
     private bool Side(List<Item> items, int at, int step, Box parent, List<(int, int, Box)> selected)
     {

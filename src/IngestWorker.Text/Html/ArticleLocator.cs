@@ -34,6 +34,12 @@ internal sealed partial class ArticleLocator
 
     public string? TitleText => _titleIndex >= 0 ? _blocks[_titleIndex].Text : null;
 
+    /// <summary>
+    /// The page is a forum or Q&amp;A thread: its posts and replies are the content, so boxes
+    /// marked as comments are read, and one post's <c>article</c> element does not end the story.
+    /// </summary>
+    public bool Thread { get; init; }
+
     public void Run()
     {
         if (_blocks.Count == 0)
@@ -132,6 +138,8 @@ internal sealed partial class ArticleLocator
         {
             var major = total > 0 && box.AllGoodChars * 2 >= total;
             if (box.NamedBy is { } word && layoutWords?.Contains(word) == true && box.Region != Region.Comments)
+                box.Region = Region.None;
+            if (Thread && box.Region == Region.Comments)
                 box.Region = Region.None;
             if (box.OwnHidden && major)
                 box.OwnHidden = false;

@@ -46,7 +46,11 @@ public sealed class HtmlArticleExtractor
         var segmenter = new DomSegmenter(cancellationToken);
         segmenter.Run(root);
         cancellationToken.ThrowIfCancellationRequested();
-        var page = new ArticleLocator(segmenter.Blocks, segmenter.Boxes, segmenter.Root!, meta, segmenter.Images, _language);
+        // What kind of page it is, as far as can be told before the article is found: a thread's
+        // replies are its content, where under an article they are comments.
+        var evidence = PageTypeEvidenceReader.Read(document, meta, segmenter.Blocks);
+        var thread = Extraction.PageTypes.PageTypeClassifier.Classify(evidence).Type == Extraction.PageTypes.PageTypes.Forum;
+        var page = new ArticleLocator(segmenter.Blocks, segmenter.Boxes, segmenter.Root!, meta, segmenter.Images, _language) { Thread = thread };
         page.Run();
 
         var blocks = new List<ContentBlock>(segmenter.Blocks.Count);
@@ -62,7 +66,7 @@ public sealed class HtmlArticleExtractor
                 InMainRegion = ArticleLocator.InMainRegion(block),
             });
         }
-        var type = Extraction.PageTypes.PageTypeClassifier.Classify(PageTypeEvidenceReader.Read(document, meta, segmenter.Blocks));
+        var type = Extraction.PageTypes.PageTypeClassifier.Classify(evidence with { ArticleWords = PageTypeEvidenceReader.ArticleWords(segmenter.Blocks) });
         return new PageContent(blocks, ToPageMetadata(meta, page.TitleText)) { Type = type };
     }
 

@@ -15,9 +15,10 @@ internal static partial class PageTypeEvidenceReader
     private static readonly string[] CardWords = ["card", "tile", "teaser", "product-item", "grid-item", "listing-item", "search-result"];
     private static readonly string[] PostWords = ["post", "reply", "comment", "answer", "message"];
 
+    /// <summary>What the page shows before the article engine ran (<see cref="PageTypeEvidence.ArticleWords"/> null: see <see cref="ArticleWords"/>).</summary>
     public static PageTypeEvidence Read(IDocument document, HtmlMetadata meta, IReadOnlyList<Block> blocks)
     {
-        int prices = 0, buttons = 0, articleWords = 0, calls = 0, docs = 0;
+        int prices = 0, buttons = 0, calls = 0, docs = 0;
         foreach (var block in blocks)
         {
             if (block.Hidden)
@@ -32,12 +33,14 @@ internal static partial class PageTypeEvidenceReader
                 if (DocumentationLine().IsMatch(block.Text))
                     docs++;
             }
-            if (block.Reason is null)
-                articleWords += block.Words;
         }
-        int codeBlocks = 0, cards = 0, posts = 0, headlineLinks = 0;
-        foreach (var element in document.QuerySelectorAll("pre, code, article, h2, h3, h4, [class]"))
+        int codeBlocks = 0, cards = 0, posts = 0, headlineLinks = 0, numberedPosts = 0, threadItems = 0;
+        foreach (var element in document.QuerySelectorAll("pre, code, article, h2, h3, h4, [class], [id], [itemtype]"))
         {
+            if (element.Id is { Length: > 1 } id && IsNumberedPost(id))
+                numberedPosts++;
+            if (element.GetAttribute("itemtype") is { } itemType && ThreadItemTypes.Any(t => itemType.EndsWith("/" + t, StringComparison.Ordinal)))
+                threadItems++;
             switch (element.LocalName)
             {
                 case "h2" or "h3" or "h4":
@@ -84,11 +87,43 @@ internal static partial class PageTypeEvidenceReader
             CodeBlocks = codeBlocks,
             Cards = cards,
             Posts = posts,
+            NumberedPosts = numberedPosts,
+            ThreadItems = threadItems,
             HeadlineLinks = headlineLinks,
             CallsToAction = calls,
             DocumentationChrome = docs,
-            ArticleWords = articleWords,
         };
+    }
+
+    private static readonly string[] ThreadItemTypes = ["Comment", "UserComments", "DiscussionForumPosting", "Question", "Answer"];
+    private static readonly string[] PostIdPrefixes = ["js-post", "message", "answer", "reply", "post", "msg", "p"];
+
+    // "post-123", "post_123", "p123", "js-post-9": a prefix, an optional separator, digits to the end.
+    // Not "comment-123": blogs number the comments under an article the same way.
+    private static bool IsNumberedPost(string id)
+    {
+        foreach (var prefix in PostIdPrefixes)
+        {
+            if (!id.StartsWith(prefix, StringComparison.Ordinal))
+                continue;
+            var rest = id.AsSpan(prefix.Length);
+            if (rest.Length > 0 && rest[0] is '-' or '_')
+                rest = rest[1..];
+            return rest.Length > 0 && !rest.ContainsAnyExceptInRange('0', '9');
+        }
+        return false;
+    }
+
+    /// <summary>Words of the blocks the article engine kept.</summary>
+    public static int ArticleWords(IReadOnlyList<Block> blocks)
+    {
+        var words = 0;
+        foreach (var block in blocks)
+        {
+            if (!block.Hidden && block.Reason is null)
+                words += block.Words;
+        }
+        return words;
     }
 
     // $19.99, € 5, £1,299.00, 19,99 €, 5 EUR, USD 20.

@@ -29,6 +29,15 @@ public sealed class PageTypeClassifierTests
         Assert.Equal(PageTypes.Forum, Classify(new PageTypeEvidence { Url = "https://forum.example.org/t/some-question/123", Posts = 6 }));
 
     [Fact]
+    public void Numbered_posts_and_comment_microdata_make_a_thread_of_a_page_that_says_article()
+    {
+        // Forum software often puts og:type "article" on every thread; it names, numbers and marks up the posts.
+        var thread = new PageTypeEvidence { OgType = "article", Posts = 12, NumberedPosts = 12, ThreadItems = 12 };
+        Assert.Equal(PageTypes.Forum, Classify(thread));
+        Assert.Equal(PageTypes.Article, Classify(thread with { NumberedPosts = 0, ThreadItems = 2 }));
+    }
+
+    [Fact]
     public void One_product_with_a_buy_button_is_a_product_and_a_grid_of_them_a_collection()
     {
         Assert.Equal(PageTypes.Product, Classify(new PageTypeEvidence
@@ -68,5 +77,16 @@ public sealed class PageTypeClassifierTests
         Assert.NotNull(type);
         Assert.Equal(PageTypes.Product, type.Type);
         Assert.InRange(type.Confidence, 0.5, 1.0);
+    }
+
+    [Fact]
+    public void The_html_reader_counts_numbered_posts_but_not_numbered_comments()
+    {
+        static string Page(string prefix) => "<html><head><meta property=\"og:type\" content=\"article\"></head><body><h1>Which pack for a week?</h1>"
+            + string.Concat(Enumerable.Range(1, 5).Select(i => $"<div id=\"{prefix}{i}\" class=\"post\" itemscope itemtype=\"https://schema.org/Comment\"><p>Reply number {i}: I carried a sixty litre pack for a week and it was fine.</p></div>"))
+            + "</body></html>";
+
+        Assert.Equal(PageTypes.Forum, new HtmlArticleExtractor().Extract(Page("post-")).Type!.Type);
+        Assert.NotEqual(PageTypes.Forum, new HtmlArticleExtractor().Extract(Page("comment-").Replace("schema.org/Comment", "schema.org/Thing", StringComparison.Ordinal).Replace("class=\"post\"", "", StringComparison.Ordinal)).Type!.Type);
     }
 }

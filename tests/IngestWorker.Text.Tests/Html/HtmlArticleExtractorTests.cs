@@ -433,6 +433,32 @@ public class HtmlArticleExtractorTests
         Assert.NotNull(Block(page, "Section number 3").RemovedBy);
     }
 
+    // Posts under a question, each an <article> in a "comments" list: a thread when the page is one, comments under a story otherwise.
+    private static string Replies() => "<div class=\"comments\">" + string.Concat(Enumerable.Range(1, 4).Select(i =>
+        $"<article id=\"post-{i}\" class=\"comment\"><p>reader{i}</p><p>I have lived in this town for thirty years, and the buses have got worse every year, so I doubt it, reply {i}.</p></article>")) + "</div>";
+
+    [Fact]
+    public void In_a_thread_the_replies_are_the_content()
+    {
+        var html = Page($"<h1>Will the new buses help?</h1><article id=\"post-0\"><p>{Lorem1}</p><p>{Lorem2}</p></article>" + Replies());
+        var page = Extractor.Extract(html, "https://forum.example.org/t/will-the-new-buses-help/42");
+
+        Assert.Equal(IngestWorker.Text.Extraction.PageTypes.PageTypes.Forum, page.Type!.Type);
+        Assert.Null(Block(page, "I have lived in this town for thirty years, and the buses have got worse every year, so I doubt it, reply 3.").RemovedBy);
+        Assert.Null(Block(page, Lorem1).RemovedBy);
+    }
+
+    [Fact]
+    public void Under_a_news_story_the_same_replies_are_comments()
+    {
+        var html = Page($"<article><h1>Buses are coming</h1><p>{Lorem1}</p><p>{Lorem2}</p><p>{Lorem3}</p></article>" + Replies(),
+            "<title>Buses are coming</title><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":\"Buses are coming\"}</script>");
+        var page = Extractor.Extract(html, "https://news.example.com/2024/05/buses");
+
+        Assert.Equal(IngestWorker.Text.Extraction.PageTypes.PageTypes.Article, page.Type!.Type);
+        Assert.Equal(BoilerplateReasons.Comments, Block(page, "I have lived in this town for thirty years, and the buses have got worse every year, so I doubt it, reply 3.").RemovedBy);
+    }
+
     [Fact]
     public void Prefers_the_text_that_follows_the_headline_over_later_reader_comments()
     {

@@ -49,6 +49,15 @@ public sealed record PageTypeEvidence
     /// <summary>Elements whose class or id names a post, reply or comment of a thread.</summary>
     public int Posts { get; init; }
 
+    /// <summary>
+    /// Elements whose id numbers a post or message (<c>post-123</c>, <c>p123</c>, <c>message_9</c>):
+    /// forum software numbers every post of a thread so that it can be linked to.
+    /// </summary>
+    public int NumberedPosts { get; init; }
+
+    /// <summary>Microdata items of a thread: <c>Comment</c>, <c>UserComments</c>, <c>DiscussionForumPosting</c>, <c>Question</c>, <c>Answer</c>.</summary>
+    public int ThreadItems { get; init; }
+
     /// <summary>Headings (h2–h4) that are links: the headlines of a list of stories or items.</summary>
     public int HeadlineLinks { get; init; }
 
@@ -58,6 +67,6 @@ public sealed record PageTypeEvidence
     /// <summary>Lines of documentation furniture ("On this page", "Edit this page", "Was this page helpful?").</summary>
     public int DocumentationChrome { get; init; }
 
-    /// <summary>Words of prose in the article the engine found (before any fallback).</summary>
-    public int ArticleWords { get; init; }
+    /// <summary>Words of prose in the article the engine found (before any fallback); null before the engine ran.</summary>
+    public int? ArticleWords { get; init; }
 }

@@ -93,6 +93,10 @@ public static class PageTypeClassifier
         // Counts.
         if (evidence.Posts >= SomePosts)
             Add(PageTypes.Forum, StrongCount);
+        if (evidence.NumberedPosts >= SomePosts)
+            Add(PageTypes.Forum, StrongCount);
+        if (evidence.ThreadItems >= SomePosts)
+            Add(PageTypes.Forum, StrongCount);
         if (evidence.CodeBlocks >= SomeCodeBlocks)
             Add(PageTypes.Documentation, evidence.CodeBlocks >= ManyCodeBlocks ? StrongCount + WeakCount : WeakCount);
         if (evidence.Prices >= ManyPrices)
