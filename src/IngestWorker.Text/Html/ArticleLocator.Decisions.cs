@@ -333,8 +333,14 @@ internal sealed partial class ArticleLocator
     /// advertising, interface). Related-story and promotion boxes count as main: on a listing page
     /// they are what the page lists.
     /// </summary>
-    internal static bool InMainRegion(Block block) =>
-        !block.Hidden && RegionOf(block.Owner, null) is Region.None or Region.Related or Region.Promotion or Region.Byline or Region.Caption;
+    /// <remarks>On a product page, boxes of other products and promotions are not what the page shows.</remarks>
+    internal bool InMainRegion(Block block) =>
+        !block.Hidden && RegionOf(block.Owner, null) switch
+        {
+            Region.None or Region.Byline or Region.Caption => true,
+            Region.Related or Region.Promotion => !Product,
+            _ => false,
+        };
 
     internal static string ReasonFor(Region region) => region switch
     {

@@ -40,6 +40,12 @@ internal sealed partial class ArticleLocator
     /// </summary>
     public bool Thread { get; init; }
 
+    /// <summary>
+    /// The page sells one product: its content is the description and the specifications, so the
+    /// customers' reviews and questions are comments, and boxes of other products are not its main region.
+    /// </summary>
+    public bool Product { get; init; }
+
     public void Run()
     {
         if (_blocks.Count == 0)
@@ -141,6 +147,8 @@ internal sealed partial class ArticleLocator
                 box.Region = Region.None;
             if (Thread && box.Region == Region.Comments)
                 box.Region = Region.None;
+            if (Product && box.Region == Region.None && HtmlKeywords.NamesReviews(box.Element.GetAttribute("class"), box.Element.Id))
+                box.Region = Region.Comments;
             if (box.OwnHidden && major)
                 box.OwnHidden = false;
             if (box.Region != Region.None && major && box.Region != Region.Comments)

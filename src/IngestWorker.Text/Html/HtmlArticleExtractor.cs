@@ -49,8 +49,12 @@ public sealed class HtmlArticleExtractor
         // What kind of page it is, as far as can be told before the article is found: a thread's
         // replies are its content, where under an article they are comments.
         var evidence = PageTypeEvidenceReader.Read(document, meta, segmenter.Blocks);
-        var thread = Extraction.PageTypes.PageTypeClassifier.Classify(evidence).Type == Extraction.PageTypes.PageTypes.Forum;
-        var page = new ArticleLocator(segmenter.Blocks, segmenter.Boxes, segmenter.Root!, meta, segmenter.Images, _language) { Thread = thread };
+        var early = Extraction.PageTypes.PageTypeClassifier.Classify(evidence).Type;
+        var page = new ArticleLocator(segmenter.Blocks, segmenter.Boxes, segmenter.Root!, meta, segmenter.Images, _language)
+        {
+            Thread = early == Extraction.PageTypes.PageTypes.Forum,
+            Product = early == Extraction.PageTypes.PageTypes.Product,
+        };
         page.Run();
 
         var blocks = new List<ContentBlock>(segmenter.Blocks.Count);
@@ -63,7 +67,7 @@ public sealed class HtmlArticleExtractor
                 StartsParagraph = block.StartsParagraph,
                 LinkDensity = Math.Round(block.LinkDensity, 3),
                 RemovedBy = block.Reason,
-                InMainRegion = ArticleLocator.InMainRegion(block),
+                InMainRegion = page.InMainRegion(block),
             });
         }
         var type = Extraction.PageTypes.PageTypeClassifier.Classify(evidence with { ArticleWords = PageTypeEvidenceReader.ArticleWords(segmenter.Blocks) });

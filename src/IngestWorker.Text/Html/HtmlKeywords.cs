@@ -71,6 +71,45 @@ internal static class HtmlKeywords
     // The same words as strings, so that a box can say which word named it without a copy per box.
     private static readonly FrozenSet<string> WordKeys = Words.Keys.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>Class or id words of customer reviews and questions (review platforms included).</summary>
+    private static readonly FrozenSet<string> ReviewWords = new[]
+    {
+        "review", "reviews", "ratings", "testimonials", "questions", "qna", "yotpo", "bazaarvoice", "bv", "jdgm", "judgeme", "okendo", "stamped", "trustpilot", "powerreviews",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Whether the class or id names customer reviews or questions (a product page's comments).</summary>
+    public static bool NamesReviews(string? classes, string? id) => AnyWord(classes, ReviewWords) || AnyWord(id, ReviewWords);
+
+    // The words of class or id names, split on non-letters and on lower→upper case changes.
+    private static bool AnyWord(string? names, FrozenSet<string> words)
+    {
+        if (string.IsNullOrEmpty(names))
+            return false;
+        var lookup = words.GetAlternateLookup<ReadOnlySpan<char>>();
+        Span<char> word = stackalloc char[32];
+        var length = 0;
+        var previousLower = false;
+        for (var k = 0; k <= names.Length; k++)
+        {
+            var c = k < names.Length ? names[k] : ' ';
+            var letter = char.IsLetter(c);
+            if ((!letter || previousLower && char.IsUpper(c)) && length > 0)
+            {
+                if (length <= word.Length && lookup.Contains(word[..length]))
+                    return true;
+                length = 0;
+            }
+            if (letter)
+            {
+                if (length < word.Length)
+                    word[length] = char.ToLowerInvariant(c);
+                length++;
+            }
+            previousLower = letter && !char.IsUpper(c);
+        }
+        return false;
+    }
+
     /// <summary>Whole class names (separators removed) that hide an element on screen.</summary>
     private static readonly FrozenSet<string> HiddenNames = new[]
     {

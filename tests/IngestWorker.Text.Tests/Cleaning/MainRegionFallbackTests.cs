@@ -70,4 +70,29 @@ public sealed class MainRegionFallbackTests
 
         Assert.Null(MainRegionFallback.Recover(page, article, new BoilerplateOptions { MinArticleWords = 0 }));
     }
+
+    [Fact]
+    public void A_product_page_keeps_its_description_and_not_the_reviews_or_other_products()
+    {
+        const string html = """
+            <html><head><title>Trail pack 25 | Example Outdoor</title>
+            <script type="application/ld+json">{"@type":"Product","name":"Trail pack 25","offers":{"@type":"Offer","price":"119.00"}}</script></head>
+            <body><main><h1>Trail pack 25</h1><p>$119.00</p><button>Add to cart</button>
+            <div class="description"><p>A day pack with a frame sheet, a rain cover and pockets for everything.</p>
+            <ul><li>Capacity: 25 litres</li><li>Weight: 1 lb 13 oz</li></ul></div>
+            <div class="product-reviews"><h2>Reviews</h2><p>Great pack, I carried it up three peaks this summer.</p><p>Comfortable, but the hip belt is thin.</p></div>
+            <div class="related"><h2>You may also like</h2><p><a href="/p2">Trail pack 40</a> $149.00</p><p><a href="/p3">Summit bag</a> $89.00</p></div>
+            </main></body></html>
+            """;
+        var page = new HtmlArticleExtractor().Extract(html);
+        var article = new BoilerplateCleaner(Options).Clean(page);
+
+        var recovered = MainRegionFallback.Recover(page, article, Options) ?? article;
+
+        Assert.Equal(IngestWorker.Text.Extraction.PageTypes.PageTypes.Product, page.Type!.Type);
+        Assert.Contains("A day pack with a frame sheet", recovered.Text);
+        Assert.Contains("Capacity: 25 litres", recovered.Text);
+        Assert.DoesNotContain("three peaks", recovered.Text);
+        Assert.DoesNotContain("Summit bag", recovered.Text);
+    }
 }
