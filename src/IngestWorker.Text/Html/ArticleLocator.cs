@@ -122,10 +122,13 @@ internal sealed partial class ArticleLocator
     {
         foreach (var block in _blocks)
         {
-            if (!block.Good)
-                continue;
+            var good = block.Good ? block.Text.Length : 0;
+            var shown = ShownByMarkup(block.Owner) ? block.Text.Length : 0;
             for (var box = block.Owner; box is not null; box = box.Parent)
-                box.AllGoodChars += block.Text.Length;
+            {
+                box.AllGoodChars += good;
+                box.AllChars += shown;
+            }
         }
         var total = _root.AllGoodChars;
         var embeds = new HashSet<Box>(ReferenceEqualityComparer.Instance);
@@ -170,30 +173,43 @@ internal sealed partial class ArticleLocator
     /// <summary>
     /// Class words that this page uses for its layout rather than to mark furniture: the boxes a
     /// word names hold, together, at least half the page's prose (a page builder that calls every
-    /// block a "widget", a theme whose every section is a "module-menu-…"). A sidebar or a menu
-    /// never holds most of a page's text, so on this page the word says nothing.
+    /// block a "widget", a theme whose every section is a "module-menu-…"), or, for interface
+    /// words, half of all its text (a "search-page" wrapper around a grid of products). A sidebar,
+    /// a menu or a search box never holds most of a page, so on this page the word says nothing.
     /// </summary>
-    private HashSet<string>? LayoutWords(int total)
+    private HashSet<string>? LayoutWords(int totalGood)
     {
-        if (total == 0)
+        var totalChars = _root.AllChars;
+        if (totalChars == 0)
             return null;
-        Dictionary<string, int>? covered = null;
+        Dictionary<string, (int Good, int All)>? covered = null;
         foreach (var box in _boxes)
         {
-            if (box.NamedBy is not { } word || box.AllGoodChars == 0 || NamedByAncestor(box, word))
+            if (box.NamedBy is not { } word || box.AllChars == 0 || NamedByAncestor(box, word))
                 continue;
-            covered ??= new Dictionary<string, int>(StringComparer.Ordinal);
-            covered[word] = covered.GetValueOrDefault(word) + box.AllGoodChars;
+            covered ??= new Dictionary<string, (int, int)>(StringComparer.Ordinal);
+            var (good, all) = covered.GetValueOrDefault(word);
+            covered[word] = (good + box.AllGoodChars, all + box.AllChars);
         }
         HashSet<string>? layout = null;
         if (covered is null)
             return null;
-        foreach (var (word, chars) in covered)
+        foreach (var (word, (good, all)) in covered)
         {
-            if (chars * 2 >= total)
+            if (totalGood > 0 && good * 2 >= totalGood || all * 2 >= totalChars && HtmlKeywords.IsInterfaceWord(word))
                 (layout ??= new HashSet<string>(StringComparer.Ordinal)).Add(word);
         }
         return layout;
+    }
+
+    private static bool ShownByMarkup(Box owner)
+    {
+        for (var box = owner; box is not null; box = box.Parent)
+        {
+            if (box.OwnHidden)
+                return false;
+        }
+        return true;
     }
 
     private static bool NamedByAncestor(Box box, string word)

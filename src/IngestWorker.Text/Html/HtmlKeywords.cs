@@ -71,6 +71,9 @@ internal static class HtmlKeywords
     // The same words as strings, so that a box can say which word named it without a copy per box.
     private static readonly FrozenSet<string> WordKeys = Words.Keys.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>Whether the vocabulary word marks interface (a search box, buttons, a dialog).</summary>
+    public static bool IsInterfaceWord(string word) => Words.TryGetValue(word, out var region) && region == Region.Interface;
+
     /// <summary>Class or id words of customer reviews and questions (review platforms included).</summary>
     private static readonly FrozenSet<string> ReviewWords = new[]
     {
@@ -226,7 +229,7 @@ internal static class HtmlKeywords
     private static Region ScanName(ReadOnlySpan<char> name, Span<char> buffer, ref bool positive, ref string? matched)
     {
         var result = Region.None;
-        bool hasAnchor = false, hasPart = false;
+        bool hasAnchor = false, hasPart = false, hasResults = false;
         // The whole name without separators, lower-cased: "article-body" → "articlebody".
         Span<char> joined = stackalloc char[64];
         var joinedLength = 0;
@@ -248,6 +251,7 @@ internal static class HtmlKeywords
                 }
                 hasAnchor |= Contains(BodyAnchors, word);
                 hasPart |= Contains(BodyParts, word);
+                hasResults |= word is "results" or "result";
                 wordLength = 0;
             }
             if (isLetterOrDigit)
@@ -263,6 +267,12 @@ internal static class HtmlKeywords
         var whole = joined[..joinedLength];
         if (Contains(HiddenNames, whole))
             return Region.Hidden;
+        // "search-results" are what the page lists, not a search box.
+        if (hasResults && result == Region.Interface && matched == "search")
+        {
+            result = Region.None;
+            matched = null;
+        }
         if ((hasAnchor && hasPart) || Contains(BodyWholes, whole))
             positive = true;
         if (result == Region.None && joinedLength > 3)

@@ -77,6 +77,9 @@ internal sealed class Box
 
     /// <summary>Prose characters in the subtree, hidden or not, region or not.</summary>
     public int AllGoodChars { get; set; }
+
+    /// <summary>Text characters in the subtree that the markup does not hide, region or not.</summary>
+    public int AllChars { get; set; }
     public double Score { get; set; }
     public bool Scored { get; set; }
 

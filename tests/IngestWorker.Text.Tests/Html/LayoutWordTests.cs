@@ -49,4 +49,22 @@ public sealed class LayoutWordTests
         Assert.Equal(Paragraphs, Kept(page));
         Assert.NotNull(page.Blocks.Single(b => b.Text.StartsWith("We are a small team", StringComparison.Ordinal)).RemovedBy);
     }
+
+    // A shop's results page: a search box in the header, the grid of results in a "search" wrapper.
+    private static string ResultsPage(string wrapper, string results) =>
+        "<html><head><title>Packs</title></head><body><header><div class=\"search-box\"><p>Search our store</p></div></header>"
+        + $"<div class=\"{wrapper}\"><h1>Backpacking packs</h1><ul class=\"{results}\">"
+        + string.Concat(Enumerable.Range(1, 10).Select(i => $"<li><a href=\"/p{i}\">Trail pack {i}, 60 litres</a><p>$1{i}9.00</p><p>Light frame, rain cover</p></li>"))
+        + "</ul></div></body></html>";
+
+    [Theory]
+    [InlineData("grid", "search-results")]
+    [InlineData("search-page-wrapper", "grid")]
+    public void Search_results_and_a_search_page_wrapper_are_what_the_page_lists(string wrapper, string results)
+    {
+        var page = new HtmlArticleExtractor().Extract(ResultsPage(wrapper, results));
+
+        Assert.True(page.Blocks.Single(b => b.Text == "Trail pack 7, 60 litres").InMainRegion);
+        Assert.False(page.Blocks.Single(b => b.Text == "Search our store").InMainRegion);
+    }
 }
