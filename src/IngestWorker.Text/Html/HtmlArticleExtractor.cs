@@ -80,8 +80,34 @@ public sealed class HtmlArticleExtractor
     /// cards ("Best X of 2026 – Top 10 Picks") while readers see the heading. Otherwise the declared
     /// title (OpenGraph, JSON-LD), or the document title without the site's name.
     /// </summary>
+    /// <remarks>
+    /// A title in parts ("Best movers in NYC 2025 | Top 19 companies", "Tips for a first visit - Japan
+    /// Forum") is named by its first part: what follows a bar or a spaced dash is a tagline, a
+    /// section or a site that <see cref="HtmlMetadataReader.StripSiteName"/> did not recognise.
+    /// </remarks>
     private static string? ChooseTitle(HtmlMetadata meta, string? headline) =>
-        headline ?? meta.Title ?? HtmlMetadataReader.StripSiteName(meta.DocumentTitle, meta.Site);
+        LeadingPart(headline ?? meta.Title ?? HtmlMetadataReader.StripSiteName(meta.DocumentTitle, meta.Site));
+
+    private static readonly string[] TitlePartSeparators = [" | ", " - "];
+
+    /// <summary>A lead part needs this many words to name the page on its own.</summary>
+    private const int MinLeadingPartWords = 2;
+
+    private static string? LeadingPart(string? title)
+    {
+        if (title is null)
+            return null;
+        foreach (var separator in TitlePartSeparators)
+        {
+            var at = title.IndexOf(separator, StringComparison.Ordinal);
+            if (at <= 0)
+                continue;
+            var lead = title[..at].Trim();
+            if (lead.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= MinLeadingPartWords)
+                return lead;
+        }
+        return title;
+    }
 
     private static PageMetadata ToPageMetadata(HtmlMetadata meta, string? titleBlock) => new()
     {

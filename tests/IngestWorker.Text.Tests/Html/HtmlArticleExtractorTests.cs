@@ -459,6 +459,18 @@ public class HtmlArticleExtractorTests
         Assert.Equal(BoilerplateReasons.Comments, Block(page, "I have lived in this town for thirty years, and the buses have got worse every year, so I doubt it, reply 3.").RemovedBy);
     }
 
+    [Theory]
+    [InlineData("Best movers in NYC 2025 | Top 19 companies", "Best movers in NYC 2025")]
+    [InlineData("Tips from a first visit - Japan Forum", "Tips from a first visit")]
+    [InlineData("Spider-Man: Far From Home - the films", "Spider-Man: Far From Home")]
+    [InlineData("Sale | Summer shoes", "Sale | Summer shoes")] // one word before the bar does not name the page
+    public void A_declared_title_in_parts_is_named_by_its_first_part(string declared, string expected)
+    {
+        var html = Page($"<div><p>{Lorem1}</p><p>{Lorem2}</p></div>", $"<title>{declared}</title>");
+
+        Assert.Equal(expected, Extractor.Extract(html).Metadata.Title);
+    }
+
     [Fact]
     public void Prefers_the_text_that_follows_the_headline_over_later_reader_comments()
     {
