@@ -58,8 +58,10 @@ public sealed class BoilerplateStage : IPipelineStage
             cleaned = mainRegion;
             document.Flags.Add(FlagCodes.MainRegion);
         }
-        if (string.IsNullOrWhiteSpace(cleaned.Metadata.Author) && BylineAuthor.Find(cleaned.Removed) is { } author)
+        if (string.IsNullOrWhiteSpace(cleaned.Metadata.Author) && BylineMetadata.Author(cleaned.Removed) is { } author)
             cleaned = cleaned with { Metadata = cleaned.Metadata with { Author = author } };
+        if (string.IsNullOrWhiteSpace(cleaned.Metadata.Published) && BylineMetadata.Date(cleaned.Removed) is { } published)
+            cleaned = cleaned with { Metadata = cleaned.Metadata with { Published = published } };
         document.Cleaning = cleaned;
         document.SiteKey = site;
         document.Text = cleaned.Text;
