@@ -362,6 +362,9 @@ internal static class HtmlMetadataReader
                 return;
             if (element.TryGetProperty("@graph", out var graph))
                 Visit(graph, depth + 1);
+            // A Q&A page's question is its main entity: its author asked, its date is the thread's.
+            if (element.TryGetProperty("mainEntity", out var main))
+                Visit(main, depth + 1);
             var rank = Rank(element);
             if (rank < 0)
                 return;
@@ -385,7 +388,8 @@ internal static class HtmlMetadataReader
             }
         }
 
-        // Article types rank above pages; other types (Organization, BreadcrumbList…) are ignored.
+        // Article types rank above a thread's opening post, which ranks above pages; other types
+        // (Organization, BreadcrumbList…) are ignored.
         private static int Rank(JsonElement element)
         {
             if (!element.TryGetProperty("@type", out var type))
@@ -397,6 +401,8 @@ internal static class HtmlMetadataReader
                 {
                     "NewsArticle" or "Article" or "BlogPosting" or "ReportageNewsArticle" or "AnalysisNewsArticle" or "OpinionNewsArticle"
                         or "Report" or "ScholarlyArticle" or "TechArticle" or "Review" or "LiveBlogPosting" or "SocialMediaPosting" or "BackgroundNewsArticle" => 3,
+                    // A thread's opening post: its author and date are the thread's, but it is not an article.
+                    "DiscussionForumPosting" or "Question" => 2,
                     "WebPage" or "ItemPage" or "AboutPage" or "QAPage" or "CollectionPage" => 1,
                     "VideoObject" or "Recipe" or "HowTo" => 0,
                     _ => -1,

@@ -324,6 +324,19 @@ public class HtmlArticleExtractorTests
         Assert.True(Block(page, Lorem2[..20]).StartsParagraph);
     }
 
+    [Theory]
+    [InlineData("{\"@type\":\"DiscussionForumPosting\",\"headline\":\"Buses?\",\"author\":{\"@type\":\"Person\",\"name\":\"busfan42\"},\"datePublished\":\"2024-05-03T08:45:00Z\","
+        + "\"comment\":[{\"@type\":\"Comment\",\"author\":{\"name\":\"someone_else\"}}]}")]
+    [InlineData("{\"@type\":\"QAPage\",\"mainEntity\":{\"@type\":\"Question\",\"name\":\"Buses?\",\"author\":{\"@type\":\"Person\",\"name\":\"busfan42\"},\"dateCreated\":\"2024-05-03T08:45:00Z\"}}")]
+    public void A_threads_author_and_date_are_its_opening_posts(string json)
+    {
+        var page = Extractor.Extract(Page($"<div><p>{Lorem1}</p><p>{Lorem2}</p></div>", $"<title>Buses?</title><script type=\"application/ld+json\">{json}</script>"));
+
+        Assert.Equal("busfan42", page.Metadata.Author);
+        Assert.StartsWith("2024-05-03", page.Metadata.Published, StringComparison.Ordinal);
+        Assert.False(page.Metadata.DeclaresArticle);
+    }
+
     [Fact]
     public void Follows_the_declared_json_ld_article_body_when_the_layout_misleads()
     {
