@@ -45,9 +45,9 @@ public sealed class DevSplitTests
         Assert.InRange(report.F1Of("listing"), 0.62, 1.0);
         Assert.InRange(report.F1Of("service"), 0.75, 1.0);
         Assert.InRange(report.Pages.Count(p => p.Empty), 0, 10);
-        Assert.InRange(report.Share(p => p.Title), 0.76, 1.0);
-        Assert.InRange(report.Share(p => p.Date), 0.69, 1.0);
-        Assert.InRange(report.Share(p => p.Author), 0.64, 1.0);
+        Assert.InRange(report.Share(p => p.Title), 0.78, 1.0);
+        Assert.InRange(report.Share(p => p.Date), 0.82, 1.0);
+        Assert.InRange(report.Share(p => p.Author), 0.68, 1.0);
         Assert.InRange(report.Share(p => p.PageType == p.Page.Type), 0.74, 1.0);
     }
 
