@@ -112,7 +112,7 @@ internal static class HtmlMetadataReader
         meta.DeclaresArticle |= ld.DeclaresArticle;
         meta.Site = SiteName(Clean(ogSite)) ?? SiteName(Clean(ld.Publisher)) ?? HostOf(url ?? canonical ?? ogUrl);
         meta.Title = StripSiteSuffix(Clean(meta.OgTitle) ?? meta.JsonLdHeadline ?? Clean(twitterTitle) ?? Clean(parselyTitle), meta.Site);
-        meta.Author = CleanAuthor(ld.Author) ?? CleanAuthor(metaAuthor);
+        meta.Author = CleanAuthor(ld.Author) ?? CleanAuthor(metaAuthor) ?? CleanAuthor(MicrodataAuthor(document));
         // The last change stands in for a page that gives no publication date (a page updated in place).
         meta.Published = NormaliseDate(ld.Published) ?? NormaliseDate(metaPublished) ?? NormaliseDate(itempropPublished) ?? FirstTime(document)
             ?? NormaliseDate(ld.Modified) ?? NormaliseDate(metaModified);
@@ -216,6 +216,26 @@ internal static class HtmlMetadataReader
             builder.Append(c);
         }
         return builder.Length == 0 ? null : builder.ToString();
+    }
+
+    // A microdata author longer than this is a bio or a card, not a name.
+    private const int MaxMicrodataAuthorWords = 6;
+
+    /// <summary>
+    /// The first microdata author (<c>itemprop="author"</c>): its <c>name</c> property (an element's
+    /// text or a <c>meta</c>'s content), else its own text when short enough to be a name. On a
+    /// thread the first is the opening post's: forum software marks every post's author this way.
+    /// </summary>
+    private static string? MicrodataAuthor(IDocument document)
+    {
+        var author = document.QuerySelector("[itemprop~=author]");
+        if (author is null)
+            return null;
+        var name = author.QuerySelector("[itemprop~=name]") is { } named
+            ? named.LocalName == "meta" ? named.GetAttribute("content") : named.TextContent
+            : author.TextContent;
+        var text = Clean(name);
+        return text is not null && text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= MaxMicrodataAuthorWords ? text : null;
     }
 
     private static string? CleanAuthor(string? author)

@@ -337,6 +337,19 @@ public class HtmlArticleExtractorTests
         Assert.False(page.Metadata.DeclaresArticle);
     }
 
+    [Theory]
+    [InlineData("<div itemprop=\"author\" itemscope itemtype=\"https://schema.org/Person\"><span itemprop=\"name\">busfan42</span><span>Member since 2019, 1,204 posts</span></div>")]
+    [InlineData("<div itemprop=\"author\" itemscope><meta itemprop=\"name\" content=\"busfan42\"><a href=\"/u/busfan42\">busfan42</a></div>")]
+    [InlineData("<div class=\"user-details\" itemprop=\"author\"><a href=\"/u/busfan42\">busfan42</a></div>")]
+    public void The_first_microdata_author_names_a_page_that_declares_none(string author)
+    {
+        var post = $"<div class=\"post\">{author}<p>{Lorem1}</p></div>";
+        var reply = $"<div class=\"post\"><div itemprop=\"author\"><span itemprop=\"name\">someone_else</span></div><p>{Lorem2}</p></div>";
+        var page = Extractor.Extract(Page(post + reply, "<title>Buses?</title>"));
+
+        Assert.Equal("busfan42", page.Metadata.Author);
+    }
+
     [Fact]
     public void Follows_the_declared_json_ld_article_body_when_the_layout_misleads()
     {
