@@ -71,6 +71,10 @@ public sealed class HtmlArticleExtractor
             });
         }
         var type = Extraction.PageTypes.PageTypeClassifier.Classify(evidence with { ArticleWords = PageTypeEvidenceReader.ArticleWords(segmenter.Blocks) });
+        // A thread is started by its first poster: forum software names every poster in an element
+        // classed "username" (or "author"), the opening post's first.
+        if (page.Thread && meta.Author is null)
+            meta.Author = FirstPoster(document);
         return new PageContent(blocks, ToPageMetadata(meta, page.TitleText)) { Type = type };
     }
 
@@ -87,6 +91,24 @@ public sealed class HtmlArticleExtractor
     /// </remarks>
     private static string? ChooseTitle(HtmlMetadata meta, string? headline) =>
         LeadingPart(headline ?? meta.Title ?? HtmlMetadataReader.StripSiteName(meta.DocumentTitle, meta.Site));
+
+    private static readonly string[] PosterClasses = ["username", "bigusername", "author"];
+
+    // A poster's name is a handle or a name, not a line of text.
+    private const int MaxPosterWords = 3;
+
+    private static string? FirstPoster(AngleSharp.Dom.IDocument document)
+    {
+        foreach (var element in document.QuerySelectorAll("[class]"))
+        {
+            if (!element.ClassList.Any(c => PosterClasses.Contains(c, StringComparer.OrdinalIgnoreCase)))
+                continue;
+            var text = HtmlMetadataReader.Clean(element.TextContent);
+            if (text is not null && text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= MaxPosterWords)
+                return text;
+        }
+        return null;
+    }
 
     private static readonly string[] TitlePartSeparators = [" | ", " - "];
 

@@ -475,6 +475,21 @@ public class HtmlArticleExtractorTests
     }
 
     [Fact]
+    public void A_threads_first_poster_is_its_author_and_not_on_other_pages()
+    {
+        static string Thread() => "<h1>Will the new buses help?</h1>" + string.Concat(Enumerable.Range(1, 4).Select(i =>
+            $"<div id=\"post-{i}\" class=\"post\"><a class=\"username\" href=\"/u/{i}\">rider{i}</a><p>I take the number {i} bus every day, and it has been late three times this week alone, so I doubt it.</p></div>"));
+        var thread = Extractor.Extract(Page(Thread()), "https://forum.example.org/t/will-the-new-buses-help/42");
+        var story = Extractor.Extract(Page($"<article><h1>Buses are coming</h1><p>{Lorem1}</p><p>{Lorem2}</p><p class=\"author\">Jane Doe</p></article>",
+            "<title>Buses are coming</title><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":\"Buses are coming\"}</script>"),
+            "https://news.example.com/2024/05/buses");
+
+        Assert.Equal(IngestWorker.Text.Extraction.PageTypes.PageTypes.Forum, thread.Type!.Type);
+        Assert.Equal("rider1", thread.Metadata.Author);
+        Assert.NotEqual("Jane Doe", story.Metadata.Author); // a class alone names no author outside a thread
+    }
+
+    [Fact]
     public void Under_a_news_story_the_same_replies_are_comments()
     {
         var html = Page($"<article><h1>Buses are coming</h1><p>{Lorem1}</p><p>{Lorem2}</p><p>{Lorem3}</p></article>" + Replies(),
