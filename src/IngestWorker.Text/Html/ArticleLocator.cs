@@ -123,7 +123,7 @@ internal sealed partial class ArticleLocator
         foreach (var block in _blocks)
         {
             var good = block.Good ? block.Text.Length : 0;
-            var shown = ShownByMarkup(block.Owner) ? block.Text.Length : 0;
+            var shown = block.Hidden ? 0 : block.Text.Length; // hidden by markup, as the DOM walk saw it
             for (var box = block.Owner; box is not null; box = box.Parent)
             {
                 box.AllGoodChars += good;
@@ -200,16 +200,6 @@ internal sealed partial class ArticleLocator
                 (layout ??= new HashSet<string>(StringComparer.Ordinal)).Add(word);
         }
         return layout;
-    }
-
-    private static bool ShownByMarkup(Box owner)
-    {
-        for (var box = owner; box is not null; box = box.Parent)
-        {
-            if (box.OwnHidden)
-                return false;
-        }
-        return true;
     }
 
     private static bool NamedByAncestor(Box box, string word)
