@@ -1,9 +1,16 @@
+using System.Collections.Frozen;
+
 namespace IngestWorker.Text.Cleaning;
 
 /// <summary>
-/// Why a block was removed. Codes are part of the output contract (<c>boilerplate.removedLines[].reason</c>):
-/// users audit and tune by them, so once published they are not renamed.
+/// Why a block was removed, and which reason names a block that several rules remove. Codes are
+/// part of the output contract (<c>boilerplate.removedLines[].reason</c>): users audit and tune by
+/// them, so once published they are not renamed.
 /// </summary>
+/// <remarks>
+/// Every rule of both readers (the HTML locator and the line cleaner) proposes its reason through
+/// <see cref="Decide"/>; <see cref="Precedence"/> is the one table that says which proposal wins.
+/// </remarks>
 public static class BoilerplateReasons
 {
     /// <summary>
@@ -74,4 +81,59 @@ public static class BoilerplateReasons
     /// <see cref="BoilerplateOptions.KeepStandfirst"/> is off.
     /// </summary>
     public const string Standfirst = "standfirst";
+
+    /// <summary>
+    /// The precedence table, strongest first: a block removed by several rules carries the reason
+    /// listed first here. What the block <em>is</em> (the headline, hidden markup, a learned
+    /// template line, comments, a notice) outranks where it <em>sits</em> (in a header, after the
+    /// article's end, in a menu), which outranks what it merely <em>looks like</em> (link text,
+    /// not prose, short, outside the chosen region).
+    /// </summary>
+    public static readonly IReadOnlyList<string> Precedence =
+    [
+        Title,
+        Hidden,
+        SiteTemplate,
+        Comments,
+        Advertisement,
+        InterfaceText,
+        Caption,
+        Legal,
+        Promotion,
+        Teaser,
+        Byline,
+        Standfirst,
+        HeaderChrome,
+        EndOfArticle,
+        Repeated,
+        Navigation,
+        LinkDense,
+        NotProse,
+        Short,
+        OutsideMainContent,
+    ];
+
+    private static readonly FrozenDictionary<string, int> Ranks =
+        Precedence.Select((reason, rank) => KeyValuePair.Create(reason, rank)).ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The reason a block carries once <paramref name="proposed"/> is put to it: the proposal when
+    /// the block had none or a weaker one, else the reason it had.
+    /// </summary>
+    public static string Decide(string? current, string proposed)
+    {
+        if (current is null || ReferenceEquals(current, proposed))
+            return proposed;
+        return Rank(proposed) < Rank(current) ? proposed : current;
+    }
+
+    /// <summary>The reason's place in <see cref="Precedence"/> (0 is strongest).</summary>
+    public static int Rank(string reason) =>
+        Ranks.TryGetValue(reason, out var rank) ? rank : throw new ArgumentException($"'{reason}' is not a removal reason; add it to BoilerplateReasons.Precedence.", nameof(reason));
+
+    /// <summary>
+    /// Removed for its shape alone (too short, not prose): a later rule that recognises what the
+    /// block is (a repeat, a byline) names it better, and a neighbour judged only by shape still counts as text.
+    /// </summary>
+    public static bool IsShapeOnly(string? reason) => reason is Short or NotProse;
 }

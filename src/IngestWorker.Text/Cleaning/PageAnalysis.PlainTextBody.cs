@@ -47,18 +47,18 @@ internal sealed partial class PageAnalysis
             {
                 if (i > end)
                     break;
-                _reason[i] = BoilerplateReasons.EndOfArticle;
+                Remove(i, BoilerplateReasons.EndOfArticle);
                 return LastKept(bodyStart, i - 1);
             }
             // An inline box: its lines are teasers and buttons, the article goes on after it.
             // Its heading keeps a more specific reason where there is one (a newsletter plug, a
             // share button).
-            if (!MarkLine(i, body: false) || ReferenceEquals(_reason[i], BoilerplateReasons.Navigation))
-                _reason[i] = BoilerplateReasons.Teaser;
+            if (!MarkLine(i, body: false) || _reason[i] == BoilerplateReasons.Navigation)
+                Remove(i, BoilerplateReasons.Teaser);
             for (var j = i + 1; j < resume; j++)
             {
                 if (_reason[j] is null && !MarkLine(j, body: false))
-                    _reason[j] = BoilerplateReasons.Teaser;
+                    Remove(j, BoilerplateReasons.Teaser);
             }
             if (resume > end)
             {
@@ -174,7 +174,7 @@ internal sealed partial class PageAnalysis
                 continue;
             if (!_good[i] && !IsProse(i) && !IsSentenceBetweenParagraphs(i, from, to) && !IsHeadingInBody(i, from, to) && !AnnouncedList(i)
                 && !(IsListIntro(i) && i + 1 < _n && AnnouncedList(i + 1)))
-                _reason[i] = _f[i].Weight < _options.LengthLow ? BoilerplateReasons.Short : BoilerplateReasons.NotProse;
+                Remove(i, _f[i].Weight < _options.LengthLow ? BoilerplateReasons.Short : BoilerplateReasons.NotProse);
         }
         MarkTrailingCredits(from, to);
     }
@@ -216,7 +216,7 @@ internal sealed partial class PageAnalysis
     {
         for (var j = i + step; step < 0 ? j >= limit : j <= limit; j += step)
         {
-            if ((_signal[j] & Signal.Chrome) != 0 || _reason[j] is not null && _reason[j] != BoilerplateReasons.Short && _reason[j] != BoilerplateReasons.NotProse)
+            if ((_signal[j] & Signal.Chrome) != 0 || _reason[j] is not null && !BoilerplateReasons.IsShapeOnly(_reason[j]))
                 continue;
             return _good[j] || IsProseLike(j) && _f[j].Terminal;
         }
@@ -235,7 +235,7 @@ internal sealed partial class PageAnalysis
             seen++;
             var f = _f[i];
             if (f.Tokens <= 40 && (f.Triggers & Trigger.Role) != 0 && BoilerplateLexicon.HasRole(_text[i]) && LooksLikeBio(_text[i]))
-                _reason[i] = BoilerplateReasons.Byline;
+                Remove(i, BoilerplateReasons.Byline);
         }
     }
 
@@ -293,7 +293,7 @@ internal sealed partial class PageAnalysis
             reason = BoilerplateReasons.Caption;
         if (reason is null)
             return false;
-        _reason[i] = reason;
+        Remove(i, reason);
         return true;
     }
 
@@ -372,11 +372,11 @@ internal sealed partial class PageAnalysis
             if ((_signal[i] & (Signal.Chrome & ~(Signal.SoftMarker | Signal.HardMarker))) != 0 || IsInstruction(i))
                 MarkLine(i, body: false);
             else if (afterMarker)
-                _reason[i] = BoilerplateReasons.EndOfArticle;
+                Remove(i, BoilerplateReasons.EndOfArticle);
             else if (InShortRun(i, from, to))
-                _reason[i] = BoilerplateReasons.Navigation;
+                Remove(i, BoilerplateReasons.Navigation);
             else
-                _reason[i] = BoilerplateReasons.OutsideMainContent;
+                Remove(i, BoilerplateReasons.OutsideMainContent);
         }
     }
 

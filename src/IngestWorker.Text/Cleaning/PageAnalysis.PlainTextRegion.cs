@@ -12,7 +12,7 @@ internal sealed partial class PageAnalysis
         for (var i = 0; i < _n; i++)
         {
             if ((_signal[i] & Signal.Template) != 0)
-                _reason[i] = BoilerplateReasons.SiteTemplate;
+                Remove(i, BoilerplateReasons.SiteTemplate);
         }
         if (!FindRegion(out var start, out var end))
         {
@@ -25,9 +25,9 @@ internal sealed partial class PageAnalysis
             FindTitle(Math.Max(0, firstProse - 5), firstProse);
             if (_title >= 0 && _title < firstProse)
             {
-                _reason[_title] = BoilerplateReasons.Title;
+                Remove(_title, BoilerplateReasons.Title);
                 foreach (var copy in _titleCopies)
-                    _reason[copy] = BoilerplateReasons.Title;
+                    Remove(copy, BoilerplateReasons.Title);
             }
             FindMetadata(firstProse, _n - 1);
             return;
@@ -351,18 +351,18 @@ internal sealed partial class PageAnalysis
                 continue;
             if (_titleCopies.Contains(i))
             {
-                _reason[i] = BoilerplateReasons.Title;
+                Remove(i, BoilerplateReasons.Title);
                 continue;
             }
             var s = _signal[i];
             if ((s & Signal.Promotion) != 0)
-                _reason[i] = BoilerplateReasons.Promotion;
+                Remove(i, BoilerplateReasons.Promotion);
             else if ((s & Signal.Legal) != 0)
-                _reason[i] = BoilerplateReasons.Legal;
+                Remove(i, BoilerplateReasons.Legal);
             else if (InShortRun(i, from, to, 5))
-                _reason[i] = BoilerplateReasons.Navigation;
+                Remove(i, BoilerplateReasons.Navigation);
             else
-                _reason[i] = BoilerplateReasons.HeaderChrome;
+                Remove(i, BoilerplateReasons.HeaderChrome);
         }
     }
 
@@ -403,22 +403,22 @@ internal sealed partial class PageAnalysis
                 continue;
             if (i == _title || _titleCopies.Contains(i))
             {
-                _reason[i] = BoilerplateReasons.Title;
+                Remove(i, BoilerplateReasons.Title);
                 continue;
             }
             if (i == standfirst)
             {
                 // The standfirst is content, but still subject to the line rules (a caption is not a standfirst).
                 if (!MarkLine(i, body: true) && !_options.KeepStandfirst)
-                    _reason[i] = BoilerplateReasons.Standfirst;
+                    Remove(i, BoilerplateReasons.Standfirst);
                 continue;
             }
             if (MarkLine(i, body: false))
                 continue;
-            _reason[i] = IsProseLike(i) ? BoilerplateReasons.NotProse
+            Remove(i, IsProseLike(i) ? BoilerplateReasons.NotProse
                 : (_signal[i] & Signal.HeadingLike) != 0 && NearByline(i) ? BoilerplateReasons.Byline
                 : InShortRun(i, from, to) ? BoilerplateReasons.Navigation
-                : BoilerplateReasons.Short;
+                : BoilerplateReasons.Short);
         }
     }
 

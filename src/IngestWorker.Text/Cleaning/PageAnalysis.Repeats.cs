@@ -19,7 +19,7 @@ internal sealed partial class PageAnalysis
             if (_reason[i] is not null)
                 continue;
             if (!seen.TryAdd(_text[i], i))
-                _reason[i] = BoilerplateReasons.Repeated;
+                Remove(i, BoilerplateReasons.Repeated);
         }
         RemoveContained();
     }
@@ -57,7 +57,7 @@ internal sealed partial class PageAnalysis
         {
             // Kept lines, and lead lines removed only for their shape: a copy of body text among
             // them (a summary line repeating the first paragraph) is better called a repeat.
-            if (_reason[i] is not null && !ReferenceEquals(_reason[i], BoilerplateReasons.Short) && !ReferenceEquals(_reason[i], BoilerplateReasons.NotProse))
+            if (_reason[i] is not null && !BoilerplateReasons.IsShapeOnly(_reason[i]))
                 continue;
             // Eight words at least (a heading's words recur in the text without being a copy);
             // from the HTML extractor only short blocks (its pull quotes are marked up as such).
@@ -78,7 +78,7 @@ internal sealed partial class PageAnalysis
                     hits++;
             }
             if (other >= 0 && hits >= 0.8 * (count - 2) && _text[other].Length > _text[i].Length && _reason[other] is null)
-                _reason[i] = BoilerplateReasons.Repeated;
+                Remove(i, BoilerplateReasons.Repeated);
         }
     }
 

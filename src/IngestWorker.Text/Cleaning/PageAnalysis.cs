@@ -108,6 +108,10 @@ internal sealed partial class PageAnalysis
 
     private ContentBlock Block(int i) => _page.Blocks[_index[i]];
 
+    /// <summary>A rule removes block <paramref name="i"/> for <paramref name="reason"/>; the precedence table names it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Remove(int i, string reason) => _reason[i] = BoilerplateReasons.Decide(_reason[i], reason);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CleanedPage Run()
     {
@@ -139,18 +143,18 @@ internal sealed partial class PageAnalysis
         for (var i = 0; i < _n; i++)
         {
             if ((_signal[i] & Signal.Template) != 0)
-                _reason[i] = BoilerplateReasons.SiteTemplate;
+                Remove(i, BoilerplateReasons.SiteTemplate);
         }
         FindTitle(0, Math.Min(_n, 12));
         var bodyStart = 0;
         for (var i = 0; i <= _title && i < _n; i++)
         {
             if (i == _title || _titleCopies.Contains(i))
-                _reason[i] = BoilerplateReasons.Title;
+                Remove(i, BoilerplateReasons.Title);
             bodyStart = i + 1;
         }
         foreach (var copy in _titleCopies)
-            _reason[copy] ??= BoilerplateReasons.Title;
+            Remove(copy, BoilerplateReasons.Title);
         var bodyEnd = CutAtMarkers(bodyStart, _n - 1);
         for (var i = bodyStart; i <= bodyEnd; i++)
         {

@@ -20,39 +20,39 @@ internal sealed partial class ArticleLocator
             var block = _blocks[i];
             if (i == _titleIndex)
             {
-                block.Reason = BoilerplateReasons.Title;
+                block.Remove(BoilerplateReasons.Title);
                 continue;
             }
             if (block.Hidden)
             {
-                block.Reason = BoilerplateReasons.Hidden;
+                block.Remove(BoilerplateReasons.Hidden);
                 continue;
             }
             if (stops[i] is not { } stop)
             {
-                block.Reason = OutsideReason(block, i);
+                block.Remove(OutsideReason(block, i));
                 continue;
             }
             var inner = RegionOf(block.Owner, stop);
             if (inner != Region.None)
             {
-                block.Reason = ReasonFor(inner);
+                block.Remove(ReasonFor(inner));
                 continue;
             }
             if (block.Caption)
             {
-                block.Reason = BoilerplateReasons.Caption;
+                block.Remove(BoilerplateReasons.Caption);
                 continue;
             }
             if (_titleIndex >= 0 && block.Kind == BlockKind.Heading && SameText(block.Text, _blocks[_titleIndex].Text))
             {
-                block.Reason = BoilerplateReasons.Repeated;
+                block.Remove(BoilerplateReasons.Repeated);
                 continue;
             }
             if (IsLinkDense(block))
-                block.Reason = BoilerplateReasons.LinkDense;
+                block.Remove(BoilerplateReasons.LinkDense);
             else if (BoilerplateText.Classify(block.Text, block.Kind == BlockKind.ListItem) is { } wording)
-                block.Reason = wording;
+                block.Remove(wording);
         }
         MarkLinkLists(content, stops);
         RestoreInlineLinks(stops);
@@ -86,7 +86,7 @@ internal sealed partial class ArticleLocator
             {
                 if (_blocks[j].Text.Length > text.Length && _blocks[j].Text.Contains(text, StringComparison.Ordinal))
                 {
-                    _blocks[i].Reason = BoilerplateReasons.Repeated;
+                    _blocks[i].Remove(BoilerplateReasons.Repeated);
                     break;
                 }
             }
@@ -101,7 +101,7 @@ internal sealed partial class ArticleLocator
                 continue;
             if (!seen.Add(text))
             {
-                _blocks[i].Reason = BoilerplateReasons.Repeated;
+                _blocks[i].Remove(BoilerplateReasons.Repeated);
                 continue;
             }
             foreach (var j in kept)
@@ -111,7 +111,7 @@ internal sealed partial class ArticleLocator
                     continue;
                 if (other.Text.Contains(text, StringComparison.Ordinal))
                 {
-                    _blocks[i].Reason = BoilerplateReasons.Repeated;
+                    _blocks[i].Remove(BoilerplateReasons.Repeated);
                     break;
                 }
             }
@@ -181,7 +181,7 @@ internal sealed partial class ArticleLocator
             for (var i = box.First; i < box.End; i++)
             {
                 if (_blocks[i].Reason is null)
-                    _blocks[i].Reason = BoilerplateReasons.LinkDense;
+                    _blocks[i].Remove(BoilerplateReasons.LinkDense);
                 _blocks[i].InLinkList = true;
             }
         }
@@ -202,7 +202,7 @@ internal sealed partial class ArticleLocator
             if (block.Kind == BlockKind.Heading)
             {
                 if (OrphanHeading(i, stops) is { } reason)
-                    block.Reason = reason;
+                    block.Remove(reason);
                 continue;
             }
             if (block.Words > 6 || block.EndsSentence)
@@ -219,7 +219,7 @@ internal sealed partial class ArticleLocator
             if (nextReason is null || nextReason == BoilerplateReasons.Title)
                 continue;
             if (block.Text.TrimEnd().EndsWith(':') || PreviousRemoved(i, stops))
-                block.Reason = nextReason;
+                block.Remove(nextReason);
         }
     }
 
@@ -293,7 +293,7 @@ internal sealed partial class ArticleLocator
                     var candidate = _blocks[k];
                     if (candidate.Reason == BoilerplateReasons.LinkDense && !candidate.InLinkList && !BoilerplateText.IsShouting(candidate.Text)
                         && BoilerplateText.Classify(candidate.Text) is null)
-                        candidate.Reason = null;
+                        candidate.Restore();
                 }
             }
             i = runEnd - 1;

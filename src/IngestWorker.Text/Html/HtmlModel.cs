@@ -1,3 +1,4 @@
+using IngestWorker.Text.Cleaning;
 using AngleSharp.Dom;
 using IngestWorker.Text.Extraction;
 
@@ -127,7 +128,14 @@ internal sealed class Block
     /// <summary>The block sits with an image in a small wrapper: a caption or credit.</summary>
     public bool Caption { get; set; }
 
-    public string? Reason { get; set; }
+    /// <summary>Why the block is removed (null: kept). Set by <see cref="Remove"/>, which applies the precedence table.</summary>
+    public string? Reason { get; private set; }
+
+    /// <summary>A rule removes the block for <paramref name="reason"/>; <see cref="BoilerplateReasons.Precedence"/> names it.</summary>
+    public void Remove(string reason) => Reason = BoilerplateReasons.Decide(Reason, reason);
+
+    /// <summary>A later rule proves the block is content after all (a link line inside the story).</summary>
+    public void Restore() => Reason = null;
 
     public double LinkDensity => Text.Length == 0 ? 0 : Math.Min(1.0, (double)LinkChars / Text.Length);
 

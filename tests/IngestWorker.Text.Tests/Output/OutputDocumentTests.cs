@@ -103,7 +103,7 @@ public sealed class OutputDocumentTests
     [Fact]
     public void Every_boilerplate_reason_code_is_listed_in_the_schema()
     {
-        var codes = typeof(IngestWorker.Text.Cleaning.BoilerplateReasons).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!);
+        var codes = IngestWorker.Text.Cleaning.BoilerplateReasons.Precedence;
         var listed = Schema.GetProperty("properties").GetProperty("boilerplate").GetProperty("properties").GetProperty("removedLines")
             .GetProperty("items").GetProperty("properties").GetProperty("reason").GetProperty("enum").EnumerateArray().Select(e => e.GetString());
         Assert.Equal(codes.Order(), listed.Order());
