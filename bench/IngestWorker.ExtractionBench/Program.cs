@@ -92,8 +92,10 @@ void Throughput(string path)
     var parser = new AngleSharp.Html.Parser.HtmlParser(new AngleSharp.Html.Parser.HtmlParserOptions { IsScripting = false });
     var ours = new List<double>();
     var reference = new List<double>();
+    var stageTotals = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
     for (var round = 0; round < rounds + 3; round++)
     {
+        stages.StageTotals = round >= 3 ? stageTotals : null;
         var clock = Stopwatch.StartNew();
         foreach (var (id, url, text) in inputs)
             _ = Through(path, $"{round}-{id}", url, text);
@@ -118,6 +120,10 @@ void Throughput(string path)
     var what = path == "html" ? "AngleSharp parse alone" : "normalisation alone";
     Console.WriteLine($"{path,-9} throughput, one thread, {bytes / 1e6:F1} MB x {rounds} rounds: median {ours[ours.Count / 2]:F1} MB/s " +
         $"(min {ours[0]:F1}, max {ours[^1]:F1}); {what} {reference[reference.Count / 2]:F1} MB/s, ratio {ours[ours.Count / 2] / reference[reference.Count / 2]:F2}");
+    stages.StageTotals = null;
+    var all = stageTotals.Values.Sum(t => t.TotalSeconds);
+    Console.WriteLine($"{"",-9} share of stage time: " + string.Join(", ",
+        stageTotals.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {100 * p.Value.TotalSeconds / all:F0}%")));
 }
 
 // Another extractor's output (e.g. bench/reference/readability_extract.py), scored by the same rule.

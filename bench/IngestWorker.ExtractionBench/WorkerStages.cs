@@ -31,8 +31,17 @@ public sealed class WorkerStages
     public PipelineResult Run(string blobName, byte[] content)
     {
         var source = new DocumentSource("bench", blobName, "\"0x1\"", content.Length);
-        return _pipeline.RunAsync(source, content, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        var result = _pipeline.RunAsync(source, content, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        if (StageTotals is { } totals)
+        {
+            foreach (var timing in result.StageTimings)
+                totals[timing.Stage] = totals.GetValueOrDefault(timing.Stage) + timing.Elapsed;
+        }
+        return result;
     }
+
+    /// <summary>When set, every run adds each stage's time here (the throughput run's per-stage shares).</summary>
+    public Dictionary<string, TimeSpan>? StageTotals { get; set; }
 
     /// <summary>
     /// An aeb-dev page (<paramref name="kind"/> <c>html</c> or <c>pagetext</c>) dropped as a user would:
