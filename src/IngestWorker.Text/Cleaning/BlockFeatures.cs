@@ -221,7 +221,7 @@ internal struct BlockFeatures
             var last = text[end];
             if (last == '…' || (last == '.' && end >= 2 && text[end - 1] == '.' && text[end - 2] == '.'))
                 f.Truncated = true;
-            else if (last is '.' or '!' or '?' or '。' or '！' or '？')
+            else if (last is '.' or '!' or '?' or '。' or '！' or '？' or '؟' or '।')
                 f.Terminal = true;
             else if (last is ':' or '：')
                 f.EndsWithColon = true;
@@ -243,6 +243,41 @@ internal struct BlockFeatures
             firstWord = entry.Trigger;
         if (length >= 2)
             triggers |= entry.Trigger & Trigger.Anywhere;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> CommaChars = System.Buffers.SearchValues.Create(",;，、،");
+
+    /// <summary>Clause separators in <paramref name="text"/>: , ; and the CJK and Arabic commas (counted apart: the main scan stays lean).</summary>
+    public static int CountCommas(ReadOnlySpan<char> text)
+    {
+        var count = 0;
+        for (var at = text.IndexOfAny(CommaChars); at >= 0; at = text.IndexOfAny(CommaChars))
+        {
+            count++;
+            text = text[(at + 1)..];
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// Most of the block's letters are of scripts written without spaces between words (Han, kana,
+    /// Hangul, Thai, Lao, Myanmar, Khmer): its word counts say little. Counted apart from
+    /// <see cref="Scan"/>, which stays lean for the line cleaner; only called for non-ASCII text.
+    /// </summary>
+    public static bool MostlyUnspaced(string text, in BlockFeatures features)
+    {
+        if (features.Letters == 0)
+            return false;
+        var unspaced = features.Cjk;
+        if (unspaced * 2 <= features.Letters)
+        {
+            foreach (var c in text)
+            {
+                if (c is >= '\u0E00' and <= '\u0EFF' or >= '\u1000' and <= '\u109F' or >= '\u1780' and <= '\u17FF')
+                    unspaced++;
+            }
+        }
+        return unspaced * 2 > features.Letters;
     }
 
     /// <summary>3 for Han and kana, 2 for Hangul, 0 for everything else.</summary>

@@ -14,7 +14,8 @@ internal sealed partial class ArticleLocator
     private readonly IReadOnlyList<Box> _boxes;
     private readonly Box _root;
     private readonly HtmlMetadata _meta;
-    private FrozenSet<string>? _stopwords;
+    /// <summary>The page's language as a bit of <see cref="WordTable.Languages"/> (0: none): the feature scan counts its stopwords.</summary>
+    private int _languageBit;
     private int _titleIndex = -1;
 
     private readonly List<(Box Box, int BlockIndex)> _images;
@@ -83,18 +84,22 @@ internal sealed partial class ArticleLocator
             if (words.Count >= 600)
                 break;
         }
-        _stopwords = Stopwords.For(Stopwords.Language(words, _identifier));
+        var index = Stopwords.Language(words, _identifier) is { } language ? WordTable.IndexOf(language) : -1;
+        _languageBit = index >= 0 ? 1 << index : 0;
     }
 
+    /// <summary>The block's features, from the same scan the line cleaner makes (<see cref="BlockFeatures"/>).</summary>
     private void Features(Block block)
     {
-        var stats = TextStats.Measure(block.Text, _stopwords);
-        block.Words = stats.Words;
-        block.Stopwords = stats.Stopwords;
-        block.Commas = stats.Commas;
-        block.EndsSentence = stats.EndsSentence;
-        block.Good = IsProse(block, stats.Dense, ignoreLinks: false);
-        block.Sentences = IsProse(block, stats.Dense, ignoreLinks: true);
+        var f = BlockFeatures.Scan(block.Text, _languageBit);
+        block.Words = f.Tokens;
+        block.Stopwords = f.Stopwords;
+        block.Commas = BlockFeatures.CountCommas(block.Text);
+        // A colon or an ellipsis ends a lead-in or a cut sentence: still sentence-shaped here.
+        block.EndsSentence = f.Terminal || f.EndsWithColon || f.Truncated;
+        var dense = f.Letters < f.Length && !System.Text.Ascii.IsValid(block.Text) && BlockFeatures.MostlyUnspaced(block.Text, f);
+        block.Good = IsProse(block, dense, ignoreLinks: false);
+        block.Sentences = IsProse(block, dense, ignoreLinks: true);
     }
 
     private bool IsProse(Block block, bool dense, bool ignoreLinks)
@@ -106,7 +111,7 @@ internal sealed partial class ArticleLocator
             return length >= 40; // scripts written without spaces between words
         if (block.Words < 8 || length < 40)
             return false;
-        if (_stopwords is not null && block.Stopwords * 10 >= block.Words * 1)
+        if (_languageBit != 0 && block.Stopwords * 10 >= block.Words * 1)
             return true;
         return block.EndsSentence || block.Commas > 0 || length >= 150;
     }

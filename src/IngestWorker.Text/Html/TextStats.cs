@@ -1,13 +1,10 @@
-using System.Collections.Frozen;
 using System.Globalization;
 
 namespace IngestWorker.Text.Html;
 
-/// <summary>Cheap text measurements over a block: words, stopwords, commas, sentence end, script density.</summary>
+/// <summary>Words of a block as the HTML reader splits them (headline similarity, the language sample); block features come from <see cref="Cleaning.BlockFeatures"/>.</summary>
 internal static class TextStats
 {
-    public readonly record struct Measurement(int Words, int Stopwords, int Commas, bool EndsSentence, bool Dense);
-
     public static bool IsWordChar(char c)
     {
         if (char.IsLetterOrDigit(c) || c == '_')
@@ -15,10 +12,6 @@ internal static class TextStats
         var category = char.GetUnicodeCategory(c);
         return category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.ConnectorPunctuation;
     }
-
-    /// <summary>Scripts written without spaces between words (CJK, Thai…).</summary>
-    private static bool IsDenseScript(char c) =>
-        c is >= '\u3040' and <= '\u30FF' or >= '\u3400' and <= '\u9FFF' or >= '\uAC00' and <= '\uD7AF' or >= '\u0E00' and <= '\u0E7F' or >= '\uF900' and <= '\uFAFF';
 
     public static IEnumerable<string> Words(string text)
     {
@@ -34,51 +27,6 @@ internal static class TextStats
                 start = -1;
             }
         }
-    }
-
-    public static Measurement Measure(string text, FrozenSet<string>? stopwords)
-    {
-        int words = 0, stops = 0, commas = 0, dense = 0, letters = 0;
-        var lookup = stopwords?.GetAlternateLookup<ReadOnlySpan<char>>();
-        Span<char> buffer = stackalloc char[32];
-        var length = 0;
-        var inWord = false;
-        for (var i = 0; i <= text.Length; i++)
-        {
-            var c = i < text.Length ? text[i] : ' ';
-            if (IsWordChar(c))
-            {
-                if (!inWord)
-                {
-                    inWord = true;
-                    length = 0;
-                    words++;
-                }
-                if (length < buffer.Length)
-                    buffer[length] = char.ToLowerInvariant(c);
-                length++;
-                if (char.IsLetter(c))
-                {
-                    letters++;
-                    if (IsDenseScript(c))
-                        dense++;
-                }
-                continue;
-            }
-            if (inWord)
-            {
-                inWord = false;
-                if (lookup is { } l && length <= buffer.Length && l.Contains(buffer[..length]))
-                    stops++;
-            }
-            if (c is ',' or '，' or '、' or '،' or ';')
-                commas++;
-        }
-        var end = text.Length - 1;
-        while (end >= 0 && (char.IsWhiteSpace(text[end]) || text[end] is '"' or '\'' or '”' or '’' or '»' or ')' or ']' or '*'))
-            end--;
-        var endsSentence = end >= 0 && text[end] is '.' or '!' or '?' or '。' or '！' or '？' or ':' or '…' or '؟' or '।';
-        return new Measurement(words, stops, commas, endsSentence, letters > 0 && dense * 2 > letters);
     }
 
     /// <summary>How alike two short texts are (0–1): Dice overlap of their lower-cased words.</summary>

@@ -114,4 +114,28 @@ public sealed class CleaningPartsTests
         var f = BlockFeatures.Scan("Daily newsletterReceive essential news every morning");
         Assert.True((f.Triggers & Trigger.Promotion) != 0);
     }
+
+    [Fact]
+    public void Arabic_and_Devanagari_sentence_ends_are_terminal()
+    {
+        Assert.True(BlockFeatures.Scan("هل ستفتح المكتبة مساءً؟").Terminal);
+        Assert.True(BlockFeatures.Scan("पुस्तकालय शाम तक खुला रहेगा।").Terminal);
+    }
+
+    [Theory]
+    [InlineData("ห้องสมุดจะเปิดให้บริการจนถึงสามทุ่มตั้งแต่เดือนหน้าเป็นต้นไป", true)] // Thai: no spaces between words
+    [InlineData("图书馆将延长开放时间。", true)]
+    [InlineData("The library will stay open until nine.", false)]
+    [InlineData("Библиотека будет открыта до девяти.", false)]
+    public void Scripts_without_spaces_are_told_apart(string text, bool unspaced)
+    {
+        Assert.Equal(unspaced, BlockFeatures.MostlyUnspaced(text, BlockFeatures.Scan(text)));
+    }
+
+    [Fact]
+    public void Commas_of_every_script_are_counted()
+    {
+        Assert.Equal(4, BlockFeatures.CountCommas("one, two; 三，四、"));
+        Assert.Equal(0, BlockFeatures.CountCommas("none here."));
+    }
 }
