@@ -6,39 +6,8 @@ namespace IngestWorker.Text.Cleaning;
 // jusText's classes: context-free, then revised by the neighbours.
 internal sealed partial class PageAnalysis
 {
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private BlockClass Classify(int i)
-    {
-        var f = _f[i];
-        var signal = _signal[i];
-        if ((signal & (Signal.Interface | Signal.Legal | Signal.Template | Signal.HardMarker | Signal.SoftMarker)) != 0)
-            return BlockClass.Bad;
-        if (_prejudged && Block(i).LinkDensity > _options.MaxLinkDensity)
-            return BlockClass.Bad;
-        if (f.Copyright)
-            return BlockClass.Bad;
-        // Captions, credits, datelines, promotions: chrome that sits inside articles; neutral to
-        // the neighbours (they must not break an article in two), removed by their own rules.
-        if ((signal & Signal.Chrome) != 0)
-            return BlockClass.Short;
-        if (f.Weight < _options.LengthLow)
-            return _prejudged && Block(i).LinkDensity > 0 ? BlockClass.Bad : BlockClass.Short;
-        if (_language >= 0)
-        {
-            var density = f.StopwordDensity;
-            if (density >= _options.StopwordsHigh)
-                return f.Weight >= _options.LengthHigh ? BlockClass.Good : BlockClass.NearGood;
-            return density >= _options.StopwordsLow ? BlockClass.NearGood : BlockClass.Bad;
-        }
-        // No stopword list for this language: judge by shape. Sentences with punctuation are prose.
-        var letters = f.Letters + f.Cjk;
-        var wordy = letters >= 0.5 * f.Length;
-        if (wordy && (f.Terminal || f.Sentences >= 1 || f.Cjk >= 10 && f.Weight >= _options.LengthHigh))
-            return f.Weight >= _options.LengthHigh ? BlockClass.Good : BlockClass.NearGood;
-        if (wordy && f.Weight >= 2 * _options.LengthHigh && !f.HasUrl)
-            return BlockClass.NearGood;
-        return BlockClass.Bad;
-    }
+    private BlockClass Classify(int i) =>
+        JusTextClassifier.Classify(_f[i], _signal[i], _prejudged ? Block(i).LinkDensity : 0, _language >= 0, _options);
 
     /// <summary>
     /// Some sites write one sentence per paragraph: every block is only near-good, and jusText

@@ -49,7 +49,7 @@ internal sealed partial class ArticleLocator
                 block.Remove(BoilerplateReasons.Repeated);
                 continue;
             }
-            if (IsLinkDense(block))
+            if (HtmlBlockClassifier.IsLinkDense(block, HtmlBlockThresholds.Default))
                 block.Remove(BoilerplateReasons.LinkDense);
             else if (BoilerplateText.Classify(block.Text, block.Kind == BlockKind.ListItem) is { } wording)
                 block.Remove(wording);
@@ -140,10 +140,6 @@ internal sealed partial class ArticleLocator
     }
 
     private static bool SameText(string a, string b) => string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>Mostly link text; sentences rich in links (a blogger's roundup) are allowed more.</summary>
-    private static bool IsLinkDense(Block block) =>
-        block.LinkDensity > 0.5 && !(block.Sentences && block.Words >= 12 && block.EndsSentence && block.LinkDensity <= 0.8);
 
     /// <summary>Lists whose every item is a link (with perhaps a date or a blurb) are teasers or menus.</summary>
     private void MarkLinkLists(List<(int First, int End, Box Stop)> content, Box?[] stops)

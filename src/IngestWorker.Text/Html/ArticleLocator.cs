@@ -98,22 +98,8 @@ internal sealed partial class ArticleLocator
         // A colon or an ellipsis ends a lead-in or a cut sentence: still sentence-shaped here.
         block.EndsSentence = f.Terminal || f.EndsWithColon || f.Truncated;
         var dense = f.Letters < f.Length && !System.Text.Ascii.IsValid(block.Text) && BlockFeatures.MostlyUnspaced(block.Text, f);
-        block.Good = IsProse(block, dense, ignoreLinks: false);
-        block.Sentences = IsProse(block, dense, ignoreLinks: true);
-    }
-
-    private bool IsProse(Block block, bool dense, bool ignoreLinks)
-    {
-        if (block.Kind == BlockKind.Heading || (!ignoreLinks && block.LinkDensity > 0.35))
-            return false;
-        var length = block.Text.Length;
-        if (dense)
-            return length >= 40; // scripts written without spaces between words
-        if (block.Words < 8 || length < 40)
-            return false;
-        if (_languageBit != 0 && block.Stopwords * 10 >= block.Words * 1)
-            return true;
-        return block.EndsSentence || block.Commas > 0 || length >= 150;
+        block.Good = HtmlBlockClassifier.IsProse(block, dense, _languageBit != 0, ignoreLinks: false, HtmlBlockThresholds.Default);
+        block.Sentences = HtmlBlockClassifier.IsProse(block, dense, _languageBit != 0, ignoreLinks: true, HtmlBlockThresholds.Default);
     }
 
     // ---- markup that contradicts the text ---------------------------------------------------
