@@ -165,14 +165,16 @@ internal sealed partial class ArticleLocator
     /// Class words that this page uses for its layout rather than to mark furniture: the boxes a
     /// word names hold, together, at least half the page's prose (a page builder that calls every
     /// block a "widget", a theme whose every section is a "module-menu-…"), or, for interface
-    /// words, half of all its text (a "search-page" wrapper around a grid of products). A sidebar,
-    /// a menu or a search box never holds most of a page, so on this page the word says nothing.
+    /// words, half of the text outside the site's header, menus and footer (a "search-page" wrapper
+    /// around a grid of products, beside a mega-menu of thousands of links). A sidebar, a menu or a
+    /// search box never holds most of a page, so on this page the word says nothing.
     /// </summary>
     private HashSet<string>? LayoutWords(int totalGood)
     {
-        var totalChars = _root.AllChars;
-        if (totalChars == 0)
+        var allChars = _root.AllChars;
+        if (allChars == 0)
             return null;
+        var outsideChrome = allChars - SiteChromeChars(totalGood);
         Dictionary<string, (int Good, int All)>? covered = null;
         foreach (var box in _boxes)
         {
@@ -187,10 +189,37 @@ internal sealed partial class ArticleLocator
             return null;
         foreach (var (word, (good, all)) in covered)
         {
-            if (totalGood > 0 && good * 2 >= totalGood || all * 2 >= totalChars && HtmlKeywords.IsInterfaceWord(word))
+            if (totalGood > 0 && good * 2 >= totalGood || all * 2 >= outsideChrome && HtmlKeywords.IsInterfaceWord(word))
                 (layout ??= new HashSet<string>(StringComparer.Ordinal)).Add(word);
         }
         return layout;
+    }
+
+    /// <summary>
+    /// Shown characters in the outermost boxes marked as the site's header, menus or footer; a box
+    /// so marked that holds half the page's prose is a wrapper, not chrome (see <see cref="Neutralize"/>).
+    /// </summary>
+    private int SiteChromeChars(int totalGood)
+    {
+        var chars = 0;
+        foreach (var box in _boxes)
+        {
+            if (IsSiteChrome(box.Region) && !(totalGood > 0 && box.AllGoodChars * 2 >= totalGood) && !HasSiteChromeAncestor(box))
+                chars += box.AllChars;
+        }
+        return chars;
+
+        static bool IsSiteChrome(Region region) => region is Region.Header or Region.Navigation or Region.Footer;
+
+        static bool HasSiteChromeAncestor(Box box)
+        {
+            for (var up = box.Parent; up is not null; up = up.Parent)
+            {
+                if (IsSiteChrome(up.Region))
+                    return true;
+            }
+            return false;
+        }
     }
 
     private static bool NamedByAncestor(Box box, string word)

@@ -51,8 +51,10 @@ public sealed class LayoutWordTests
     }
 
     // A shop's results page: a search box in the header, the grid of results in a "search" wrapper.
-    private static string ResultsPage(string wrapper, string results) =>
-        "<html><head><title>Packs</title></head><body><header><div class=\"search-box\"><p>Search our store</p></div></header>"
+    private static string ResultsPage(string wrapper, string results, int menuLinks = 0) =>
+        "<html><head><title>Packs</title></head><body><header><div class=\"search-box\"><p>Search our store</p></div>"
+        + (menuLinks == 0 ? "" : "<nav><ul>" + string.Concat(Enumerable.Range(1, menuLinks).Select(i => $"<li><a href=\"/c{i}\">Camping and hiking category {i}</a></li>")) + "</ul></nav>")
+        + "</header>"
         + $"<div class=\"{wrapper}\"><h1>Backpacking packs</h1><ul class=\"{results}\">"
         + string.Concat(Enumerable.Range(1, 10).Select(i => $"<li><a href=\"/p{i}\">Trail pack {i}, 60 litres</a><p>$1{i}9.00</p><p>Light frame, rain cover</p></li>"))
         + "</ul></div></body></html>";
@@ -66,5 +68,16 @@ public sealed class LayoutWordTests
 
         Assert.True(page.Blocks.Single(b => b.Text == "Trail pack 7, 60 litres").InMainRegion);
         Assert.False(page.Blocks.Single(b => b.Text == "Search our store").InMainRegion);
+    }
+
+    [Fact]
+    public void A_search_page_wrapper_beside_a_mega_menu_is_still_what_the_page_lists()
+    {
+        // The menu holds three times the grid's text: only the text outside the site's header,
+        // menus and footer says what the page is about.
+        var page = new HtmlArticleExtractor().Extract(ResultsPage("search-page-wrapper", "grid", menuLinks: 60));
+
+        Assert.All(page.Blocks.Where(b => b.Text.StartsWith("Trail pack", StringComparison.Ordinal)), b => Assert.True(b.InMainRegion));
+        Assert.Equal(10, page.Blocks.Count(b => b.Text.StartsWith("Trail pack", StringComparison.Ordinal)));
     }
 }
