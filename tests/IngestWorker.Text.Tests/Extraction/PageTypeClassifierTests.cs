@@ -63,6 +63,13 @@ public sealed class PageTypeClassifierTests
     public void Calls_to_action_on_a_website_are_a_service_page() =>
         Assert.Equal(PageTypes.Service, Classify(new PageTypeEvidence { OgType = "website", CallsToAction = 3, ArticleWords = 120 }));
 
+    [Theory]
+    [InlineData("https://example.com/services/data-analytics/")]
+    [InlineData("https://example.com/solutions/retail")]
+    [InlineData("https://example.com/what-we-do/consulting.html")]
+    public void A_page_filed_under_services_or_solutions_is_a_service_page(string url) =>
+        Assert.Equal(PageTypes.Service, Classify(new PageTypeEvidence { Url = url, ArticleWords = 300 }));
+
     [Fact]
     public void The_html_reader_gathers_the_evidence_and_classifies_the_page()
     {

@@ -41,6 +41,7 @@ public static class PageTypeClassifier
     private static readonly string[] DocumentationHosts = ["docs.", "developer.", "developers.", "learn.", "wiki.", "devdocs.", "doc."];
     private static readonly string[] ProductPaths = ["/product/", "/products/", "/p/", "/dp/", "/item/", "/itm/", "/ip/"];
     private static readonly string[] CollectionPaths = ["/collections/", "/collection/", "/category/", "/categories/", "/c/", "/shop/", "/catalog/", "/browse/", "/department/"];
+    private static readonly string[] ServicePaths = ["/services/", "/service/", "/solutions/", "/what-we-do/", "/use-cases/", "/support-services/"];
     private static readonly string[] ListingPaths = ["/blog", "/news", "/articles", "/tag/", "/tags/", "/search", "/jobs", "/events", "/latest", "/archive"];
 
     public static PageType Classify(PageTypeEvidence evidence)
@@ -86,6 +87,8 @@ public static class PageTypeClassifier
                 Add(PageTypes.Collection, Address);
             if (ListingPaths.Any(p => path.EndsWith(p, StringComparison.Ordinal) || path.EndsWith(p + "/", StringComparison.Ordinal) || path.Contains(p + "/page/", StringComparison.Ordinal)))
                 Add(PageTypes.Listing, Address);
+            if (ServicePaths.Any(path.Contains))
+                Add(PageTypes.Service, Address);
             if (DatedPath(path))
                 Add(PageTypes.Article, WeakCount);
         }
