@@ -83,32 +83,15 @@ internal static class HtmlKeywords
     /// <summary>Whether the class or id names customer reviews or questions (a product page's comments).</summary>
     public static bool NamesReviews(string? classes, string? id) => AnyWord(classes, ReviewWords) || AnyWord(id, ReviewWords);
 
-    // The words of class or id names, split on non-letters and on lower→upper case changes.
     private static bool AnyWord(string? names, FrozenSet<string> words)
     {
         if (string.IsNullOrEmpty(names))
             return false;
         var lookup = words.GetAlternateLookup<ReadOnlySpan<char>>();
-        Span<char> word = stackalloc char[32];
-        var length = 0;
-        var previousLower = false;
-        for (var k = 0; k <= names.Length; k++)
+        foreach (var word in new NameWords(names, stackalloc char[NameWords.MaxWordLength]))
         {
-            var c = k < names.Length ? names[k] : ' ';
-            var letter = char.IsLetter(c);
-            if ((!letter || previousLower && char.IsUpper(c)) && length > 0)
-            {
-                if (length <= word.Length && lookup.Contains(word[..length]))
-                    return true;
-                length = 0;
-            }
-            if (letter)
-            {
-                if (length < word.Length)
-                    word[length] = char.ToLowerInvariant(c);
-                length++;
-            }
-            previousLower = letter && !char.IsUpper(c);
+            if (lookup.Contains(word))
+                return true;
         }
         return false;
     }
@@ -188,7 +171,7 @@ internal static class HtmlKeywords
     private static Region Scan(string names, ref bool positive, ref string? word)
     {
         var result = Region.None;
-        Span<char> buffer = stackalloc char[64];
+        Span<char> buffer = stackalloc char[NameWords.MaxWordLength];
         var span = names.AsSpan();
         var i = 0;
         while (i < span.Length)
@@ -233,36 +216,20 @@ internal static class HtmlKeywords
         // The whole name without separators, lower-cased: "article-body" → "articlebody".
         Span<char> joined = stackalloc char[64];
         var joinedLength = 0;
-        var wordLength = 0;
-        var previousLower = false;
-        for (var k = 0; k <= name.Length; k++)
+        foreach (var word in new NameWords(name, buffer))
         {
-            var c = k < name.Length ? name[k] : '-';
-            var isLetterOrDigit = char.IsLetterOrDigit(c);
-            var boundary = !isLetterOrDigit || (previousLower && char.IsUpper(c));
-            if (boundary && wordLength > 0)
+            var r = Lookup(word, out var key);
+            if (r != Region.None && (result == Region.None || Priority(r) > Priority(result)))
             {
-                var word = buffer[..wordLength];
-                var r = Lookup(word, out var key);
-                if (r != Region.None && (result == Region.None || Priority(r) > Priority(result)))
-                {
-                    result = r;
-                    matched = key;
-                }
-                hasAnchor |= Contains(BodyAnchors, word);
-                hasPart |= Contains(BodyParts, word);
-                hasResults |= word is "results" or "result";
-                wordLength = 0;
+                result = r;
+                matched = key;
             }
-            if (isLetterOrDigit)
-            {
-                var lower = char.ToLowerInvariant(c);
-                if (wordLength < buffer.Length)
-                    buffer[wordLength++] = lower;
-                if (joinedLength < joined.Length)
-                    joined[joinedLength++] = lower;
-            }
-            previousLower = isLetterOrDigit && !char.IsUpper(c);
+            hasAnchor |= Contains(BodyAnchors, word);
+            hasPart |= Contains(BodyParts, word);
+            hasResults |= word is "results" or "result";
+            var room = Math.Min(word.Length, joined.Length - joinedLength);
+            word[..room].CopyTo(joined[joinedLength..]);
+            joinedLength += room;
         }
         var whole = joined[..joinedLength];
         if (Contains(HiddenNames, whole))
@@ -319,4 +286,50 @@ internal static class HtmlKeywords
 
     private static bool Contains(FrozenSet<string> set, ReadOnlySpan<char> word) =>
         set.GetAlternateLookup<ReadOnlySpan<char>>().Contains(word);
+}
+
+/// <summary>
+/// The words of one class or id name, lower-cased: split on characters that are neither letters nor
+/// digits and on lower→upper case changes ("article-body" → article, body; "relatedPosts" → related,
+/// posts). Words longer than <see cref="MaxWordLength"/> are cut to it.
+/// </summary>
+internal ref struct NameWords
+{
+    public const int MaxWordLength = 64;
+
+    private readonly ReadOnlySpan<char> _name;
+    private readonly Span<char> _buffer;
+    private int _at;
+
+    public NameWords(ReadOnlySpan<char> name, Span<char> buffer)
+    {
+        _name = name;
+        _buffer = buffer;
+    }
+
+    public ReadOnlySpan<char> Current { get; private set; }
+
+    public readonly NameWords GetEnumerator() => this;
+
+    public bool MoveNext()
+    {
+        var length = 0;
+        var previousLower = false;
+        for (; _at < _name.Length; _at++)
+        {
+            var c = _name[_at];
+            var letterOrDigit = char.IsLetterOrDigit(c);
+            if ((!letterOrDigit || previousLower && char.IsUpper(c)) && length > 0)
+                break;
+            if (letterOrDigit && length < _buffer.Length)
+                _buffer[length++] = char.ToLowerInvariant(c);
+            else if (letterOrDigit)
+                length++;
+            previousLower = letterOrDigit && !char.IsUpper(c);
+        }
+        if (length == 0)
+            return false;
+        Current = _buffer[..Math.Min(length, _buffer.Length)];
+        return true;
+    }
 }

@@ -1,0 +1,32 @@
+using IngestWorker.Text.Html;
+
+namespace IngestWorker.Text.Tests.Html;
+
+/// <summary>How class and id names split into the words the vocabulary is looked up by.</summary>
+public sealed class NameWordsTests
+{
+    private static List<string> Words(string name)
+    {
+        var words = new List<string>();
+        foreach (var word in new NameWords(name, stackalloc char[NameWords.MaxWordLength]))
+            words.Add(word.ToString());
+        return words;
+    }
+
+    [Theory]
+    [InlineData("article-body", "article body")]
+    [InlineData("relatedPosts", "related posts")]
+    [InlineData("yotpo_reviews--v3", "yotpo reviews v3")]
+    [InlineData("--", "")]
+    [InlineData("ÉtéNews", "été news")]
+    public void Names_split_on_separators_and_case_changes(string name, string expected) =>
+        Assert.Equal(expected, string.Join(' ', Words(name)));
+
+    [Fact]
+    public void A_word_longer_than_the_buffer_is_cut_not_dropped() =>
+        Assert.Equal([new string('a', NameWords.MaxWordLength), "b"], Words(new string('a', 100) + "-b"));
+
+    [Fact]
+    public void Review_words_are_found_by_the_same_split() =>
+        Assert.True(HtmlKeywords.NamesReviews("pdp-customerReviews", null));
+}
