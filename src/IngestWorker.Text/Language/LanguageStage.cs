@@ -25,19 +25,35 @@ public sealed class LanguageStage : IPipelineStage
 
     public ValueTask<StageVerdict> ProcessAsync(PipelineDocument document, CancellationToken cancellationToken)
     {
-        var text = document.Text ?? "";
-        var guesses = _identifier.Identify(OneLine(text), 1 + _options.Alternatives);
-        var top = guesses.Count > 0 ? guesses[0] : new LanguageGuess("und", 0);
-
-        var paragraphs = new List<ParagraphLanguage>();
-        var blocks = document.Cleaning?.KeptBlocks ?? text.Split('\n');
+        var text = OneLine(document.Text ?? "");
+        var blocks = document.Cleaning?.KeptBlocks ?? (document.Text ?? "").Split('\n');
+        var judged = new List<int>();
         for (var i = 0; i < blocks.Count; i++)
         {
-            if (blocks[i].Length < _options.MinParagraphChars)
-                continue;
-            var guess = _identifier.Identify(OneLine(blocks[i]), 1);
-            if (guess.Count > 0)
-                paragraphs.Add(new ParagraphLanguage(i, blocks[i].Length, guess[0].Code, Math.Round(guess[0].Confidence, 4)));
+            if (blocks[i].Length >= _options.MinParagraphChars)
+                judged.Add(i);
+        }
+        var segments = new Range[judged.Count];
+        var paragraphGuesses = new LanguageGuess?[judged.Count];
+        IReadOnlyList<LanguageGuess> guesses;
+        if (Locate(text, blocks, judged, segments))
+        {
+            // The text is its kept blocks joined: one pass reads the text and its paragraphs.
+            guesses = _identifier.Identify(text, 1 + _options.Alternatives, segments, paragraphGuesses);
+        }
+        else
+        {
+            guesses = _identifier.Identify(text, 1 + _options.Alternatives);
+            for (var j = 0; j < judged.Count; j++)
+                paragraphGuesses[j] = _identifier.Identify(OneLine(blocks[judged[j]]), 1) is [var guess, ..] ? guess : null;
+        }
+        var top = guesses.Count > 0 ? guesses[0] : new LanguageGuess("und", 0);
+
+        var paragraphs = new List<ParagraphLanguage>(judged.Count);
+        for (var j = 0; j < judged.Count; j++)
+        {
+            if (paragraphGuesses[j] is { } guess)
+                paragraphs.Add(new ParagraphLanguage(judged[j], blocks[judged[j]].Length, guess.Code, Math.Round(guess.Confidence, 4)));
         }
         var mixed = IsMixed(top.Code, paragraphs);
 
@@ -69,6 +85,25 @@ public sealed class LanguageStage : IPipelineStage
                 foreign += paragraph.Chars;
         }
         return judged > 0 && foreign >= judged * _options.MixedShare;
+    }
+
+    /// <summary>
+    /// Where each judged block sits in the text (found in order, as written); false when one is not
+    /// there as it is (the text was changed after cleaning).
+    /// </summary>
+    private static bool Locate(string text, IReadOnlyList<string> blocks, List<int> judged, Range[] segments)
+    {
+        var at = 0;
+        for (var j = 0; j < judged.Count; j++)
+        {
+            var block = OneLine(blocks[judged[j]]);
+            var start = text.IndexOf(block, at, StringComparison.Ordinal);
+            if (start < 0)
+                return false;
+            segments[j] = start..(start + block.Length);
+            at = start + block.Length;
+        }
+        return true;
     }
 
     // fastText predicts on one line; a line break inside would end the prediction early.

@@ -95,26 +95,31 @@ public sealed partial class FastTextModel
         hidden.Clear();
         try
         {
-            var count = ComputeHiddenSum(text, hidden);
-            if (count == 0)
-                return 0; // fastText: "if (words.empty()) return;" — no prediction at all
-            // Model::computeHidden: hidden.mul(1.0 / input.size()), the factor rounded to float.
-            var scale = (float)(1.0 / count);
-            for (var j = 0; j < hidden.Length; j++)
-                hidden[j] *= scale;
-
-            return Loss switch
-            {
-                FastTextLoss.HierarchicalSoftmax => PredictHierarchical(hidden, top, threshold),
-                FastTextLoss.Softmax => PredictSoftmax(hidden, top, threshold),
-                _ => PredictSigmoid(hidden, top, threshold),
-            };
+            return PredictFromSum(hidden, ComputeHiddenSum(text, hidden), top, threshold);
         }
         finally
         {
             if (rentedHidden is not null)
                 ArrayPool<float>.Shared.Return(rentedHidden);
         }
+    }
+
+    /// <summary>The labels of a summed hidden vector of <paramref name="count"/> input rows (the mean, then the loss's prediction).</summary>
+    private int PredictFromSum(Span<float> hidden, long count, Span<Prediction> top, float threshold)
+    {
+        if (count == 0)
+            return 0; // fastText: "if (words.empty()) return;" — no prediction at all
+        // Model::computeHidden: hidden.mul(1.0 / input.size()), the factor rounded to float.
+        var scale = (float)(1.0 / count);
+        for (var j = 0; j < hidden.Length; j++)
+            hidden[j] *= scale;
+
+        return Loss switch
+        {
+            FastTextLoss.HierarchicalSoftmax => PredictHierarchical(hidden, top, threshold),
+            FastTextLoss.Softmax => PredictSoftmax(hidden, top, threshold),
+            _ => PredictSigmoid(hidden, top, threshold),
+        };
     }
 
     // ---------------------------------------------------------------------------------------------
