@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using IngestWorker.Text.Cleaning;
 using IngestWorker.Text.Extraction;
 
@@ -88,19 +87,7 @@ internal sealed partial class ArticleLocator
         _languageBit = index >= 0 ? 1 << index : 0;
     }
 
-    /// <summary>The block's features, from the same scan the line cleaner makes (<see cref="BlockFeatures"/>).</summary>
-    private void Features(Block block)
-    {
-        var f = BlockFeatures.Scan(block.Text, _languageBit);
-        block.Words = f.Tokens;
-        block.Stopwords = f.Stopwords;
-        block.Commas = BlockFeatures.CountCommas(block.Text);
-        // A colon or an ellipsis ends a lead-in or a cut sentence: still sentence-shaped here.
-        block.EndsSentence = f.Terminal || f.EndsWithColon || f.Truncated;
-        var dense = f.Letters < f.Length && !System.Text.Ascii.IsValid(block.Text) && BlockFeatures.MostlyUnspaced(block.Text, f);
-        block.Good = HtmlBlockClassifier.IsProse(block, dense, _languageBit != 0, ignoreLinks: false, HtmlBlockThresholds.Default);
-        block.Sentences = HtmlBlockClassifier.IsProse(block, dense, _languageBit != 0, ignoreLinks: true, HtmlBlockThresholds.Default);
-    }
+    private void Features(Block block) => HtmlBlockClassifier.Judge(block, _languageBit, HtmlBlockThresholds.Default);
 
     // ---- markup that contradicts the text ---------------------------------------------------
 

@@ -43,6 +43,24 @@ internal sealed record HtmlBlockThresholds
 internal static class HtmlBlockClassifier
 {
     /// <summary>
+    /// Measures <paramref name="block"/> with the line cleaner's scan (<see cref="Cleaning.BlockFeatures"/>)
+    /// and sets its features and its two prose verdicts (<see cref="Block.Good"/>, <see cref="Block.Sentences"/>).
+    /// </summary>
+    /// <param name="languageBit">The page's language as a bit of <see cref="Cleaning.WordTable.Languages"/> (0: none).</param>
+    public static void Judge(Block block, int languageBit, HtmlBlockThresholds t)
+    {
+        var f = Cleaning.BlockFeatures.Scan(block.Text, languageBit);
+        block.Words = f.Tokens;
+        block.Stopwords = f.Stopwords;
+        block.Commas = Cleaning.BlockFeatures.CountCommas(block.Text);
+        // A colon or an ellipsis ends a lead-in or a cut sentence: still sentence-shaped here.
+        block.EndsSentence = f.Terminal || f.EndsWithColon || f.Truncated;
+        var unspaced = !System.Text.Ascii.IsValid(block.Text) && Cleaning.BlockFeatures.MostlyUnspaced(block.Text, f);
+        block.Good = IsProse(block, unspaced, languageBit != 0, ignoreLinks: false, t);
+        block.Sentences = IsProse(block, unspaced, languageBit != 0, ignoreLinks: true, t);
+    }
+
+    /// <summary>
     /// Whether <paramref name="block"/> reads as prose: evidence for the article's container.
     /// </summary>
     /// <param name="unspaced">The block is mostly in a script written without spaces (word counts say nothing).</param>

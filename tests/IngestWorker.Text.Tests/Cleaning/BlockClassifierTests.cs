@@ -89,4 +89,27 @@ public sealed class BlockClassifierTests
         var strict = HtmlBlockThresholds.Default with { LinkedSentenceMaxShare = 0.6 };
         Assert.True(HtmlBlockClassifier.IsLinkDense(HtmlBlock(Paragraph, linkChars: (int)(Paragraph.Length * 0.7)), strict));
     }
+
+    [Fact]
+    public void Html_a_paragraph_of_han_characters_alone_is_prose_evidence()
+    {
+        // No space and no punctuation: every character is a letter, and words cannot be counted.
+        var element = new HtmlParser().ParseDocument("<p></p>").Body!;
+        var block = new Block(string.Concat(Enumerable.Repeat("图书馆将延长开放时间居民们对此表示欢迎", 3)), new Box(element, null, "p")) { Kind = BlockKind.Paragraph };
+        HtmlBlockClassifier.Judge(block, languageBit: 0, HtmlBlockThresholds.Default);
+        Assert.True(block.Good);
+    }
+
+    [Fact]
+    public void Html_judge_reads_features_and_both_verdicts_from_one_scan()
+    {
+        var element = new HtmlParser().ParseDocument("<p></p>").Body!;
+        var block = new Block(Paragraph, new Box(element, null, "p")) { Kind = BlockKind.Paragraph, LinkChars = Paragraph.Length / 2 };
+        HtmlBlockClassifier.Judge(block, English, HtmlBlockThresholds.Default);
+        Assert.Equal(39, block.Words);
+        Assert.Equal(1, block.Commas);
+        Assert.True(block.EndsSentence);
+        Assert.False(block.Good);      // half of it is link text
+        Assert.True(block.Sentences);  // its words alone are prose
+    }
 }
