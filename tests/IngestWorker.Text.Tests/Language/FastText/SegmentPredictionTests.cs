@@ -1,5 +1,6 @@
 using IngestWorker.Text.Language;
 using IngestWorker.Text.Language.FastText;
+using IngestWorker.Text.Pipeline;
 
 namespace IngestWorker.Text.Tests.Language.FastText;
 
@@ -87,5 +88,37 @@ public sealed class SegmentPredictionTests
         Assert.Equal("en", guesses[0]!.Value.Code);
         Assert.Equal("fr", guesses[1]!.Value.Code);
         Assert.Equal(identifier.Identify(Paragraphs[1], 1)[0], guesses[1]);
+    }
+
+    /// <summary>The same model without the one-pass override: the text and each paragraph predicted on their own.</summary>
+    private sealed class OneAtATime(ILanguageIdentifier inner) : ILanguageIdentifier
+    {
+        public IReadOnlyList<LanguageGuess> Identify(string line, int k) => inner.Identify(line, k);
+    }
+
+    [Fact]
+    public async Task The_language_stage_says_the_same_in_one_pass_as_one_call_at_a_time()
+    {
+        var model = new FastTextLanguageIdentifier(FastTextFixtures.Lid);
+        // Paragraphs long enough to be judged (100 characters), a short line, and a block over two lines.
+        var page = string.Join("\n\n", Paragraphs.Select(p => p + " " + p).Concat(["A line", Paragraphs[2] + "\n" + Paragraphs[0]]));
+        var onePass = await RunStages(page, model);
+        var separate = await RunStages(page, new OneAtATime(model));
+
+        var expected = separate.Document.Language!;
+        var actual = onePass.Document.Language!;
+        Assert.Equal((expected.Code, expected.Confidence, expected.Mixed), (actual.Code, actual.Confidence, actual.Mixed));
+        Assert.Equal(expected.Alternatives, actual.Alternatives);
+        Assert.Equal(expected.Paragraphs, actual.Paragraphs);
+        Assert.True(actual.Paragraphs.Count >= 5, $"{actual.Paragraphs.Count} paragraphs judged");
+    }
+
+    private static ValueTask<PipelineResult> RunStages(string text, ILanguageIdentifier identifier)
+    {
+        var options = new PipelineOptions();
+        options.Quality.Enabled = false;
+        var pipeline = new TextPipeline(TextPipelineBuilder.StandardStages(options, PipelineServices.InMemory(identifier)));
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        return pipeline.RunAsync(new DocumentSource("incoming", "a.txt", "\"e\"", bytes.Length), bytes, CancellationToken.None);
     }
 }
