@@ -17,7 +17,17 @@ public static class TemplateLineKey
         foreach (var c in line)
         {
             char folded;
-            if (char.IsLetter(c))
+            if (c < 128)
+            {
+                // ASCII without the Unicode tables (most of every line); the same key as below.
+                if ((uint)((c | 0x20) - 'a') <= 'z' - 'a')
+                    folded = (char)(c | 0x20);
+                else if ((uint)(c - '0') <= 9)
+                    folded = '0';
+                else
+                    continue;
+            }
+            else if (char.IsLetter(c))
                 folded = char.ToLowerInvariant(c);
             else if (char.IsDigit(c))
                 folded = '0';
