@@ -133,28 +133,22 @@ public sealed partial class FastTextModel
     private long ComputeHiddenSum(ReadOnlySpan<byte> text, Span<float> hidden)
     {
         var scratch = new Scratch(stackalloc uint[_wordNgrams > 1 ? StackHashes : 0]);
+        var buffers = new TokenBuffers();
         try
         {
             long count = 0;
             var i = 0;
             var stopped = false;
-            while (true)
+            while (NextToken(text, ref i, out var start))
             {
-                while (i < text.Length && IsSeparator(text[i]))
-                    i++;
-                if (i == text.Length)
-                    break;
-                var start = i;
-                while (i < text.Length && !IsSeparator(text[i]))
-                    i++;
-                if (AddToken(text[start..i], hidden, ref scratch, ref count))
+                if (AddToken(text[start..i], hidden, ref scratch, ref buffers, ref count))
                 {
                     stopped = true; // a literal "</s>" ends the line, as in fastText: the rest is not read
                     break;
                 }
             }
             if (!stopped)
-                AddToken(EndOfSentence, hidden, ref scratch, ref count);
+                AddToken(EndOfSentence, hidden, ref scratch, ref buffers, ref count);
 
             if (_wordNgrams > 1 && scratch.HashCount > 1 && !_ngramsDropped)
                 count += AddWordNgrams(hidden, ref scratch);
@@ -163,7 +157,20 @@ public sealed partial class FastTextModel
         finally
         {
             scratch.Dispose();
+            buffers.Dispose();
         }
+    }
+
+    /// <summary>The next token of <c>readWord</c> from <paramref name="at"/>: its bytes are <c>[start, at)</c>; false at the text's end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool NextToken(ReadOnlySpan<byte> text, ref int at, out int start)
+    {
+        while (at < text.Length && IsSeparator(text[at]))
+            at++;
+        start = at;
+        while (at < text.Length && !IsSeparator(text[at]))
+            at++;
+        return at > start;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -171,56 +178,75 @@ public sealed partial class FastTextModel
         b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t' or (byte)'\v' or (byte)'\f' or 0;
 
     /// <summary>One token of <c>getLine</c>; returns true when it was <c>&lt;/s&gt;</c> (end of line).</summary>
-    private bool AddToken(ReadOnlySpan<byte> token, Span<float> hidden, ref Scratch scratch, ref long count)
+    private bool AddToken(ReadOnlySpan<byte> token, Span<float> hidden, ref Scratch scratch, ref TokenBuffers buffers, ref long count)
     {
-        var h = Fnv1a(token);
-        var id = FindEntry(token, h);
         var isEos = token.SequenceEqual(EndOfSentence);
-        var isWord = id >= 0 ? id < _nwords : !token.StartsWith(LabelPrefixUtf8);
-        if (!isWord)
-            return isEos; // a label (known, or unknown with the __label__ prefix) is not input
-
-        if (id >= 0)
-        {
-            var start = _subwordStart[id];
-            var rows = _subwordRows.AsSpan(start, _subwordStart[id + 1] - start);
-            SumRows(hidden, rows);
-            count += rows.Length;
-        }
-        else if (!isEos && !_ngramsDropped && _maxn > 0)
-        {
-            count += AddUnknownWord(token, hidden);
-        }
-        if (_wordNgrams > 1)
+        var rows = TokenRows(token, isEos, ref buffers, out var h, out var isWord);
+        SumRows(hidden, rows);
+        count += rows.Length;
+        if (isWord && _wordNgrams > 1)
             scratch.AddHash(h);
         return isEos;
     }
 
-    /// <summary>An out-of-vocabulary word: its character n-grams only (fastText's <c>computeSubwords(BOW + token + EOW)</c>).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private int AddUnknownWord(ReadOnlySpan<byte> token, Span<float> hidden)
+    /// <summary>
+    /// The input rows of one token: a known word's subword rows, an unknown word's character n-grams
+    /// (fastText's <c>computeSubwords(BOW + token + EOW)</c>), none for a label (known, or unknown with
+    /// the <c>__label__</c> prefix), which is not input. <paramref name="hash"/> is the token's FNV-1a hash.
+    /// </summary>
+    private ReadOnlySpan<int> TokenRows(ReadOnlySpan<byte> token, bool endOfSentence, ref TokenBuffers buffers, out uint hash, out bool isWord)
     {
-        var length = token.Length + 2;
-        var needed = MaxCharNgrams(length);
-        byte[]? rentedWord = null;
-        int[]? rentedRows = null;
-        var wrapped = length <= StackWrap ? stackalloc byte[length] : (rentedWord = ArrayPool<byte>.Shared.Rent(length));
-        var rows = needed <= StackRows ? stackalloc int[needed] : (rentedRows = ArrayPool<int>.Shared.Rent(needed));
-        try
+        hash = Fnv1a(token);
+        var id = FindEntry(token, hash);
+        isWord = id >= 0 ? id < _nwords : !token.StartsWith(LabelPrefixUtf8);
+        if (!isWord)
+            return [];
+        if (id >= 0)
         {
-            wrapped[0] = (byte)'<';
-            token.CopyTo(wrapped[1..]);
-            wrapped[length - 1] = (byte)'>';
-            var n = ComputeCharNgramRows(wrapped[..length], rows);
-            SumRows(hidden, rows[..n]);
-            return n;
+            var start = _subwordStart[id];
+            return _subwordRows.AsSpan(start, _subwordStart[id + 1] - start);
         }
-        finally
+        if (endOfSentence || _ngramsDropped || _maxn <= 0)
+            return [];
+        var length = token.Length + 2;
+        var (wrapped, rows) = buffers.Ensure(length, MaxCharNgrams(length));
+        wrapped[0] = (byte)'<';
+        token.CopyTo(wrapped.AsSpan(1));
+        wrapped[length - 1] = (byte)'>';
+        return rows.AsSpan(0, ComputeCharNgramRows(wrapped.AsSpan(0, length), rows));
+    }
+
+    /// <summary>Pooled buffers for an unknown word's wrapped bytes and n-gram rows, grown when a word needs more.</summary>
+    private struct TokenBuffers : IDisposable
+    {
+        private byte[]? _wrapped;
+        private int[]? _rows;
+
+        public (byte[] Wrapped, int[] Rows) Ensure(int wrappedLength, int rows)
         {
-            if (rentedWord is not null)
-                ArrayPool<byte>.Shared.Return(rentedWord);
-            if (rentedRows is not null)
-                ArrayPool<int>.Shared.Return(rentedRows);
+            if (_wrapped is null || _wrapped.Length < wrappedLength)
+            {
+                if (_wrapped is not null)
+                    ArrayPool<byte>.Shared.Return(_wrapped);
+                _wrapped = ArrayPool<byte>.Shared.Rent(Math.Max(wrappedLength, StackWrap));
+            }
+            if (_rows is null || _rows.Length < rows)
+            {
+                if (_rows is not null)
+                    ArrayPool<int>.Shared.Return(_rows);
+                _rows = ArrayPool<int>.Shared.Rent(Math.Max(rows, StackRows));
+            }
+            return (_wrapped, _rows);
+        }
+
+        public void Dispose()
+        {
+            if (_wrapped is not null)
+                ArrayPool<byte>.Shared.Return(_wrapped);
+            if (_rows is not null)
+                ArrayPool<int>.Shared.Return(_rows);
+            _wrapped = null;
+            _rows = null;
         }
     }
 

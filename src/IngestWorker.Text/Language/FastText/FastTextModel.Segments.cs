@@ -28,8 +28,7 @@ public sealed partial class FastTextModel
         var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
         var bounds = ArrayPool<int>.Shared.Rent(2 * segments.Length);
         var hidden = ArrayPool<float>.Shared.Rent(2 * _dim);
-        var rows = ArrayPool<int>.Shared.Rent(StackRows);
-        var wrap = ArrayPool<byte>.Shared.Rent(StackWrap);
+        var buffers = new TokenBuffers();
         try
         {
             var n = Encoding.UTF8.GetBytes(text, bytes);
@@ -53,18 +52,11 @@ public sealed partial class FastTextModel
             long documentCount = 0, segmentCount = 0;
             var current = 0;
             var i = 0;
-            while (true)
+            while (NextToken(utf8, ref i, out var start))
             {
-                while (i < utf8.Length && IsSeparator(utf8[i]))
-                    i++;
-                if (i == utf8.Length)
-                    break;
-                var start = i;
-                while (i < utf8.Length && !IsSeparator(utf8[i]))
-                    i++;
                 while (current < segments.Length && start >= bounds[2 * current + 1])
-                    segmentTop[current++] = CloseSegment(segment, ref segmentCount, ref rows, ref wrap);
-                var tokenRows = TokenRows(utf8[start..i], endOfSentence: false, ref rows, ref wrap);
+                    segmentTop[current++] = CloseSegment(segment, ref segmentCount, ref buffers);
+                var tokenRows = TokenRows(utf8[start..i], endOfSentence: false, ref buffers, out _, out _);
                 SumRows(document, tokenRows);
                 documentCount += tokenRows.Length;
                 if (current < segments.Length && start >= bounds[2 * current])
@@ -74,8 +66,8 @@ public sealed partial class FastTextModel
                 }
             }
             while (current < segments.Length)
-                segmentTop[current++] = CloseSegment(segment, ref segmentCount, ref rows, ref wrap);
-            var end = TokenRows(EndOfSentence, endOfSentence: true, ref rows, ref wrap);
+                segmentTop[current++] = CloseSegment(segment, ref segmentCount, ref buffers);
+            var end = TokenRows(EndOfSentence, endOfSentence: true, ref buffers, out _, out _);
             SumRows(document, end);
             documentCount += end.Length;
             return PredictFromSum(document, documentCount, top, 0f);
@@ -85,54 +77,20 @@ public sealed partial class FastTextModel
             ArrayPool<byte>.Shared.Return(bytes);
             ArrayPool<int>.Shared.Return(bounds);
             ArrayPool<float>.Shared.Return(hidden);
-            ArrayPool<int>.Shared.Return(rows);
-            ArrayPool<byte>.Shared.Return(wrap);
+            buffers.Dispose();
         }
     }
 
     /// <summary>Ends a segment as fastText ends a line (with <c>&lt;/s&gt;</c>), predicts it, and clears the sum for the next.</summary>
-    private Prediction CloseSegment(Span<float> segment, ref long count, ref int[] rows, ref byte[] wrap)
+    private Prediction CloseSegment(Span<float> segment, ref long count, ref TokenBuffers buffers)
     {
-        var end = TokenRows(EndOfSentence, endOfSentence: true, ref rows, ref wrap);
+        var end = TokenRows(EndOfSentence, endOfSentence: true, ref buffers, out _, out _);
         SumRows(segment, end);
         Span<Prediction> one = stackalloc Prediction[1];
         var predicted = PredictFromSum(segment, count + end.Length, one, 0f);
         segment.Clear();
         count = 0;
         return predicted == 1 ? one[0] : new Prediction(-1, 0f);
-    }
-
-    /// <summary>
-    /// The input rows of one token, as <see cref="AddToken"/> adds them: a known word's subword rows,
-    /// an unknown word's character n-grams, none for a label. Buffers grow when a word needs more.
-    /// </summary>
-    private ReadOnlySpan<int> TokenRows(ReadOnlySpan<byte> token, bool endOfSentence, ref int[] rows, ref byte[] wrap)
-    {
-        var id = FindEntry(token, Fnv1a(token));
-        if (id >= 0)
-        {
-            if (id >= _nwords)
-                return [];
-            var start = _subwordStart[id];
-            return _subwordRows.AsSpan(start, _subwordStart[id + 1] - start);
-        }
-        if (endOfSentence || token.StartsWith(LabelPrefixUtf8) || _ngramsDropped || _maxn <= 0)
-            return [];
-        var length = token.Length + 2;
-        if (wrap.Length < length)
-        {
-            ArrayPool<byte>.Shared.Return(wrap);
-            wrap = ArrayPool<byte>.Shared.Rent(length);
-        }
-        if (rows.Length < MaxCharNgrams(length))
-        {
-            ArrayPool<int>.Shared.Return(rows);
-            rows = ArrayPool<int>.Shared.Rent(MaxCharNgrams(length));
-        }
-        wrap[0] = (byte)'<';
-        token.CopyTo(wrap.AsSpan(1));
-        wrap[length - 1] = (byte)'>';
-        return rows.AsSpan(0, ComputeCharNgramRows(wrap.AsSpan(0, length), rows));
     }
 
     private static bool AreWordAligned(ReadOnlySpan<char> text, ReadOnlySpan<Range> segments)
