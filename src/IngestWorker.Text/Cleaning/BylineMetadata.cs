@@ -81,7 +81,6 @@ public static class BylineMetadata
     {
         if (text.Length < 2 || text.Any(char.IsDigit) || DateText.Find(text) is not null || DateText.IsRelative(text))
             return false;
-        var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return words.Length <= MaxNameWords && char.IsLetter(text[0]) && !text.EndsWith('.');
+        return Html.TextStats.SpaceSeparatedWords(text) <= MaxNameWords && char.IsLetter(text[0]) && !text.EndsWith('.');
     }
 }

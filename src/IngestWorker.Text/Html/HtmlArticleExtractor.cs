@@ -104,7 +104,7 @@ public sealed class HtmlArticleExtractor
             if (!element.ClassList.Any(c => PosterClasses.Contains(c, StringComparer.OrdinalIgnoreCase)))
                 continue;
             var text = HtmlMetadataReader.Clean(element.TextContent);
-            if (text is not null && text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= MaxPosterWords)
+            if (text is not null && TextStats.SpaceSeparatedWords(text) <= MaxPosterWords)
                 return text;
         }
         return null;
@@ -125,7 +125,7 @@ public sealed class HtmlArticleExtractor
             if (at <= 0)
                 continue;
             var lead = title[..at].Trim();
-            if (lead.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= MinLeadingPartWords)
+            if (TextStats.SpaceSeparatedWords(lead) >= MinLeadingPartWords)
                 return lead;
         }
         return title;

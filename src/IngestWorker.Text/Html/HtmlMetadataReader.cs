@@ -185,7 +185,7 @@ internal static class HtmlMetadataReader
             return true;
         // A host: its main label ("example" of www.example.co.uk), with spaces and punctuation
         // ignored, in a part short enough to be a name rather than a phrase.
-        if (!site.Contains('.') || site.Contains(' ') || part.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length > 3)
+        if (!site.Contains('.') || site.Contains(' ') || TextStats.SpaceSeparatedWords(part) > 3)
             return false;
         var labels = site.Split('.');
         var main = labels.Where(l => l is not ("www" or "m" or "com" or "co" or "org" or "net" or "uk" or "news") && l.Length > 2)
@@ -235,7 +235,7 @@ internal static class HtmlMetadataReader
             ? named.LocalName == "meta" ? named.GetAttribute("content") : named.TextContent
             : author.TextContent;
         var text = Clean(name);
-        return text is not null && text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= MaxMicrodataAuthorWords ? text : null;
+        return text is not null && TextStats.SpaceSeparatedWords(text) <= MaxMicrodataAuthorWords ? text : null;
     }
 
     private static string? CleanAuthor(string? author)

@@ -13,6 +13,24 @@ internal static class TextStats
         return category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.ConnectorPunctuation;
     }
 
+    /// <summary>Runs of characters between spaces: how many words a short label, name or title part has.</summary>
+    public static int SpaceSeparatedWords(ReadOnlySpan<char> text)
+    {
+        var words = 0;
+        var inWord = false;
+        foreach (var c in text)
+        {
+            if (c == ' ')
+                inWord = false;
+            else if (!inWord)
+            {
+                inWord = true;
+                words++;
+            }
+        }
+        return words;
+    }
+
     public static IEnumerable<string> Words(string text)
     {
         var start = -1;

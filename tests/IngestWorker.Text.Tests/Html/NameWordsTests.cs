@@ -29,4 +29,15 @@ public sealed class NameWordsTests
     [Fact]
     public void Review_words_are_found_by_the_same_split() =>
         Assert.True(HtmlKeywords.NamesReviews("pdp-customerReviews", null));
+
+    [Theory]
+    [InlineData("", 0)]
+    [InlineData("  ", 0)]
+    [InlineData("Jane Doe", 2)]
+    [InlineData("  Tips for  a first visit ", 5)]
+    public void Space_separated_words_count_as_a_split_on_spaces_would(string text, int words)
+    {
+        Assert.Equal(text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length, words);
+        Assert.Equal(words, TextStats.SpaceSeparatedWords(text));
+    }
 }
