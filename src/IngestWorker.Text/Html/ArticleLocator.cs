@@ -109,6 +109,7 @@ internal sealed partial class ArticleLocator
             }
         }
         var total = _root.AllGoodChars;
+        var scriptRendered = ShownLater(total);
         var embeds = new HashSet<Box>(ReferenceEqualityComparer.Instance);
         foreach (var box in _boxes)
         {
@@ -130,7 +131,7 @@ internal sealed partial class ArticleLocator
                 box.Region = Region.None;
             if (Product && box.Region == Region.None && HtmlKeywords.NamesReviews(box.Element.GetAttribute("class"), box.Element.Id))
                 box.Region = Region.Comments;
-            if (box.OwnHidden && major)
+            if (box.OwnHidden && (major || scriptRendered))
                 box.OwnHidden = false;
             if (box.Region != Region.None && major && box.Region != Region.Comments)
                 box.Region = Region.None;
@@ -146,6 +147,25 @@ internal sealed partial class ArticleLocator
         }
         foreach (var block in _blocks)
             block.Hidden = block.Owner.Hidden;
+    }
+
+    /// <summary>
+    /// A page whose markup hides nearly all of its prose (or, on a grid of short cards, nearly all
+    /// of its text) is rendered in pieces: streamed server rendering sends each part in a hidden
+    /// box that a script moves into place, so what a browser shows is what the markup hides.
+    /// </summary>
+    private bool ShownLater(int totalGood)
+    {
+        const int ShownShareDenominator = 4; // less than a quarter shown
+        int shownGood = 0, allChars = 0;
+        foreach (var block in _blocks)
+        {
+            shownGood += block.Good && !block.Hidden ? block.Text.Length : 0;
+            allChars += block.Text.Length;
+        }
+        return totalGood > 0
+            ? shownGood * ShownShareDenominator < totalGood
+            : _root.AllChars * ShownShareDenominator < allChars;
     }
 
     /// <summary>

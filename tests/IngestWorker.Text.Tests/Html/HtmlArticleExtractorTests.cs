@@ -428,6 +428,30 @@ public class HtmlArticleExtractorTests
     }
 
     [Fact]
+    public void A_page_streamed_in_hidden_parts_that_a_script_moves_into_place_is_read()
+    {
+        // Streamed server rendering: each part arrives in a hidden box, moved into place by a script.
+        var html = Page("<nav><a href=\"/\">Home</a><a href=\"/news\">News</a></nav><main id=\"root\"></main>"
+            + $"<div hidden id=\"S:0\"><h1>Buses are coming</h1><p>{Lorem1}</p><p>{Lorem2}</p></div><script>move('S:0')</script>"
+            + $"<div style=\"display:none\" id=\"S:1\"><p>{Lorem3}</p><p>{Lorem4}</p></div><script>move('S:1')</script>");
+        var page = Extractor.Extract(html);
+
+        Assert.Equal([Lorem1, Lorem2, Lorem3, Lorem4], Kept(page));
+    }
+
+    [Fact]
+    public void A_grid_of_cards_streamed_in_hidden_parts_is_read()
+    {
+        var cards = string.Concat(Enumerable.Range(1, 12).Select(i =>
+            $"<div style=\"display:none\" id=\"part{i}\"><div class=\"card\"><h3>Walking boot model {i}</h3><span>Waterproof leather, size {30 + i}</span></div></div>"));
+        var page = Extractor.Extract(Page("<header><a href=\"/\">Shop</a></header><main></main>" + cards));
+
+        // Which cards are the content is the locator's decision; none of them is hidden.
+        Assert.Equal(12, page.Blocks.Count(b => b.Text.StartsWith("Walking boot", StringComparison.Ordinal)));
+        Assert.DoesNotContain(page.Blocks, b => b.RemovedBy == BoilerplateReasons.Hidden);
+    }
+
+    [Fact]
     public void A_collapsed_accordion_panel_is_read_but_a_hidden_box_is_not()
     {
         var html = Page(Article(
