@@ -97,6 +97,12 @@ internal static class HtmlKeywords
     }
 
     /// <summary>Whole class names (separators removed) that hide an element on screen.</summary>
+    /// <summary>
+    /// First words of a name that states what an element has or how it is shown ("has-comments" on a
+    /// blog post, "with-sidebar" on a page, "no-related"): the element is not the thing named.
+    /// </summary>
+    private static readonly FrozenSet<string> StatePrefixes = new[] { "has", "no", "with", "without", "is" }.ToFrozenSet(StringComparer.Ordinal);
+
     private static readonly FrozenSet<string> HiddenNames = new[]
     {
         "hidden", "hide", "ishidden", "uhidden", "jshidden", "hiddenblock", "dnone", "invisible", "offscreen", "sronly", "srtext",
@@ -212,12 +218,14 @@ internal static class HtmlKeywords
     private static Region ScanName(ReadOnlySpan<char> name, Span<char> buffer, ref bool positive, ref string? matched)
     {
         var result = Region.None;
-        bool hasAnchor = false, hasPart = false, hasResults = false;
+        bool hasAnchor = false, hasPart = false, hasResults = false, state = false, first = true;
         // The whole name without separators, lower-cased: "article-body" → "articlebody".
         Span<char> joined = stackalloc char[64];
         var joinedLength = 0;
         foreach (var word in new NameWords(name, buffer))
         {
+            state |= first && Contains(StatePrefixes, word);
+            first = false;
             var r = Lookup(word, out var key);
             if (r != Region.None && (result == Region.None || Priority(r) > Priority(result)))
             {
@@ -234,6 +242,11 @@ internal static class HtmlKeywords
         var whole = joined[..joinedLength];
         if (Contains(HiddenNames, whole))
             return Region.Hidden;
+        if (state)
+        {
+            matched = null;
+            return Region.None;
+        }
         // "search-results" are what the page lists, not a search box.
         if (hasResults && result == Region.Interface && matched == "search")
         {

@@ -31,6 +31,17 @@ public sealed class NameWordsTests
         Assert.True(HtmlKeywords.NamesReviews("pdp-customerReviews", null));
 
     [Theory]
+    [InlineData("comments", "Comments")]
+    [InlineData("post-comments", "Comments")]
+    [InlineData("has-comments", "None")]
+    [InlineData("BlogItem hentry has-comments", "None")]
+    [InlineData("with-sidebar", "None")]
+    [InlineData("no-related-posts", "None")]
+    [InlineData("is-hidden", "Hidden")]
+    public void A_name_that_states_what_an_element_has_does_not_name_a_region(string classes, string expected) =>
+        Assert.Equal(expected, HtmlKeywords.FromNames(classes, null, out _, out _).ToString());
+
+    [Theory]
     [InlineData("", 0)]
     [InlineData("  ", 0)]
     [InlineData("Jane Doe", 2)]
