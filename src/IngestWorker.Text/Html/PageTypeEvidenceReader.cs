@@ -11,6 +11,8 @@ internal static partial class PageTypeEvidenceReader
     private const int MaxButtonChars = 40;
     // Inline code is part of a sentence; a code element this long outside <pre> is a block of code.
     private const int MinCodeBlockChars = 80;
+    // A block this long is a sentence or more: what a reader reads, not a label or a button.
+    private const int MinProseChars = 80;
 
     private static readonly string[] CardWords = ["card", "tile", "teaser", "product-item", "grid-item", "listing-item", "search-result"];
     private static readonly string[] PostWords = ["post", "reply", "comment", "answer", "message"];
@@ -18,11 +20,17 @@ internal static partial class PageTypeEvidenceReader
     /// <summary>What the page shows before the article engine ran (<see cref="PageTypeEvidence.ArticleWords"/> null: see <see cref="ArticleWords"/>).</summary>
     public static PageTypeEvidence Read(IDocument document, HtmlMetadata meta, IReadOnlyList<Block> blocks)
     {
-        int prices = 0, buttons = 0, calls = 0, docs = 0;
+        int prices = 0, buttons = 0, calls = 0, docs = 0, proseChars = 0, commentChars = 0;
         foreach (var block in blocks)
         {
             if (block.Hidden)
                 continue;
+            if (block.Text.Length >= MinProseChars)
+            {
+                proseChars += block.Text.Length;
+                if (InComments(block.Owner))
+                    commentChars += block.Text.Length;
+            }
             prices += Price().Count(block.Text);
             if (block.Text.Length <= MaxButtonChars)
             {
@@ -92,7 +100,19 @@ internal static partial class PageTypeEvidenceReader
             HeadlineLinks = headlineLinks,
             CallsToAction = calls,
             DocumentationChrome = docs,
+            CommentShare = proseChars == 0 ? 0 : (double)commentChars / proseChars,
+            ProseOutsideComments = proseChars - commentChars,
         };
+    }
+
+    private static bool InComments(Box? box)
+    {
+        for (; box is not null; box = box.Parent)
+        {
+            if (box.Region == Region.Comments)
+                return true;
+        }
+        return false;
     }
 
     private static readonly string[] ThreadItemTypes = ["Comment", "UserComments", "DiscussionForumPosting", "Question", "Answer"];

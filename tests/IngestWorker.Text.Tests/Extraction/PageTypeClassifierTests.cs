@@ -96,4 +96,26 @@ public sealed class PageTypeClassifierTests
         Assert.Equal(PageTypes.Forum, new HtmlArticleExtractor().Extract(Page("post-")).Type!.Type);
         Assert.NotEqual(PageTypes.Forum, new HtmlArticleExtractor().Extract(Page("comment-").Replace("schema.org/Comment", "schema.org/Thing", StringComparison.Ordinal).Replace("class=\"post\"", "", StringComparison.Ordinal)).Type!.Type);
     }
+
+    [Fact]
+    public void A_discussion_around_a_short_summary_is_a_thread_but_a_long_post_with_many_comments_is_an_article()
+    {
+        var discussion = new PageTypeEvidence { OgType = "article", CommentShare = 0.8, ProseOutsideComments = 600 };
+        Assert.Equal(PageTypes.Forum, Classify(discussion));
+        Assert.Equal(PageTypes.Article, Classify(discussion with { ProseOutsideComments = 6000 }));
+        Assert.Equal(PageTypes.Article, Classify(discussion with { CommentShare = 0.3 }));
+    }
+
+    [Fact]
+    public void The_html_reader_measures_how_much_of_the_prose_sits_in_comments()
+    {
+        const string Reply = "I carried a sixty litre pack for a week in the hills and it was fine, though the hip belt rubbed on the third day.";
+        var html = "<html><head><meta property=\"og:type\" content=\"article\"></head><body><h1>Which pack for a week?</h1>"
+            + "<p>Link: a review of six trail packs, tested over a season in the Alps and the Pyrenees by three walkers.</p>"
+            + "<div class=\"comments\">" + string.Concat(Enumerable.Range(1, 4).Select(i => $"<div><p>Reply {i}: {Reply}</p></div>")) + "</div></body></html>";
+        var type = new HtmlArticleExtractor().Extract(html).Type!;
+
+        Assert.Equal(PageTypes.Forum, type.Type);
+        Assert.Equal(PageTypes.Article, new HtmlArticleExtractor().Extract(html.Replace("class=\"comments\"", "class=\"more\"", StringComparison.Ordinal)).Type!.Type);
+    }
 }

@@ -67,6 +67,12 @@ public sealed record PageTypeEvidence
     /// <summary>Lines of documentation furniture ("On this page", "Edit this page", "Was this page helpful?").</summary>
     public int DocumentationChrome { get; init; }
 
+    /// <summary>Share of the page's prose (blocks of a sentence or more) inside boxes named as comments or replies.</summary>
+    public double CommentShare { get; init; }
+
+    /// <summary>Characters of prose (blocks of a sentence or more) outside boxes named as comments or replies.</summary>
+    public int ProseOutsideComments { get; init; }
+
     /// <summary>Words of prose in the article the engine found (before any fallback); null before the engine ran.</summary>
     public int? ArticleWords { get; init; }
 }

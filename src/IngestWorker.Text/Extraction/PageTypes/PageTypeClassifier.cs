@@ -24,6 +24,8 @@ public static class PageTypeClassifier
     private const int SomePosts = 3;
     private const int SomeCodeBlocks = 2;
     private const int ManyCodeBlocks = 6;
+    private const double MostlyDiscussion = 0.5;
+    private const int ShortPostChars = 2500;
     private const int LongArticleWords = 600;
     private const int ShortArticleWords = 150;
 
@@ -100,6 +102,10 @@ public static class PageTypeClassifier
             Add(PageTypes.Forum, StrongCount);
         if (evidence.ThreadItems >= SomePosts)
             Add(PageTypes.Forum, StrongCount);
+        // The discussion is the page: it outweighs what it discusses, a link or a summary. A blog
+        // post can draw more comments than it has words, but the post itself is long.
+        if (evidence.CommentShare >= MostlyDiscussion && evidence.ProseOutsideComments < ShortPostChars)
+            Add(PageTypes.Forum, Declared + WeakCount);
         if (evidence.CodeBlocks >= SomeCodeBlocks)
             Add(PageTypes.Documentation, evidence.CodeBlocks >= ManyCodeBlocks ? StrongCount + WeakCount : WeakCount);
         if (evidence.Prices >= ManyPrices)
