@@ -204,6 +204,10 @@ internal sealed class DomSegmenter
             hidden = true;
             named = Region.None;
         }
+        else if (box.Preformatted)
+        {
+            named = Region.None; // a syntax highlighter's "comment" or "keyword" span is code, not furniture
+        }
         if (region == Region.None)
             region = named;
         else

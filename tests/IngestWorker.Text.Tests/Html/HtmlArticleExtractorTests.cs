@@ -452,6 +452,17 @@ public class HtmlArticleExtractorTests
     }
 
     [Fact]
+    public void A_syntax_highlighters_comment_lines_inside_code_are_code()
+    {
+        var code = "<pre><code><div class=\"cm-line\"><span class=\"sp-syntax-comment\">// fares are in pence</span></div>"
+            + "<div class=\"cm-line\"><span class=\"token keyword\">const</span> fare = 200;</div></code></pre>";
+        var page = Extractor.Extract(Page(Article(code)));
+
+        Assert.Null(Block(page, "// fares are in pence").RemovedBy);
+        Assert.Contains(Lorem4, Kept(page));
+    }
+
+    [Fact]
     public void A_collapsed_accordion_panel_is_read_but_a_hidden_box_is_not()
     {
         var html = Page(Article(
