@@ -329,14 +329,25 @@ internal sealed partial class ArticleLocator
     /// advertising, interface). Related-story and promotion boxes count as main: on a listing page
     /// they are what the page lists.
     /// </summary>
-    /// <remarks>On a product page, boxes of other products and promotions are not what the page shows.</remarks>
-    internal bool InMainRegion(Block block) =>
-        !block.Hidden && RegionOf(block.Owner, null) switch
+    /// <remarks>On a product page, boxes of other products and promotions are not what the page shows.
+    /// A related box inside a sidebar ("Related questions" beside a thread) is the sidebar's.</remarks>
+    internal bool InMainRegion(Block block)
+    {
+        if (block.Hidden)
+            return false;
+        for (var box = block.Owner; box is not null; box = box.Parent)
         {
-            Region.None or Region.Byline or Region.Caption => true,
-            Region.Related or Region.Promotion => !Product,
-            _ => false,
-        };
+            var main = box.Region switch
+            {
+                Region.None or Region.Byline or Region.Caption => true,
+                Region.Related or Region.Promotion => !Product,
+                _ => false,
+            };
+            if (!main)
+                return false;
+        }
+        return true;
+    }
 
     internal static string ReasonFor(Region region) => region switch
     {

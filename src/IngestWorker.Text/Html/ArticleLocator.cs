@@ -59,10 +59,37 @@ internal sealed partial class ArticleLocator
         ScopeHeaders();
         Statistics();
         var top = Locate();
+        if (Thread && top is not null)
+            top = ThreadContainer(top);
         var content = top is null ? [(0, _blocks.Count, _root)] : Expand(top);
         if (DeclaredBody.Reselect(_meta.ArticleBody, _blocks, _boxes, content) is { } declared)
             content = [(declared.First, declared.End, declared.Parent ?? declared)];
         Assign(content);
+    }
+
+    /// <summary>Share of the page's prose that the box around a thread's posts holds.</summary>
+    private const double ThreadProseShare = 0.8;
+
+    /// <summary>A box with this share of the page's prose is the story itself, whatever follows it.</summary>
+    private const double StoryProseShare = 0.5;
+
+    /// <summary>
+    /// The best-scoring box of a thread is one post (often the question, whose text is longest);
+    /// the thread is the nearest box around it that holds most of the page's prose, with the replies.
+    /// A box that already holds half the prose is a story with remarks after it, and stays.
+    /// </summary>
+    private Box ThreadContainer(Box top)
+    {
+        var total = _good[^1];
+        if (_good[top.End] - _good[top.First] >= StoryProseShare * total)
+            return top;
+        for (var box = top; box.Parent is { } parent && box.Tag is not ("main" or "body"); box = parent)
+        {
+            if (_good[box.End] - _good[box.First] >= ThreadProseShare * total)
+                return box;
+            top = parent;
+        }
+        return top;
     }
 
     // ---- features ----------------------------------------------------------------------------
@@ -127,7 +154,7 @@ internal sealed partial class ArticleLocator
             var major = total > 0 && box.AllGoodChars * 2 >= total;
             if (box.NamedBy is { } word && layoutWords?.Contains(word) == true && box.Region != Region.Comments)
                 box.Region = Region.None;
-            if (Thread && box.Region == Region.Comments)
+            if (Thread && box.Region == Region.Comments && !RemarksOnAPost(box))
                 box.Region = Region.None;
             if (Product && box.Region == Region.None && HtmlKeywords.NamesReviews(box.Element.GetAttribute("class"), box.Element.Id))
                 box.Region = Region.Comments;
@@ -147,6 +174,22 @@ internal sealed partial class ArticleLocator
         }
         foreach (var block in _blocks)
             block.Hidden = block.Owner.Hidden;
+    }
+
+    /// <summary>
+    /// Comments under a question or an answer of a Q&amp;A thread are remarks on that post; the
+    /// question and the answers are the thread. Replies in a discussion nest in other replies instead.
+    /// </summary>
+    private static bool RemarksOnAPost(Box box)
+    {
+        for (var up = box.Parent; up is not null; up = up.Parent)
+        {
+            if (up.Region == Region.Comments)
+                return false;
+            if (HtmlKeywords.NamesQuestionOrAnswer(up.Element.GetAttribute("class")))
+                return true;
+        }
+        return false;
     }
 
     /// <summary>

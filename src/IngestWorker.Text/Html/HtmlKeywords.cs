@@ -83,6 +83,11 @@ internal static class HtmlKeywords
     /// <summary>Whether the class or id names customer reviews or questions (a product page's comments).</summary>
     public static bool NamesReviews(string? classes, string? id) => AnyWord(classes, ReviewWords) || AnyWord(id, ReviewWords);
 
+    private static readonly FrozenSet<string> QuestionAndAnswerWords = new[] { "question", "answer" }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Whether the class names a question or an answer: the posts of a Q&amp;A thread.</summary>
+    public static bool NamesQuestionOrAnswer(string? classes) => AnyWord(classes, QuestionAndAnswerWords);
+
     private static bool AnyWord(string? names, FrozenSet<string> words)
     {
         if (string.IsNullOrEmpty(names))
@@ -96,13 +101,13 @@ internal static class HtmlKeywords
         return false;
     }
 
-    /// <summary>Whole class names (separators removed) that hide an element on screen.</summary>
     /// <summary>
     /// First words of a name that states what an element has or how it is shown ("has-comments" on a
     /// blog post, "with-sidebar" on a page, "no-related"): the element is not the thing named.
     /// </summary>
     private static readonly FrozenSet<string> StatePrefixes = new[] { "has", "no", "with", "without", "is" }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>Whole class names (separators removed) that hide an element on screen.</summary>
     private static readonly FrozenSet<string> HiddenNames = new[]
     {
         "hidden", "hide", "ishidden", "uhidden", "jshidden", "hiddenblock", "dnone", "invisible", "offscreen", "sronly", "srtext",
@@ -217,6 +222,9 @@ internal static class HtmlKeywords
 
     private static Region ScanName(ReadOnlySpan<char> name, Span<char> buffer, ref bool positive, ref string? matched)
     {
+        // "__next", "__nuxt", "___gatsby": the root a script framework renders into, named for the framework.
+        if (name.StartsWith("__"))
+            return Region.None;
         var result = Region.None;
         bool hasAnchor = false, hasPart = false, hasResults = false, state = false, first = true;
         // The whole name without separators, lower-cased: "article-body" → "articlebody".

@@ -510,6 +510,36 @@ public class HtmlArticleExtractorTests
     }
 
     [Fact]
+    public void In_a_question_and_answer_thread_the_answers_are_the_content_and_the_remarks_under_them_are_comments()
+    {
+        const string Remark = "Have you tried asking the council directly, they usually answer within a week?";
+        static string Post(string kind, int i, string text) =>
+            $"<div id=\"{kind}-{i}\" class=\"{kind} js-{kind}\"><div class=\"post-body\"><p>{text}</p></div>"
+            + $"<div class=\"comments js-comments-container\"><ul class=\"comments-list\"><li class=\"comment\"><span>{Remark} ({kind} {i})</span></li></ul></div></div>";
+        var answer = "The night buses were cut in the last budget, and the new routes only run during the day, so the answer is no, answer ";
+        var html = Page("<h1>Will the new buses run at night?</h1>" + Post("question", 0, Lorem1)
+            + "<div id=\"answers\">" + string.Concat(Enumerable.Range(1, 3).Select(i => Post("answer", i, answer + i + "."))) + "</div>");
+        var page = Extractor.Extract(html, "https://transit.stackexchange.example/questions/42/will-the-new-buses-run-at-night");
+
+        Assert.Equal(IngestWorker.Text.Extraction.PageTypes.PageTypes.Forum, page.Type!.Type);
+        Assert.Null(Block(page, answer + "2.").RemovedBy);
+        Assert.Equal(BoilerplateReasons.Comments, Block(page, Remark + " (answer 2)").RemovedBy);
+        Assert.False(Block(page, Remark + " (answer 2)").InMainRegion);
+    }
+
+    [Fact]
+    public void A_related_box_inside_a_sidebar_is_not_the_main_region_but_one_in_the_page_is()
+    {
+        var related = "<div class=\"related\"><ul>" + string.Concat(Enumerable.Range(1, 3).Select(i => $"<li><a href=\"/q/{i}\">Another question about buses, number {i}</a></li>")) + "</ul></div>";
+        var html = Page($"<main><h1>Buses are coming</h1><p>{Lorem1}</p>{related.Replace("Another", "Main", StringComparison.Ordinal)}</main>"
+            + $"<div id=\"sidebar\" role=\"complementary\">{related}</div>");
+        var page = Extractor.Extract(html);
+
+        Assert.False(Block(page, "Another question about buses, number 2").InMainRegion);
+        Assert.True(Block(page, "Main question about buses, number 2").InMainRegion);
+    }
+
+    [Fact]
     public void A_threads_first_poster_is_its_author_and_not_on_other_pages()
     {
         static string Thread() => "<h1>Will the new buses help?</h1>" + string.Concat(Enumerable.Range(1, 4).Select(i =>

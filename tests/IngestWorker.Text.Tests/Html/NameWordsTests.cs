@@ -38,6 +38,9 @@ public sealed class NameWordsTests
     [InlineData("with-sidebar", "None")]
     [InlineData("no-related-posts", "None")]
     [InlineData("is-hidden", "Hidden")]
+    [InlineData("next", "Navigation")]
+    [InlineData("__next", "None")]
+    [InlineData("___gatsby __nuxt", "None")]
     public void A_name_that_states_what_an_element_has_does_not_name_a_region(string classes, string expected) =>
         Assert.Equal(expected, HtmlKeywords.FromNames(classes, null, out _, out _).ToString());
 
