@@ -361,7 +361,7 @@ internal sealed class DomSegmenter
 
     internal static bool IsHidden(IElement element)
     {
-        if (IsCollapsedPanel(element))
+        if (IsCollapsedPanel(element) || IsStreamedSegment(element))
             return false;
         if (element.HasAttribute("hidden"))
             return true;
@@ -373,6 +373,15 @@ internal sealed class DomSegmenter
         // (FAQ answers, a course's requirements), and readers count it as the page's text.
         return style is not null && style.Length > 0 && HiddenStyle(style);
     }
+
+    /// <summary>
+    /// React's streamed server rendering sends each late part of a page as <c>&lt;div hidden id="S:1f"&gt;</c>
+    /// and a script that moves it into its place at once: the reader sees it.
+    /// </summary>
+    private static bool IsStreamedSegment(IElement element) =>
+        element.Id is ['S', ':', _, ..] id && !id.AsSpan(2).ContainsAnyExcept(HexDigits);
+
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
     /// <summary>
     /// A collapsed accordion or tab panel (WAI-ARIA: <c>role="region"</c> or <c>"tabpanel"</c>,

@@ -440,6 +440,18 @@ public class HtmlArticleExtractorTests
     }
 
     [Fact]
+    public void A_react_streamed_segment_is_read_even_when_the_rest_of_the_page_is_shown()
+    {
+        var html = Page($"<main><h1>Buses are coming</h1><p>{Lorem1}</p><p>{Lorem2}</p><p>{Lorem3}</p><div id=\"B:1f\"></div></main>"
+            + $"<div hidden id=\"S:1f\"><p>{Lorem4}</p></div><script>$RC(\"B:1f\",\"S:1f\")</script>"
+            + "<div hidden id=\"S:menu\"><p>A hidden box that merely starts like a segment id stays hidden.</p></div>");
+        var page = Extractor.Extract(html);
+
+        Assert.NotEqual(BoilerplateReasons.Hidden, Block(page, Lorem4).RemovedBy);
+        Assert.Equal(BoilerplateReasons.Hidden, Block(page, "A hidden box that merely").RemovedBy);
+    }
+
+    [Fact]
     public void A_grid_of_cards_streamed_in_hidden_parts_is_read()
     {
         var cards = string.Concat(Enumerable.Range(1, 12).Select(i =>
