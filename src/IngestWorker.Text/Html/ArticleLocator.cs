@@ -78,19 +78,20 @@ internal sealed partial class ArticleLocator
     /// the thread is the nearest box around it that holds most of the page's prose, with the replies.
     /// A box that already holds half the prose is a story with remarks after it, and stays.
     /// </summary>
-    private Box ThreadContainer(Box top)
+    private Box ThreadContainer(Box best)
     {
         var total = _good[^1];
-        if (_good[top.End] - _good[top.First] >= StoryProseShare * total)
-            return top;
-        for (var box = top; box.Parent is { } parent && box.Tag is not ("main" or "body"); box = parent)
+        if (ProseIn(best) >= StoryProseShare * total)
+            return best;
+        for (var box = best.Parent; box is not null && box.Tag != "html"; box = box.Parent)
         {
-            if (_good[box.End] - _good[box.First] >= ThreadProseShare * total)
+            if (ProseIn(box) >= ThreadProseShare * total)
                 return box;
-            top = parent;
         }
-        return top;
+        return best;
     }
+
+    private int ProseIn(Box box) => _good[box.End] - _good[box.First];
 
     // ---- features ----------------------------------------------------------------------------
 
