@@ -19,11 +19,7 @@ public sealed class FastTextLanguageIdentifier : ILanguageIdentifier
     public IReadOnlyList<LanguageGuess> Identify(string line, int k)
     {
         Span<Prediction> top = stackalloc Prediction[Math.Clamp(k, 1, MaxK)];
-        var count = _model.Predict(line, top);
-        var guesses = new LanguageGuess[count];
-        for (var i = 0; i < count; i++)
-            guesses[i] = new LanguageGuess(_model.GetLabelCode(top[i].LabelIndex), top[i].Probability);
-        return guesses;
+        return Guesses(top, _model.Predict(line, top));
     }
 
     /// <summary>The line and its paragraphs in one pass over the words (<see cref="FastTextModel.PredictWithSegments"/>): exact, and about half the work of separate calls.</summary>
@@ -36,15 +32,22 @@ public sealed class FastTextLanguageIdentifier : ILanguageIdentifier
             var perSegment = rented.AsSpan(0, segments.Length);
             var count = _model.PredictWithSegments(line, segments, top, perSegment);
             for (var i = 0; i < segments.Length; i++)
-                segmentGuesses[i] = perSegment[i].LabelIndex >= 0 ? new LanguageGuess(_model.GetLabelCode(perSegment[i].LabelIndex), perSegment[i].Probability) : null;
-            var guesses = new LanguageGuess[count];
-            for (var i = 0; i < count; i++)
-                guesses[i] = new LanguageGuess(_model.GetLabelCode(top[i].LabelIndex), top[i].Probability);
-            return guesses;
+                segmentGuesses[i] = perSegment[i].LabelIndex >= 0 ? Guess(perSegment[i]) : null;
+            return Guesses(top, count);
         }
         finally
         {
             System.Buffers.ArrayPool<Prediction>.Shared.Return(rented);
         }
     }
+
+    private LanguageGuess[] Guesses(ReadOnlySpan<Prediction> top, int count)
+    {
+        var guesses = new LanguageGuess[count];
+        for (var i = 0; i < count; i++)
+            guesses[i] = Guess(top[i]);
+        return guesses;
+    }
+
+    private LanguageGuess Guess(Prediction prediction) => new(_model.GetLabelCode(prediction.LabelIndex), prediction.Probability);
 }
