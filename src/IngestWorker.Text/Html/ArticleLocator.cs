@@ -126,6 +126,7 @@ internal sealed partial class ArticleLocator
     /// </summary>
     private void Neutralize()
     {
+        int shownGood = 0, allChars = 0;
         foreach (var block in _blocks)
         {
             var good = block.Good ? block.Text.Length : 0;
@@ -135,9 +136,11 @@ internal sealed partial class ArticleLocator
                 box.AllGoodChars += good;
                 box.AllChars += shown;
             }
+            shownGood += shown > 0 ? good : 0;
+            allChars += block.Text.Length;
         }
         var total = _root.AllGoodChars;
-        var scriptRendered = ShownLater(total);
+        var scriptRendered = ShownLater(total, shownGood, _root.AllChars, allChars);
         var embeds = new HashSet<Box>(ReferenceEqualityComparer.Instance);
         foreach (var box in _boxes)
         {
@@ -198,18 +201,12 @@ internal sealed partial class ArticleLocator
     /// of its text) is rendered in pieces: streamed server rendering sends each part in a hidden
     /// box that a script moves into place, so what a browser shows is what the markup hides.
     /// </summary>
-    private bool ShownLater(int totalGood)
+    private static bool ShownLater(int totalGood, int shownGood, int shownChars, int allChars)
     {
         const int ShownShareDenominator = 4; // less than a quarter shown
-        int shownGood = 0, allChars = 0;
-        foreach (var block in _blocks)
-        {
-            shownGood += block.Good && !block.Hidden ? block.Text.Length : 0;
-            allChars += block.Text.Length;
-        }
         return totalGood > 0
             ? shownGood * ShownShareDenominator < totalGood
-            : _root.AllChars * ShownShareDenominator < allChars;
+            : shownChars * ShownShareDenominator < allChars;
     }
 
     /// <summary>
@@ -255,22 +252,12 @@ internal sealed partial class ArticleLocator
         var chars = 0;
         foreach (var box in _boxes)
         {
-            if (IsSiteChrome(box.Region) && !(totalGood > 0 && box.AllGoodChars * 2 >= totalGood) && !HasSiteChromeAncestor(box))
+            if (IsSiteChrome(box.Region) && !(totalGood > 0 && box.AllGoodChars * 2 >= totalGood) && !box.HasAncestorIn(IsSiteChrome))
                 chars += box.AllChars;
         }
         return chars;
 
         static bool IsSiteChrome(Region region) => region is Region.Header or Region.Navigation or Region.Footer;
-
-        static bool HasSiteChromeAncestor(Box box)
-        {
-            for (var up = box.Parent; up is not null; up = up.Parent)
-            {
-                if (IsSiteChrome(up.Region))
-                    return true;
-            }
-            return false;
-        }
     }
 
     private static bool NamedByAncestor(Box box, string word)

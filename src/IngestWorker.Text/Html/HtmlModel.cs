@@ -41,6 +41,17 @@ internal sealed class Box
 
     public IElement Element { get; }
     public Box? Parent { get; }
+
+    /// <summary>Whether an ancestor (not this box) is marked as a region <paramref name="isRegion"/> accepts.</summary>
+    public bool HasAncestorIn(Func<Region, bool> isRegion)
+    {
+        for (var up = Parent; up is not null; up = up.Parent)
+        {
+            if (isRegion(up.Region))
+                return true;
+        }
+        return false;
+    }
     public string Tag { get; }
     public int Depth { get; }
 

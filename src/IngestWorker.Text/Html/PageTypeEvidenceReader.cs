@@ -28,7 +28,7 @@ internal static partial class PageTypeEvidenceReader
             if (block.Text.Length >= MinProseChars)
             {
                 proseChars += block.Text.Length;
-                if (InComments(block.Owner))
+                if (block.Owner.Region == Region.Comments || block.Owner.HasAncestorIn(static region => region == Region.Comments))
                     commentChars += block.Text.Length;
             }
             prices += Price().Count(block.Text);
@@ -103,16 +103,6 @@ internal static partial class PageTypeEvidenceReader
             CommentShare = proseChars == 0 ? 0 : (double)commentChars / proseChars,
             ProseOutsideComments = proseChars - commentChars,
         };
-    }
-
-    private static bool InComments(Box? box)
-    {
-        for (; box is not null; box = box.Parent)
-        {
-            if (box.Region == Region.Comments)
-                return true;
-        }
-        return false;
     }
 
     private static readonly string[] ThreadItemTypes = ["Comment", "UserComments", "DiscussionForumPosting", "Question", "Answer"];
