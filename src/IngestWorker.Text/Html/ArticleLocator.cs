@@ -166,6 +166,8 @@ internal sealed partial class ArticleLocator
                 box.OwnHidden = false;
             if (box.Region != Region.None && major && box.Region != Region.Comments)
                 box.Region = Region.None;
+            if (box.Region == Region.Interface && IsClickableCard(box))
+                box.Region = Region.None;
             // "social" or "widget" also name embedded posts (a quoted tweet), which are prose, not buttons.
             if ((box.Region == Region.Share && box.AllGoodChars >= 80 || embeds.Contains(box)) && box.Tag is not ("a" or "button" or "aside"))
                 box.Region = Region.None;
@@ -258,6 +260,25 @@ internal sealed partial class ArticleLocator
         return chars;
 
         static bool IsSiteChrome(Region region) => region is Region.Header or Region.Navigation or Region.Footer;
+    }
+
+    /// <summary>Prose a clickable card holds besides its heading, in characters; a button's label is shorter.</summary>
+    private const int MinCardProse = 80;
+
+    /// <summary>
+    /// A teaser card that a script makes clickable as a whole (<c>role="button"</c> on a story's
+    /// summary in a grid) holds a heading and prose; a real button holds a label.
+    /// </summary>
+    private bool IsClickableCard(Box box)
+    {
+        if (box.Tag == "button" || box.AllGoodChars < MinCardProse || box.Element.GetAttribute("role") != "button")
+            return false;
+        for (var i = box.First; i < box.End; i++)
+        {
+            if (_blocks[i].Kind == BlockKind.Heading)
+                return true;
+        }
+        return false;
     }
 
     private static bool NamedByAncestor(Box box, string word)

@@ -464,6 +464,19 @@ public class HtmlArticleExtractorTests
     }
 
     [Fact]
+    public void A_story_card_made_clickable_as_a_whole_is_not_a_button()
+    {
+        var cards = string.Concat(new[] { Lorem1, Lorem2, Lorem3 }.Select((text, i) =>
+            $"<div class=\"summary-item\" role=\"button\"><h3>Story number {i + 1}</h3><p>{text}</p></div>"));
+        var html = Page($"<main><h1>Science</h1><div class=\"grid\">{cards}</div><div role=\"button\">Load more stories</div></main>");
+        var page = Extractor.Extract(html);
+
+        Assert.True(Block(page, "Story number 2").InMainRegion);
+        Assert.True(Block(page, Lorem2).InMainRegion);
+        Assert.False(Block(page, "Load more stories").InMainRegion);
+    }
+
+    [Fact]
     public void A_syntax_highlighters_comment_lines_inside_code_are_code()
     {
         var code = "<pre><code><div class=\"cm-line\"><span class=\"sp-syntax-comment\">// fares are in pence</span></div>"
