@@ -91,6 +91,7 @@ public static class WcxbRun
                 {
                     ["title"] = metadata.Title, ["date"] = metadata.Published, ["author"] = metadata.Author,
                     ["pageType"] = result.Document.Page?.Type?.Type, // not read by score.py either
+                    ["flags"] = string.Join(",", result.Document.Flags),
                 }));
             }
         }
