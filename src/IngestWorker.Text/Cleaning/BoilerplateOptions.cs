@@ -69,6 +69,14 @@ public sealed class BoilerplateOptions
     /// </summary>
     public int MinDeclaredArticleWords { get; set; } = 50;
 
+    /// <summary>
+    /// <see cref="MinArticleWords"/> for a page whose only claim to be an article is <c>og:type</c>
+    /// <c>article</c> while its JSON-LD calls it a plain web page: SEO plugins tag every page so, the
+    /// services and products of a site too. On the WCXB dev split 100, 200 and 400 gave F1 0.849,
+    /// 0.850 and 0.849 (against 0.848 when such pages counted as declared articles).
+    /// </summary>
+    public int MinOpenGraphArticleWords { get; set; } = 200;
+
     /// <summary>Throws when a setting is out of range (checked when a cleaner is built, so a bad configuration fails at start).</summary>
     public void Validate()
     {
@@ -81,5 +89,6 @@ public sealed class BoilerplateOptions
         ArgumentOutOfRangeException.ThrowIfNegative(MaxInlineBoxBlocks, nameof(MaxInlineBoxBlocks));
         ArgumentOutOfRangeException.ThrowIfNegative(MinArticleWords, nameof(MinArticleWords));
         ArgumentOutOfRangeException.ThrowIfNegative(MinDeclaredArticleWords, nameof(MinDeclaredArticleWords));
+        ArgumentOutOfRangeException.ThrowIfNegative(MinOpenGraphArticleWords, nameof(MinOpenGraphArticleWords));
     }
 }

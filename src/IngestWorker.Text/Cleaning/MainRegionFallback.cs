@@ -14,12 +14,15 @@ public static class MainRegionFallback
 {
     /// <summary>
     /// The main region's blocks when the article is shorter than <see cref="BoilerplateOptions.MinArticleWords"/>
-    /// (<see cref="BoilerplateOptions.MinDeclaredArticleWords"/> when the page says it is an article)
+    /// (<see cref="BoilerplateOptions.MinDeclaredArticleWords"/> when the page says it is an article,
+    /// <see cref="BoilerplateOptions.MinOpenGraphArticleWords"/> when only its <c>og:type</c> does)
     /// and the region holds more; otherwise null.
     /// </summary>
     public static CleanedPage? Recover(PageContent page, CleanedPage article, BoilerplateOptions options)
     {
-        var minimum = page.Metadata.DeclaresArticle ? options.MinDeclaredArticleWords : options.MinArticleWords;
+        var minimum = page.Metadata.DeclaresArticle ? options.MinDeclaredArticleWords
+            : page.Metadata.ArticleByOpenGraphOnly ? options.MinOpenGraphArticleWords
+            : options.MinArticleWords;
         if (minimum == 0 || Words(article.Text) >= minimum)
             return null;
         var kept = new List<string>();

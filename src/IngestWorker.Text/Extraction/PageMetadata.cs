@@ -14,8 +14,14 @@ public sealed record PageMetadata
     /// <summary>The site's name or host, e.g. <c>The News</c> or <c>www.example.com</c>.</summary>
     public string? Site { get; init; }
 
-    /// <summary>The page says it is an article (<c>og:type</c> <c>article</c>, or a JSON-LD Article, NewsArticle, BlogPosting… type).</summary>
+    /// <summary>The page says it is an article: a JSON-LD Article, NewsArticle, BlogPosting… type, or <c>og:type</c> <c>article</c> that its JSON-LD does not contradict.</summary>
     public bool DeclaresArticle { get; init; }
+
+    /// <summary>
+    /// Only <c>og:type</c> <c>article</c> says so, and the page's JSON-LD calls it a plain web page:
+    /// the default that WordPress SEO plugins put on every page of a site, so a weak claim.
+    /// </summary>
+    public bool ArticleByOpenGraphOnly { get; init; }
 
     public static PageMetadata None { get; } = new();
 }

@@ -139,5 +139,6 @@ public sealed class HtmlArticleExtractor
         Url = meta.Url,
         Site = meta.Site,
         DeclaresArticle = meta.DeclaresArticle,
+        ArticleByOpenGraphOnly = meta.ArticleByOpenGraphOnly,
     };
 }

@@ -18,10 +18,16 @@ internal sealed class HtmlMetadata
     public string? Site { get; set; }
     public string? ArticleBody { get; set; }
 
-    /// <summary>The page says it is an article: <c>og:type</c> <c>article</c>, or a JSON-LD article type.</summary>
+    /// <summary>The page says it is an article: a JSON-LD article type, or <c>og:type</c> <c>article</c> that its JSON-LD does not contradict.</summary>
     public bool DeclaresArticle { get; set; }
 
     public string? OgType { get; set; }
+
+    /// <summary>
+    /// Only <c>og:type</c> says article, while the page's JSON-LD calls it a web page and names no
+    /// article: SEO plugins tag every page of a site so, its service and product pages too.
+    /// </summary>
+    public bool ArticleByOpenGraphOnly { get; set; }
 
     /// <summary>Every JSON-LD <c>@type</c> anywhere in the page's JSON-LD, nested ones included.</summary>
     public HashSet<string> JsonLdTypes { get; } = new(StringComparer.Ordinal);
@@ -43,6 +49,7 @@ internal static class HtmlMetadataReader
     {
         var meta = new HtmlMetadata();
         string? metaAuthor = null, metaPublished = null, ogUrl = null, ogSite = null, canonical = null;
+        var ogArticle = false;
         string? twitterTitle = null, itempropPublished = null, parselyTitle = null, metaModified = null;
 
         foreach (var element in document.QuerySelectorAll("meta"))
@@ -63,7 +70,7 @@ internal static class HtmlMetadataReader
                     break;
                 case "og:type":
                     meta.OgType ??= content;
-                    meta.DeclaresArticle |= content.Equals("article", StringComparison.OrdinalIgnoreCase);
+                    ogArticle |= content.Equals("article", StringComparison.OrdinalIgnoreCase);
                     break;
                 case "author" or "byl" or "parsely-author" or "sailthru.author" or "dc.creator" or "dcterms.creator" or "article:author" or "twitter:creator":
                     if (metaAuthor is null && !content.StartsWith("http", StringComparison.OrdinalIgnoreCase) && !content.StartsWith('@'))
@@ -109,7 +116,8 @@ internal static class HtmlMetadataReader
         meta.JsonLdHeadline = Clean(ld.Headline);
         meta.DocumentTitle = Clean(document.Title);
         meta.ArticleBody = ld.ArticleBody;
-        meta.DeclaresArticle |= ld.DeclaresArticle;
+        meta.DeclaresArticle = ld.DeclaresArticle || ogArticle && !ld.DeclaresPage;
+        meta.ArticleByOpenGraphOnly = ogArticle && !meta.DeclaresArticle;
         meta.Site = SiteName(Clean(ogSite)) ?? SiteName(Clean(ld.Publisher)) ?? HostOf(url ?? canonical ?? ogUrl);
         meta.Title = StripSiteSuffix(Clean(meta.OgTitle) ?? meta.JsonLdHeadline ?? Clean(twitterTitle) ?? Clean(parselyTitle), meta.Site);
         meta.Author = CleanAuthor(ld.Author) ?? CleanAuthor(metaAuthor) ?? CleanAuthor(MicrodataAuthor(document));
@@ -359,6 +367,8 @@ internal static class HtmlMetadataReader
     private sealed class JsonLd
     {
         public bool DeclaresArticle;
+        /// <summary>A web page type (WebPage, ItemPage, CollectionPage…) is declared.</summary>
+        public bool DeclaresPage;
         public string? Modified;
         private int _modifiedRank = -1;
         private int _headlineRank = -1, _authorRank = -1, _publishedRank = -1, _publisherRank = -1;
@@ -389,6 +399,7 @@ internal static class HtmlMetadataReader
             if (rank < 0)
                 return;
             DeclaresArticle |= rank >= 3;
+            DeclaresPage |= rank == 1;
             Take(ref Headline, ref _headlineRank, rank, Str(element, "headline") ?? (rank >= 3 ? Str(element, "name") : null));
             Take(ref Author, ref _authorRank, rank, Person(element, "author") ?? Person(element, "creator"));
             Take(ref Published, ref _publishedRank, rank, Str(element, "datePublished") ?? Str(element, "dateCreated"));

@@ -52,6 +52,29 @@ public sealed class MainRegionFallbackTests
         Assert.Null(MainRegionFallback.Recover(page, article, new BoilerplateOptions { MinDeclaredArticleWords = 0 }));
     }
 
+    [Theory]
+    [InlineData("""<script type="application/ld+json">{"@graph":[{"@type":"WebPage","name":"Backpacks"}]}</script>""", false, true)]
+    [InlineData("""<script type="application/ld+json">{"@graph":[{"@type":"WebPage"},{"@type":"BlogPosting","headline":"Backpacks"}]}</script>""", true, false)]
+    [InlineData("", true, false)]
+    public void An_og_type_article_that_the_json_ld_calls_a_web_page_is_a_weak_claim(string jsonLd, bool declared, bool openGraphOnly)
+    {
+        var page = new HtmlArticleExtractor().Extract(Listing("<meta property=\"og:type\" content=\"article\">" + jsonLd));
+
+        Assert.Equal(declared, page.Metadata.DeclaresArticle);
+        Assert.Equal(openGraphOnly, page.Metadata.ArticleByOpenGraphOnly);
+    }
+
+    [Fact]
+    public void A_page_tagged_article_only_by_og_type_has_its_own_floor()
+    {
+        var page = new HtmlArticleExtractor().Extract(Listing("""<meta property="og:type" content="article"><script type="application/ld+json">{"@type":"WebPage"}</script>"""));
+        var article = new BoilerplateCleaner(Options).Clean(page);
+
+        // Only the og:type floor decides: the others are set to the opposite answer.
+        Assert.NotNull(MainRegionFallback.Recover(page, article, new BoilerplateOptions { MinOpenGraphArticleWords = 100_000, MinArticleWords = 0, MinDeclaredArticleWords = 0 }));
+        Assert.Null(MainRegionFallback.Recover(page, article, new BoilerplateOptions { MinOpenGraphArticleWords = 0, MinArticleWords = 100_000, MinDeclaredArticleWords = 100_000 }));
+    }
+
     [Fact]
     public void Plain_text_has_no_markup_to_fall_back_on()
     {
