@@ -198,16 +198,15 @@ internal sealed class DomSegmenter
 
         var hidden = IsHidden(element);
         var region = HtmlKeywords.FromTagAndRole(tag, element);
-        var named = HtmlKeywords.FromNames(element.GetAttribute("class"), element.Id, out var positive, out var namedBy);
-        if (named == Region.Hidden)
-        {
-            hidden = true;
+        var classes = element.GetAttribute("class");
+        var named = HtmlKeywords.FromNames(classes, element.Id, out var positive, out var namedBy);
+        var hiddenByClass = named == Region.Hidden;
+        if (hiddenByClass)
             named = Region.None;
-        }
-        else if (box.Preformatted)
-        {
+        // "hidden lg:flex": hidden on a phone, shown on the desktop the page is read at.
+        hidden |= ResponsiveDisplay.ShownOnDesktop(classes) is { } shown ? !shown : hiddenByClass;
+        if (box.Preformatted)
             named = Region.None; // a syntax highlighter's "comment" or "keyword" span is code, not furniture
-        }
         if (region == Region.None)
             region = named;
         else

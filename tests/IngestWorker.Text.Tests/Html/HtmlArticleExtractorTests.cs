@@ -477,6 +477,19 @@ public class HtmlArticleExtractorTests
     }
 
     [Fact]
+    public void A_page_is_read_as_a_desktop_shows_it()
+    {
+        var html = Page("<main><h1>Buses are coming</h1>"
+            + $"<div class=\"lg:hidden\"><p>Phone copy: {Lorem1}</p></div>"
+            + $"<div class=\"hidden lg:block\"><p>{Lorem1}</p><p>{Lorem2}</p></div>"
+            + $"<div class=\"d-none d-md-block\"><p>{Lorem3}</p></div></main>");
+        var page = Extractor.Extract(html);
+
+        Assert.Equal([Lorem1, Lorem2, Lorem3], Kept(page));
+        Assert.Equal(BoilerplateReasons.Hidden, Block(page, "Phone copy").RemovedBy);
+    }
+
+    [Fact]
     public void A_syntax_highlighters_comment_lines_inside_code_are_code()
     {
         var code = "<pre><code><div class=\"cm-line\"><span class=\"sp-syntax-comment\">// fares are in pence</span></div>"
