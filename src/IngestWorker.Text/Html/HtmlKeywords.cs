@@ -178,9 +178,17 @@ internal static class HtmlKeywords
         return region;
     }
 
+    /// <summary>
+    /// Names that mark a microformat entry (hAtom's <c>hentry</c>, microformats2's <c>h-entry</c>): a
+    /// post. WordPress writes its terms beside it ("category-science tag-elephants"), which name the
+    /// post's topics, not a list of tags.
+    /// </summary>
+    private static readonly string[] EntryNames = ["hentry", "h-entry"];
+
     // Scans each class name separately: words split on non-letters and on lower→upper case changes.
     private static Region Scan(string names, ref bool positive, ref string? word)
     {
+        var entry = EntryNames.Any(e => ContainsName(names, e));
         var result = Region.None;
         Span<char> buffer = stackalloc char[NameWords.MaxWordLength];
         var span = names.AsSpan();
@@ -197,6 +205,8 @@ internal static class HtmlKeywords
                 var name = span[start..i];
                 string? nameWord = null;
                 var r = ScanName(name, buffer, ref positive, ref nameWord);
+                if (entry && r != Region.Hidden)
+                    r = Region.None;
                 if (result == Region.None || (r != Region.None && Priority(r) > Priority(result)))
                 {
                     result = r;
@@ -205,6 +215,17 @@ internal static class HtmlKeywords
             }
         }
         return result;
+    }
+
+    private static bool ContainsName(string names, string name)
+    {
+        for (var at = names.IndexOf(name, StringComparison.Ordinal); at >= 0; at = names.IndexOf(name, at + 1, StringComparison.Ordinal))
+        {
+            var end = at + name.Length;
+            if ((at == 0 || char.IsWhiteSpace(names[at - 1])) && (end == names.Length || char.IsWhiteSpace(names[end])))
+                return true;
+        }
+        return false;
     }
 
     private static int Priority(Region r) => r switch

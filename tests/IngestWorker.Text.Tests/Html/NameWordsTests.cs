@@ -41,6 +41,10 @@ public sealed class NameWordsTests
     [InlineData("next", "Navigation")]
     [InlineData("__next", "None")]
     [InlineData("___gatsby __nuxt", "None")]
+    [InlineData("post-12 post type-post hentry category-science tag-elephants", "None")]
+    [InlineData("h-entry tag-list", "None")]
+    [InlineData("tag-list", "Tags")]
+    [InlineData("hentry hidden", "Hidden")]
     public void A_name_that_states_what_an_element_has_does_not_name_a_region(string classes, string expected) =>
         Assert.Equal(expected, HtmlKeywords.FromNames(classes, null, out _, out _).ToString());
 
