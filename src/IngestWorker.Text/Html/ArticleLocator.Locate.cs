@@ -73,12 +73,19 @@ internal sealed partial class ArticleLocator
             _vis[i + 1] = _vis[i] + (counts ? b.Text.Length : 0);
             _good[i + 1] = _good[i] + (counts && b.Good && !b.Caption ? b.Text.Length : 0);
             _link[i + 1] = _link[i] + (counts ? b.LinkChars : 0);
-            _foreign[i + 1] = _foreign[i] + (counts && b.Kind == BlockKind.Heading && b.HeadingLevel == 1 ? 1 : 0);
+            _foreign[i + 1] = _foreign[i] + (counts && IsOtherStorysHeadline(b) ? 1 : 0);
             _count[i + 1] = _count[i] + (counts ? 1 : 0);
             _all[i + 1] = _all[i] + (b.Hidden ? 0 : b.Text.Length);
             _linkStart[i + 1] = _linkStart[i] + (counts && b.StartsWithLink ? 1 : 0);
         }
     }
+
+    /// <summary>
+    /// A top-level headline that links away is another story's (a river of stories, "read next");
+    /// an unlinked one inside the body is a page builder's section heading ("Listen to this episode:").
+    /// </summary>
+    private static bool IsOtherStorysHeadline(Block block) =>
+        block.Kind == BlockKind.Heading && block.HeadingLevel == 1 && block.LinkDensity > HtmlBlockThresholds.Default.LinkDenseShare;
 
     private enum Verdict { Include, Neutral, Gap, Bad }
 

@@ -490,6 +490,21 @@ public class HtmlArticleExtractorTests
     }
 
     [Fact]
+    public void An_unlinked_second_headline_in_the_body_is_a_section_heading_but_a_linked_one_is_another_story()
+    {
+        // A page builder's modules, side by side: the story's parts, its section heading, then another story.
+        var html = Page($"<main><h1>Buses are coming</h1><div class=\"module\"><p>{Lorem1}</p><p>{Lorem2}</p><p>{Lorem3}</p></div>"
+            + "<div class=\"module\"><h1>Listen to this episode now:</h1></div>"
+            + $"<div class=\"module\"><p>{Lorem4}</p></div>"
+            + "<div class=\"module\"><h1><a href=\"/trams\">Trams are going</a></h1></div>"
+            + "<div class=\"module\"><p>The tram network closes next month after a century of service, and the depots will be sold to pay for new buses across the city.</p></div></main>");
+        var page = Extractor.Extract(html);
+
+        Assert.Equal([Lorem1, Lorem2, Lorem3, "Listen to this episode now:", Lorem4], Kept(page));
+        Assert.NotNull(Block(page, "The tram network closes").RemovedBy);
+    }
+
+    [Fact]
     public void A_syntax_highlighters_comment_lines_inside_code_are_code()
     {
         var code = "<pre><code><div class=\"cm-line\"><span class=\"sp-syntax-comment\">// fares are in pence</span></div>"
