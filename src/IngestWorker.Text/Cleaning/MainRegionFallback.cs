@@ -1,5 +1,6 @@
 using System.Text;
 using IngestWorker.Text.Extraction;
+using IngestWorker.Text.Extraction.PageTypes;
 
 namespace IngestWorker.Text.Cleaning;
 
@@ -7,24 +8,38 @@ namespace IngestWorker.Text.Cleaning;
 /// When the article engine keeps next to nothing of an HTML page, the page is most likely not an
 /// article but a listing, a category grid, a product or a service page, whose content is the
 /// page's main region as its markup marks it (everything but the menus, header, footer, sidebars
-/// and hidden parts; <see cref="ContentBlock.InMainRegion"/>). This keeps that region instead, and
-/// says so with a flag; the article engine's own decision stands whenever it found an article.
+/// and hidden parts; <see cref="ContentBlock.InMainRegion"/>). On a page that is not an article, the
+/// same holds when the region holds well more prose than the engine found: the content is spread
+/// over sections the engine did not join (a service page's offers, a guide in tabs).
+/// This keeps that region instead, and says so with a flag; otherwise the engine's decision stands.
 /// </summary>
 public static class MainRegionFallback
 {
+    /// <summary>A block with this many words and a sentence mark reads as prose, for <see cref="ProseWords"/>.</summary>
+    private const int MinProseBlockWords = 8;
+
     /// <summary>
     /// The main region's blocks when the article is shorter than <see cref="BoilerplateOptions.MinArticleWords"/>
     /// (<see cref="BoilerplateOptions.MinDeclaredArticleWords"/> when the page says it is an article,
-    /// <see cref="BoilerplateOptions.MinOpenGraphArticleWords"/> when only its <c>og:type</c> does)
-    /// and the region holds more; otherwise null.
+    /// <see cref="BoilerplateOptions.MinOpenGraphArticleWords"/> when only its <c>og:type</c> does) or,
+    /// on a page of another type than an article, the region holds <see cref="BoilerplateOptions.SpreadProseFactor"/>
+    /// times its prose; and the region holds more words. Otherwise null. A thread is never replaced:
+    /// the engine reads it as a whole.
     /// </summary>
     public static CleanedPage? Recover(PageContent page, CleanedPage article, BoilerplateOptions options)
     {
+        if (page.Type?.Type == PageTypes.Forum)
+            return null;
         var minimum = page.Metadata.DeclaresArticle ? options.MinDeclaredArticleWords
             : page.Metadata.ArticleByOpenGraphOnly ? options.MinOpenGraphArticleWords
             : options.MinArticleWords;
-        if (minimum == 0 || Words(article.Text) >= minimum)
+        var articleWords = Words(article.Text);
+        var tooShort = minimum > 0 && articleWords < minimum;
+        // A page of another kind than an article may have its content in sections the engine did not join.
+        var mayBeSpread = options.MinSpreadProseWords > 0 && page.Type?.Type != PageTypes.Article;
+        if (!tooShort && !mayBeSpread)
             return null;
+
         var kept = new List<string>();
         var removed = new List<RemovedBlock>();
         var text = new StringBuilder();
@@ -41,8 +56,27 @@ public static class MainRegionFallback
             text.Append(block.Text);
             kept.Add(block.Text);
         }
+        if (!tooShort && !Spread(ProseWords(article.KeptBlocks), ProseWords(kept), options))
+            return null;
         var recovered = text.ToString();
-        return Words(recovered) > Words(article.Text) ? new CleanedPage(recovered, article.Title, article.Metadata, kept, removed) : null;
+        return Words(recovered) > articleWords ? new CleanedPage(recovered, article.Title, article.Metadata, kept, removed) : null;
+    }
+
+    private static bool Spread(int articleProse, int regionProse, BoilerplateOptions options) =>
+        regionProse >= options.SpreadProseFactor * articleProse
+        && regionProse - articleProse >= options.MinSpreadProseWords;
+
+    /// <summary>Words in blocks that read as prose: <see cref="MinProseBlockWords"/> words or more, with a sentence mark.</summary>
+    private static int ProseWords(IEnumerable<string> blocks)
+    {
+        var words = 0;
+        foreach (var block in blocks)
+        {
+            var count = Words(block);
+            if (count >= MinProseBlockWords && block.AsSpan().IndexOfAny(".!?:;,") >= 0)
+                words += count;
+        }
+        return words;
     }
 
     private static int Words(string text)

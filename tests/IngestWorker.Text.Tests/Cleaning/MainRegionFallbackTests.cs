@@ -75,6 +75,30 @@ public sealed class MainRegionFallbackTests
         Assert.Null(MainRegionFallback.Recover(page, article, new BoilerplateOptions { MinOpenGraphArticleWords = 0, MinArticleWords = 100_000, MinDeclaredArticleWords = 100_000 }));
     }
 
+    // A service page read as blocks: the engine found its first section; the others are its main region too.
+    private static (PageContent Page, CleanedPage Article) ServicePage(string type, int sections)
+    {
+        var section = Enumerable.Range(1, sections).Select(i =>
+            $"Our consultants review section {i} of your security programme, test every control that protects your customers, and write a plan your board can act on within a month.").ToList();
+        var blocks = section.Select((text, i) => new ContentBlock(text) { InMainRegion = true, RemovedBy = i == 0 ? null : BoilerplateReasons.OutsideMainContent }).ToList();
+        var page = new PageContent(blocks, new PageMetadata()) { Type = new IngestWorker.Text.Extraction.PageTypes.PageType(type, 0.6) };
+        var article = new CleanedPage(string.Concat(Enumerable.Repeat(section[0] + " ", 20)), null, page.Metadata, Enumerable.Repeat(section[0], 20).ToList(), []);
+        return (page, article);
+    }
+
+    [Theory]
+    [InlineData("service", 30, true)]    // 30 sections of prose against the engine's 20 copies of one: 1.5 times, and 200 words more
+    [InlineData("service", 25, false)]   // 25 against 20: not 1.5 times
+    [InlineData("article", 60, false)]   // an article's engine answer stands
+    [InlineData("forum", 60, false)]     // so does a thread's
+    public void A_page_that_is_not_an_article_keeps_its_region_when_that_holds_well_more_prose(string type, int sections, bool recovered)
+    {
+        var (page, article) = ServicePage(type, sections);
+
+        Assert.Equal(recovered, MainRegionFallback.Recover(page, article, Options) is not null);
+        Assert.Null(MainRegionFallback.Recover(page, article, new BoilerplateOptions { MinSpreadProseWords = 0 }));
+    }
+
     [Fact]
     public void Plain_text_has_no_markup_to_fall_back_on()
     {
