@@ -181,7 +181,7 @@ internal static class HtmlKeywords
     /// <summary>
     /// Names that mark a microformat entry (hAtom's <c>hentry</c>, microformats2's <c>h-entry</c>): a
     /// post. WordPress writes its terms beside it ("category-science tag-elephants"), which name the
-    /// post's topics, not a list of tags.
+    /// post's topics, not a list of tags: beside an entry name, class names say only whether it is hidden.
     /// </summary>
     private static readonly string[] EntryNames = ["hentry", "h-entry"];
 
@@ -206,7 +206,10 @@ internal static class HtmlKeywords
                 string? nameWord = null;
                 var r = ScanName(name, buffer, ref positive, ref nameWord);
                 if (entry && r != Region.Hidden)
+                {
                     r = Region.None;
+                    nameWord = null;
+                }
                 if (result == Region.None || (r != Region.None && Priority(r) > Priority(result)))
                 {
                     result = r;
