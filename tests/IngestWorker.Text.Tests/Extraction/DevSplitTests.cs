@@ -36,18 +36,18 @@ public sealed class DevSplitTests
         // Floors at the figures of docs/benchmarks.md ("wcxb-dev"), rounded down: raised as they rise.
         var report = WcxbRun.Evaluate(TestData.Shared(EveryPageType), Stages.Value);
         Assert.Equal(1497, report.Pages.Count);
-        Assert.InRange(report.F1, 0.84, 1.0);
-        Assert.InRange(report.F1Of("article"), 0.94, 1.0);
-        Assert.InRange(report.F1Of("documentation"), 0.91, 1.0);
-        Assert.InRange(report.F1Of("forum"), 0.77, 1.0);
+        Assert.InRange(report.F1, 0.85, 1.0);
+        Assert.InRange(report.F1Of("article"), 0.95, 1.0);
+        Assert.InRange(report.F1Of("documentation"), 0.92, 1.0);
+        Assert.InRange(report.F1Of("forum"), 0.78, 1.0);
         Assert.InRange(report.F1Of("product"), 0.64, 1.0);
-        Assert.InRange(report.F1Of("collection"), 0.65, 1.0);
-        Assert.InRange(report.F1Of("listing"), 0.62, 1.0);
-        Assert.InRange(report.F1Of("service"), 0.76, 1.0);
+        Assert.InRange(report.F1Of("collection"), 0.66, 1.0);
+        Assert.InRange(report.F1Of("listing"), 0.66, 1.0);
+        Assert.InRange(report.F1Of("service"), 0.79, 1.0);
         Assert.InRange(report.Pages.Count(p => p.Empty), 0, 8);
         Assert.InRange(report.Share(p => p.Title), 0.78, 1.0);
         Assert.InRange(report.Share(p => p.Date), 0.82, 1.0);
-        Assert.InRange(report.Share(p => p.Author), 0.72, 1.0);
+        Assert.InRange(report.Share(p => p.Author), 0.74, 1.0);
         Assert.InRange(report.Share(p => p.PageType == p.Page.Type), 0.75, 1.0);
     }
 
