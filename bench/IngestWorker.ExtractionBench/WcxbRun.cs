@@ -92,6 +92,7 @@ public static class WcxbRun
                     ["title"] = metadata.Title, ["date"] = metadata.Published, ["author"] = metadata.Author,
                     ["pageType"] = result.Document.Page?.Type?.Type, // not read by score.py either
                     ["flags"] = string.Join(",", result.Document.Flags),
+                    ["evidence"] = result.Document.Page?.TypeEvidence is { } evidence ? JsonSerializer.Serialize(evidence) : null,
                 }));
             }
         }

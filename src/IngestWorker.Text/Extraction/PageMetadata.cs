@@ -31,4 +31,7 @@ public sealed record PageContent(IReadOnlyList<ContentBlock> Blocks, PageMetadat
 {
     /// <summary>What kind of page this is, as its reader judged it; null when the reader cannot tell (plain text, Markdown).</summary>
     public PageTypes.PageType? Type { get; init; }
+
+    /// <summary>What <see cref="Type"/> was decided from (null with it).</summary>
+    public PageTypes.PageTypeEvidence? TypeEvidence { get; init; }
 }

@@ -70,12 +70,13 @@ public sealed class HtmlArticleExtractor
                 InMainRegion = page.InMainRegion(block),
             });
         }
-        var type = Extraction.PageTypes.PageTypeClassifier.Classify(evidence with { ArticleWords = PageTypeEvidenceReader.ArticleWords(segmenter.Blocks) });
+        evidence = evidence with { ArticleWords = PageTypeEvidenceReader.ArticleWords(segmenter.Blocks) };
+        var type = Extraction.PageTypes.PageTypeClassifier.Classify(evidence);
         // A thread is started by its first poster: forum software names every poster in an element
         // classed "username" (or "author"), the opening post's first.
         if (page.Thread && meta.Author is null)
             meta.Author = FirstPoster(document);
-        return new PageContent(blocks, ToPageMetadata(meta, page.TitleText)) { Type = type };
+        return new PageContent(blocks, ToPageMetadata(meta, page.TitleText)) { Type = type, TypeEvidence = evidence };
     }
 
     /// <summary>

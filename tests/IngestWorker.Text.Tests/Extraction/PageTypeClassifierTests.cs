@@ -113,9 +113,13 @@ public sealed class PageTypeClassifierTests
         var html = "<html><head><meta property=\"og:type\" content=\"article\"></head><body><h1>Which pack for a week?</h1>"
             + "<p>Link: a review of six trail packs, tested over a season in the Alps and the Pyrenees by three walkers.</p>"
             + "<div class=\"comments\">" + string.Concat(Enumerable.Range(1, 4).Select(i => $"<div><p>Reply {i}: {Reply}</p></div>")) + "</div></body></html>";
-        var type = new HtmlArticleExtractor().Extract(html).Type!;
+        var page = new HtmlArticleExtractor().Extract(html);
+        var type = page.Type!;
 
         Assert.Equal(PageTypes.Forum, type.Type);
+        // The evidence goes out with the page, as the classifier saw it (the bench's --dump shows it).
+        Assert.InRange(page.TypeEvidence!.CommentShare, 0.5, 1.0);
+        Assert.Equal(type, PageTypeClassifier.Classify(page.TypeEvidence));
         Assert.Equal(PageTypes.Article, new HtmlArticleExtractor().Extract(html.Replace("class=\"comments\"", "class=\"more\"", StringComparison.Ordinal)).Type!.Type);
     }
 }
