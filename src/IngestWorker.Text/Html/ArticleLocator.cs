@@ -139,7 +139,8 @@ internal sealed partial class ArticleLocator
             shownGood += shown > 0 ? good : 0;
             allChars += block.Text.Length;
         }
-        var total = _root.AllGoodChars;
+        // A consent manager's preference centre is prose, but never the page's: it does not count.
+        var total = _root.AllGoodChars - ConsentManagerProse();
         var scriptRendered = ShownLater(total, shownGood, _root.AllChars, allChars);
         var embeds = new HashSet<Box>(ReferenceEqualityComparer.Instance);
         foreach (var box in _boxes)
@@ -155,8 +156,8 @@ internal sealed partial class ArticleLocator
         var layoutWords = LayoutWords(total);
         foreach (var box in _boxes)
         {
-            var major = total > 0 && box.AllGoodChars * 2 >= total;
-            if (box.NamedBy is { } word && layoutWords?.Contains(word) == true && box.Region != Region.Comments)
+            var major = total > 0 && box.AllGoodChars * 2 >= total && !HtmlKeywords.IsConsentManager(box.NamedBy);
+            if (box.NamedBy is { } word && layoutWords?.Contains(word) == true && box.Region != Region.Comments && !HtmlKeywords.IsConsentManager(word))
                 box.Region = Region.None;
             if (Thread && box.Region == Region.Comments && !RemarksOnAPost(box))
                 box.Region = Region.None;
@@ -281,13 +282,19 @@ internal sealed partial class ArticleLocator
         return false;
     }
 
-    private static bool NamedByAncestor(Box box, string word)
+    /// <summary>Prose in the outermost boxes named for a consent manager (<see cref="HtmlKeywords.IsConsentManager"/>).</summary>
+    private int ConsentManagerProse()
     {
-        for (var up = box.Parent; up is not null; up = up.Parent)
+        var chars = 0;
+        foreach (var box in _boxes)
         {
-            if (ReferenceEquals(up.NamedBy, word))
-                return true;
+            if (IsConsentManager(box) && !box.HasAncestor(IsConsentManager))
+                chars += box.AllGoodChars;
         }
-        return false;
+        return chars;
+
+        static bool IsConsentManager(Box box) => HtmlKeywords.IsConsentManager(box.NamedBy);
     }
+
+    private static bool NamedByAncestor(Box box, string word) => box.HasAncestor(up => ReferenceEquals(up.NamedBy, word));
 }

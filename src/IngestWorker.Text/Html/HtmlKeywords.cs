@@ -66,7 +66,24 @@ internal static class HtmlKeywords
         // legal
         ["copyright"] = Region.Legal, ["cookie"] = Region.Legal, ["cookies"] = Region.Legal, ["consent"] = Region.Legal,
         ["gdpr"] = Region.Legal, ["legal"] = Region.Legal, ["privacy"] = Region.Legal,
+        // consent managers, by name (see ConsentManagers)
+        ["onetrust"] = Region.Legal, ["cookiebot"] = Region.Legal, ["didomi"] = Region.Legal, ["usercentrics"] = Region.Legal,
+        ["trustarc"] = Region.Legal, ["truste"] = Region.Legal, ["iubenda"] = Region.Legal, ["cookieyes"] = Region.Legal,
+        ["osano"] = Region.Legal, ["termly"] = Region.Legal, ["fides"] = Region.Legal, ["sourcepoint"] = Region.Legal,
     }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Consent managers' names: their banner and preference centre (pages of "Performance cookies",
+    /// "Targeting cookies"…) are an overlay the reader dismisses, never the page, however much of
+    /// its prose they hold on a page of short cards.
+    /// </summary>
+    private static readonly FrozenSet<string> ConsentManagers = new[]
+    {
+        "onetrust", "cookiebot", "didomi", "usercentrics", "trustarc", "truste", "iubenda", "cookieyes", "osano", "termly", "fides", "sourcepoint",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Whether the vocabulary word that named a box is a consent manager's name.</summary>
+    public static bool IsConsentManager(string? word) => word is not null && ConsentManagers.Contains(word);
 
     // The same words as strings, so that a box can say which word named it without a copy per box.
     private static readonly FrozenSet<string> WordKeys = Words.Keys.ToFrozenSet(StringComparer.Ordinal);
@@ -169,7 +186,8 @@ internal static class HtmlKeywords
         {
             string? idWord = null;
             var fromId = Scan(id, ref positive, ref idWord);
-            if (region == Region.None)
+            // A consent manager's root is named by its id ("onetrust-consent-sdk"), whatever its classes say ("show-banner").
+            if (region == Region.None || IsConsentManager(idWord))
             {
                 region = fromId;
                 word = idWord;

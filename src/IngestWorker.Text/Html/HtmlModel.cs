@@ -43,11 +43,14 @@ internal sealed class Box
     public Box? Parent { get; }
 
     /// <summary>Whether an ancestor (not this box) is marked as a region <paramref name="isRegion"/> accepts.</summary>
-    public bool HasAncestorIn(Func<Region, bool> isRegion)
+    public bool HasAncestorIn(Func<Region, bool> isRegion) => HasAncestor(up => isRegion(up.Region));
+
+    /// <summary>Whether an ancestor (not this box) passes <paramref name="test"/>.</summary>
+    public bool HasAncestor(Func<Box, bool> test)
     {
         for (var up = Parent; up is not null; up = up.Parent)
         {
-            if (isRegion(up.Region))
+            if (test(up))
                 return true;
         }
         return false;

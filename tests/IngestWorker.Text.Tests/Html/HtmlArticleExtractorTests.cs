@@ -505,6 +505,20 @@ public class HtmlArticleExtractorTests
     }
 
     [Fact]
+    public void A_consent_managers_preference_centre_is_never_the_page_however_much_prose_it_holds()
+    {
+        const string Cookies = "These cookies allow us to count visits and traffic sources so we can measure and improve the performance of our site, and they help us to know which pages are the most and least popular.";
+        var consent = "<div id=\"onetrust-consent-sdk\" class=\"show-banner\"><div role=\"dialog\"><h3>Performance cookies</h3>"
+            + string.Concat(Enumerable.Range(1, 4).Select(i => $"<p>{Cookies} ({i})</p>")) + "</div></div>";
+        var cards = string.Concat(Enumerable.Range(1, 10).Select(i => $"<div class=\"card\"><a href=\"/r{i}\">Tomato sauce number {i}</a></div>"));
+        var page = Extractor.Extract(Page($"{consent}<main><h1>Tomato sauce recipes</h1><p>Our collection of tomato sauce recipes.</p>{cards}</main>"));
+
+        Assert.NotNull(Block(page, Cookies).RemovedBy); // as the dialog's interface text, the nearest marked box
+        Assert.False(Block(page, Cookies).InMainRegion);
+        Assert.True(Block(page, "Tomato sauce number 7").InMainRegion);
+    }
+
+    [Fact]
     public void A_syntax_highlighters_comment_lines_inside_code_are_code()
     {
         var code = "<pre><code><div class=\"cm-line\"><span class=\"sp-syntax-comment\">// fares are in pence</span></div>"

@@ -49,6 +49,15 @@ public sealed class NameWordsTests
         Assert.Equal(expected, HtmlKeywords.FromNames(classes, null, out _, out _).ToString());
 
     [Theory]
+    [InlineData("CybotCookiebotDialog", null)]
+    [InlineData("show-banner", "onetrust-consent-sdk")] // the id wins over what the classes say
+    public void A_consent_manager_is_named_by_its_vendor(string? classes, string? id)
+    {
+        Assert.Equal(Region.Legal, HtmlKeywords.FromNames(classes, id, out _, out var word));
+        Assert.True(HtmlKeywords.IsConsentManager(word));
+    }
+
+    [Theory]
     [InlineData("", 0)]
     [InlineData("  ", 0)]
     [InlineData("Jane Doe", 2)]
