@@ -383,15 +383,17 @@ internal sealed class DomSegmenter
     private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
     /// <summary>
-    /// A collapsed accordion or tab panel (WAI-ARIA: <c>role="region"</c> or <c>"tabpanel"</c>,
-    /// labelled by the button that opens it) is hidden only until the reader opens it: like a
-    /// closed <c>&lt;details&gt;</c>, its text is the page's.
+    /// A collapsed accordion or tab panel is hidden only until the reader opens it: like a closed
+    /// <c>&lt;details&gt;</c>, its text is the page's. WAI-ARIA marks one with <c>role="region"</c> or
+    /// <c>"tabpanel"</c> labelled by the button that opens it; many sites only by its class
+    /// (<c>accordion__content</c>, <c>collapse</c>, <c>tab-pane</c>; <see cref="HtmlKeywords.NamesCollapsiblePanel"/>).
     /// </summary>
     private static bool IsCollapsedPanel(IElement element)
     {
         var role = element.GetAttribute("role");
         return role is not null && element.HasAttribute("aria-labelledby")
-            && (role.Equals("region", StringComparison.OrdinalIgnoreCase) || role.Equals("tabpanel", StringComparison.OrdinalIgnoreCase));
+            && (role.Equals("region", StringComparison.OrdinalIgnoreCase) || role.Equals("tabpanel", StringComparison.OrdinalIgnoreCase))
+            || HtmlKeywords.NamesCollapsiblePanel(element.GetAttribute("class"));
     }
 
     private static bool HiddenStyle(string style)

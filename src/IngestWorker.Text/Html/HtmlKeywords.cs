@@ -105,6 +105,29 @@ internal static class HtmlKeywords
     /// <summary>Whether the class names a question or an answer: the posts of a Q&amp;A thread.</summary>
     public static bool NamesQuestionOrAnswer(string? classes) => AnyWord(classes, QuestionAndAnswerWords);
 
+    private static readonly FrozenSet<string> CollapsibleWords = new[] { "accordion", "accordions", "collapse", "collapsed", "collapsible", "tabpanel", "tabpane", "tabcontent" }.ToFrozenSet(StringComparer.Ordinal);
+    private static readonly FrozenSet<string> TabParts = new[] { "content", "pane", "panel" }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether a class names an accordion's or a tab's panel ("cdr-accordion__content", "collapse",
+    /// "tab-pane", "tab__content"): text one click away.
+    /// </summary>
+    public static bool NamesCollapsiblePanel(string? classes)
+    {
+        if (string.IsNullOrEmpty(classes))
+            return false;
+        var lookup = CollapsibleWords.GetAlternateLookup<ReadOnlySpan<char>>();
+        var parts = TabParts.GetAlternateLookup<ReadOnlySpan<char>>();
+        var afterTab = false;
+        foreach (var word in new NameWords(classes, stackalloc char[NameWords.MaxWordLength]))
+        {
+            if (lookup.Contains(word) || afterTab && parts.Contains(word))
+                return true;
+            afterTab = word.SequenceEqual("tab");
+        }
+        return false;
+    }
+
     private static bool AnyWord(string? names, FrozenSet<string> words)
     {
         if (string.IsNullOrEmpty(names))

@@ -530,6 +530,20 @@ public class HtmlArticleExtractorTests
     }
 
     [Fact]
+    public void A_panel_that_only_its_class_names_an_accordion_or_a_tab_is_read_when_collapsed()
+    {
+        var html = Page(Article(
+            "<h3>Fares</h3><div class=\"cdr-accordion__content cdr-accordion--closed\" aria-hidden=\"true\" style=\"max-height:0px\"><p>Fares stay at two pounds a ride.</p></div>"
+            + "<div class=\"tab-pane fade\" style=\"display:none\"><p>Night buses run until two in the morning.</p></div>"
+            + "<div class=\"tabs-menu\" aria-hidden=\"true\"><p>A hidden menu of tabs stays hidden.</p></div>"));
+        var page = Extractor.Extract(html);
+
+        Assert.NotEqual(BoilerplateReasons.Hidden, Block(page, "Fares stay").RemovedBy);
+        Assert.NotEqual(BoilerplateReasons.Hidden, Block(page, "Night buses").RemovedBy);
+        Assert.Equal(BoilerplateReasons.Hidden, Block(page, "A hidden menu").RemovedBy);
+    }
+
+    [Fact]
     public void A_collapsed_accordion_panel_is_read_but_a_hidden_box_is_not()
     {
         var html = Page(Article(

@@ -49,6 +49,18 @@ public sealed class NameWordsTests
         Assert.Equal(expected, HtmlKeywords.FromNames(classes, null, out _, out _).ToString());
 
     [Theory]
+    [InlineData("cdr-accordion__content-container_15-1-0", true)]
+    [InlineData("collapse show", true)]
+    [InlineData("tab__content", true)]
+    [InlineData("tab-pane fade", true)]
+    [InlineData("TabPanel", true)]
+    [InlineData("tabs-menu", false)]
+    [InlineData("table-content", false)]
+    [InlineData(null, false)]
+    public void Accordion_and_tab_panels_are_named_by_their_class(string? classes, bool panel) =>
+        Assert.Equal(panel, HtmlKeywords.NamesCollapsiblePanel(classes));
+
+    [Theory]
     [InlineData("CybotCookiebotDialog", null)]
     [InlineData("show-banner", "onetrust-consent-sdk")] // the id wins over what the classes say
     public void A_consent_manager_is_named_by_its_vendor(string? classes, string? id)
