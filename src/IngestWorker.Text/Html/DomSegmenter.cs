@@ -384,15 +384,16 @@ internal sealed class DomSegmenter
 
     /// <summary>
     /// A collapsed accordion or tab panel is hidden only until the reader opens it: like a closed
-    /// <c>&lt;details&gt;</c>, its text is the page's. WAI-ARIA marks one with <c>role="region"</c> or
-    /// <c>"tabpanel"</c> labelled by the button that opens it; many sites only by its class
-    /// (<c>accordion__content</c>, <c>collapse</c>, <c>tab-pane</c>; <see cref="HtmlKeywords.NamesCollapsiblePanel"/>).
+    /// <c>&lt;details&gt;</c>, its text is the page's. WAI-ARIA marks one with <c>role="tabpanel"</c>, or
+    /// <c>role="region"</c> labelled by the button that opens it; many sites only by its class
+    /// (<c>accordion__content</c>, <c>collapse</c>, <c>tab-pane</c>, a "read more" <c>expander</c>;
+    /// <see cref="HtmlKeywords.NamesCollapsiblePanel"/>).
     /// </summary>
     private static bool IsCollapsedPanel(IElement element)
     {
         var role = element.GetAttribute("role");
-        return role is not null && element.HasAttribute("aria-labelledby")
-            && (role.Equals("region", StringComparison.OrdinalIgnoreCase) || role.Equals("tabpanel", StringComparison.OrdinalIgnoreCase))
+        return role is not null && (role.Equals("tabpanel", StringComparison.OrdinalIgnoreCase)
+                || role.Equals("region", StringComparison.OrdinalIgnoreCase) && element.HasAttribute("aria-labelledby"))
             || HtmlKeywords.NamesCollapsiblePanel(element.GetAttribute("class"));
     }
 

@@ -105,12 +105,12 @@ internal static class HtmlKeywords
     /// <summary>Whether the class names a question or an answer: the posts of a Q&amp;A thread.</summary>
     public static bool NamesQuestionOrAnswer(string? classes) => AnyWord(classes, QuestionAndAnswerWords);
 
-    private static readonly FrozenSet<string> CollapsibleWords = new[] { "accordion", "accordions", "collapse", "collapsed", "collapsible", "tabpanel", "tabpane", "tabcontent" }.ToFrozenSet(StringComparer.Ordinal);
+    private static readonly FrozenSet<string> CollapsibleWords = new[] { "accordion", "accordions", "collapse", "collapsed", "collapsible", "tabpanel", "tabpane", "tabcontent", "expander", "expandable" }.ToFrozenSet(StringComparer.Ordinal);
     private static readonly FrozenSet<string> TabParts = new[] { "content", "pane", "panel" }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>
     /// Whether a class names an accordion's or a tab's panel ("cdr-accordion__content", "collapse",
-    /// "tab-pane", "tab__content"): text one click away.
+    /// "tab-pane", "tab__content") or a "read more" expander ("a-expander-content"): text one click away.
     /// </summary>
     public static bool NamesCollapsiblePanel(string? classes)
     {

@@ -535,11 +535,13 @@ public class HtmlArticleExtractorTests
         var html = Page(Article(
             "<h3>Fares</h3><div class=\"cdr-accordion__content cdr-accordion--closed\" aria-hidden=\"true\" style=\"max-height:0px\"><p>Fares stay at two pounds a ride.</p></div>"
             + "<div class=\"tab-pane fade\" style=\"display:none\"><p>Night buses run until two in the morning.</p></div>"
+            + "<section role=\"tabpanel\" hidden><p>On a Mac, install the tools with Homebrew first.</p></section>"
             + "<div class=\"tabs-menu\" aria-hidden=\"true\"><p>A hidden menu of tabs stays hidden.</p></div>"));
         var page = Extractor.Extract(html);
 
         Assert.NotEqual(BoilerplateReasons.Hidden, Block(page, "Fares stay").RemovedBy);
         Assert.NotEqual(BoilerplateReasons.Hidden, Block(page, "Night buses").RemovedBy);
+        Assert.NotEqual(BoilerplateReasons.Hidden, Block(page, "On a Mac").RemovedBy);
         Assert.Equal(BoilerplateReasons.Hidden, Block(page, "A hidden menu").RemovedBy);
     }
 

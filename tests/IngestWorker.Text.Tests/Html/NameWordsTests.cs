@@ -54,6 +54,7 @@ public sealed class NameWordsTests
     [InlineData("tab__content", true)]
     [InlineData("tab-pane fade", true)]
     [InlineData("TabPanel", true)]
+    [InlineData("a-expander-content a-expander-extend-content", true)]
     [InlineData("tabs-menu", false)]
     [InlineData("table-content", false)]
     [InlineData(null, false)]
