@@ -204,7 +204,7 @@ internal sealed class DomSegmenter
         if (hiddenByClass)
             named = Region.None;
         // "hidden lg:flex": hidden on a phone, shown on the desktop the page is read at.
-        hidden |= ResponsiveDisplay.ShownOnDesktop(classes) is { } shown ? !shown : hiddenByClass;
+        hidden |= ResponsiveDisplay.ShownOnDesktop(classes) is { } shown ? !shown : hiddenByClass && !IsCollapsedPanel(element);
         if (box.Preformatted)
             named = Region.None; // a syntax highlighter's "comment" or "keyword" span is code, not furniture
         if (region == Region.None)
@@ -387,15 +387,25 @@ internal sealed class DomSegmenter
     /// <c>&lt;details&gt;</c>, its text is the page's. WAI-ARIA marks one with <c>role="tabpanel"</c>, or
     /// <c>role="region"</c> labelled by the button that opens it; many sites only by its class
     /// (<c>accordion__content</c>, <c>collapse</c>, <c>tab-pane</c>, a "read more" <c>expander</c>;
-    /// <see cref="HtmlKeywords.NamesCollapsiblePanel"/>).
+    /// <see cref="HtmlKeywords.NamesCollapsiblePanel"/>), others only by the button before it.
     /// </summary>
     private static bool IsCollapsedPanel(IElement element)
     {
         var role = element.GetAttribute("role");
         return role is not null && (role.Equals("tabpanel", StringComparison.OrdinalIgnoreCase)
                 || role.Equals("region", StringComparison.OrdinalIgnoreCase) && element.HasAttribute("aria-labelledby"))
-            || HtmlKeywords.NamesCollapsiblePanel(element.GetAttribute("class"));
+            || HtmlKeywords.NamesCollapsiblePanel(element.GetAttribute("class"))
+            || element.PreviousElementSibling is { } toggle && IsDisclosureButton(toggle);
     }
+
+    /// <summary>
+    /// WAI-ARIA's disclosure pattern: a button right before a hidden box shows and hides it. One that
+    /// holds a heading is a question or a section title (an FAQ's question and its answer); a menu's
+    /// button ("Our services") holds a label, and its hidden menu stays hidden (reading those cost a
+    /// streamed article its body).
+    /// </summary>
+    private static bool IsDisclosureButton(IElement toggle) =>
+        toggle.LocalName == "button" && toggle.QuerySelector("h1, h2, h3, h4, h5, h6") is not null;
 
     private static bool HiddenStyle(string style)
     {

@@ -530,18 +530,20 @@ public class HtmlArticleExtractorTests
     }
 
     [Fact]
-    public void A_panel_that_only_its_class_names_an_accordion_or_a_tab_is_read_when_collapsed()
+    public void A_panel_that_only_its_class_or_its_button_names_an_accordion_or_a_tab_is_read_when_collapsed()
     {
         var html = Page(Article(
             "<h3>Fares</h3><div class=\"cdr-accordion__content cdr-accordion--closed\" aria-hidden=\"true\" style=\"max-height:0px\"><p>Fares stay at two pounds a ride.</p></div>"
             + "<div class=\"tab-pane fade\" style=\"display:none\"><p>Night buses run until two in the morning.</p></div>"
             + "<section role=\"tabpanel\" hidden><p>On a Mac, install the tools with Homebrew first.</p></section>"
+            + "<div><button type=\"button\"><h5>Can I bring a bicycle?</h5></button><div class=\"text-sm hidden\"><p>Folded bicycles ride free at any hour.</p></div></div>"
             + "<div class=\"tabs-menu\" aria-hidden=\"true\"><p>A hidden menu of tabs stays hidden.</p></div>"));
         var page = Extractor.Extract(html);
 
         Assert.NotEqual(BoilerplateReasons.Hidden, Block(page, "Fares stay").RemovedBy);
         Assert.NotEqual(BoilerplateReasons.Hidden, Block(page, "Night buses").RemovedBy);
         Assert.NotEqual(BoilerplateReasons.Hidden, Block(page, "On a Mac").RemovedBy);
+        Assert.NotEqual(BoilerplateReasons.Hidden, Block(page, "Folded bicycles").RemovedBy); // the answer a button opens
         Assert.Equal(BoilerplateReasons.Hidden, Block(page, "A hidden menu").RemovedBy);
     }
 
