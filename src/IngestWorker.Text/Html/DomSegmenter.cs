@@ -360,17 +360,14 @@ internal sealed class DomSegmenter
 
     internal static bool IsHidden(IElement element)
     {
-        if (IsCollapsedPanel(element) || IsStreamedSegment(element))
-            return false;
-        if (element.HasAttribute("hidden"))
-            return true;
         var aria = element.GetAttribute("aria-hidden");
-        if (aria is not null && aria.Trim().Equals("true", StringComparison.OrdinalIgnoreCase))
-            return true;
         var style = element.GetAttribute("style");
         // A closed <details> is not hidden: its content is one click away, like an accordion's
         // (FAQ answers, a course's requirements), and readers count it as the page's text.
-        return style is not null && style.Length > 0 && HiddenStyle(style);
+        var hidden = element.HasAttribute("hidden")
+            || aria is not null && aria.Trim().Equals("true", StringComparison.OrdinalIgnoreCase)
+            || style is not null && style.Length > 0 && HiddenStyle(style);
+        return hidden && !IsCollapsedPanel(element) && !IsStreamedSegment(element);
     }
 
     /// <summary>
