@@ -11,6 +11,14 @@ namespace IngestWorker.Text.Html;
 /// </summary>
 internal static class HtmlKeywords
 {
+    /// <summary>
+    /// Consent managers' names: their banner and preference centre (pages of "Performance cookies",
+    /// "Targeting cookies"…) are an overlay the reader dismisses, never the page, however much of
+    /// its prose they hold on a page of short cards. Declared before <see cref="Words"/>, which takes them in.
+    /// </summary>
+    private static readonly string[] ConsentManagerNames =
+        ["onetrust", "cookiebot", "didomi", "usercentrics", "trustarc", "truste", "iubenda", "cookieyes", "osano", "termly", "fides", "sourcepoint"];
+
     private static readonly FrozenDictionary<string, Region> Words = new Dictionary<string, Region>
     {
         // navigation
@@ -66,21 +74,10 @@ internal static class HtmlKeywords
         // legal
         ["copyright"] = Region.Legal, ["cookie"] = Region.Legal, ["cookies"] = Region.Legal, ["consent"] = Region.Legal,
         ["gdpr"] = Region.Legal, ["legal"] = Region.Legal, ["privacy"] = Region.Legal,
-        // consent managers, by name (see ConsentManagers)
-        ["onetrust"] = Region.Legal, ["cookiebot"] = Region.Legal, ["didomi"] = Region.Legal, ["usercentrics"] = Region.Legal,
-        ["trustarc"] = Region.Legal, ["truste"] = Region.Legal, ["iubenda"] = Region.Legal, ["cookieyes"] = Region.Legal,
-        ["osano"] = Region.Legal, ["termly"] = Region.Legal, ["fides"] = Region.Legal, ["sourcepoint"] = Region.Legal,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    }.Concat(ConsentManagerNames.Select(name => KeyValuePair.Create(name, Region.Legal))) // legal notices too
+        .ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>
-    /// Consent managers' names: their banner and preference centre (pages of "Performance cookies",
-    /// "Targeting cookies"…) are an overlay the reader dismisses, never the page, however much of
-    /// its prose they hold on a page of short cards.
-    /// </summary>
-    private static readonly FrozenSet<string> ConsentManagers = new[]
-    {
-        "onetrust", "cookiebot", "didomi", "usercentrics", "trustarc", "truste", "iubenda", "cookieyes", "osano", "termly", "fides", "sourcepoint",
-    }.ToFrozenSet(StringComparer.Ordinal);
+    private static readonly FrozenSet<string> ConsentManagers = ConsentManagerNames.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Whether the vocabulary word that named a box is a consent manager's name.</summary>
     public static bool IsConsentManager(string? word) => word is not null && ConsentManagers.Contains(word);
@@ -229,7 +226,9 @@ internal static class HtmlKeywords
     // Scans each class name separately: words split on non-letters and on lower→upper case changes.
     private static Region Scan(string names, ref bool positive, ref string? word)
     {
-        var entry = EntryNames.Any(e => ContainsName(names, e));
+        var entry = false;
+        foreach (var entryName in EntryNames)
+            entry |= ContainsName(names, entryName);
         var result = Region.None;
         Span<char> buffer = stackalloc char[NameWords.MaxWordLength];
         var span = names.AsSpan();
