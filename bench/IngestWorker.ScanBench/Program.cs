@@ -503,7 +503,7 @@ internal sealed class BenchContainers
         async Task ListAsync(BlobContainerClient container, string? prefix)
         {
             var traits = container == Input ? Azure.Storage.Blobs.Models.BlobTraits.None : Azure.Storage.Blobs.Models.BlobTraits.Metadata;
-            await foreach (var _ in container.GetBlobsAsync(traits, prefix: prefix).AsPages(pageSizeHint: 5000))
+            await foreach (var _ in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Traits = traits, Prefix = prefix }).AsPages(pageSizeHint: 5000))
             {
             }
         }
@@ -519,7 +519,7 @@ internal sealed class BenchContainers
         var names = new List<string>();
         foreach (var container in new[] { Accepted, Rejected, Poison })
         {
-            await foreach (var item in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.Metadata))
+            await foreach (var item in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Traits = Azure.Storage.Blobs.Models.BlobTraits.Metadata }))
             {
                 if (item.Metadata is null || !item.Metadata.TryGetValue(BlobOutcomeWriter.WriteIdKey, out var writeId) || writeId != PreparedWriteId)
                     names.Add(item.Name);

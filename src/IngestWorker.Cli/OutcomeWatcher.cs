@@ -75,7 +75,7 @@ internal static class OutcomeWatcher
         {
             if (!(await container.ExistsAsync(cancellationToken)).Value)
                 continue;
-            await foreach (var item in container.GetBlobsAsync(BlobTraits.Metadata, cancellationToken: cancellationToken))
+            await foreach (var item in container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, null, cancellationToken))
             {
                 var metadata = item.Metadata;
                 yield return new OutcomeRow(

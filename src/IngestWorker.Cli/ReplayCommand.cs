@@ -383,7 +383,7 @@ internal sealed class ReplayCommand
     private async Task<InputBlob?> InputByListingAsync(string name, CancellationToken cancellationToken) =>
         await _resilience.RunAsync<InputBlob?>(async ct =>
         {
-            await foreach (var item in _containers.Input.GetBlobsAsync(prefix: name, cancellationToken: ct).ConfigureAwait(false))
+            await foreach (var item in _containers.Input.GetBlobsAsync(BlobTraits.None, BlobStates.None, name, ct).ConfigureAwait(false))
             {
                 if (item.Name == name && item.Properties.ETag is { } etag)
                     return new InputBlob(name, etag.ToString("H"), item.Properties.ContentLength ?? 0, item.Properties.LastModified);

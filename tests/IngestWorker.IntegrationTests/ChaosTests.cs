@@ -171,7 +171,7 @@ public sealed class ChaosTests(AzuriteFixture azurite, ITestOutputHelper output)
                 Assert.Equal(input.ETag.ToString().Trim('"'), written.Metadata["sourceetag"]);
             }
             // The outcome is the receipt: no receipt blob is written.
-            Assert.Equal(0, await containers.State.GetBlobsAsync(prefix: "receipts/").CountAsync());
+            Assert.Equal(0, await containers.State.GetBlobsAsync(new GetBlobsOptions { Prefix = "receipts/" }).CountAsync());
             // The outage was noticed (and logged), yet the worker never stopped.
             Assert.True(storageWarnings > 0, "no warning was logged while storage was down");
         }
@@ -195,7 +195,7 @@ public sealed class ChaosTests(AzuriteFixture azurite, ITestOutputHelper output)
         {
             if (!await container.ExistsAsync())
                 continue;
-            await foreach (var page in container.GetBlobsAsync(BlobTraits.None).AsPages(pageSizeHint: 5000))
+            await foreach (var page in container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.None }).AsPages(pageSizeHint: 5000))
                 count += page.Values.Count;
         }
         return count;

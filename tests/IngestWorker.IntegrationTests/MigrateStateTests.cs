@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs.Models;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using IngestWorker.IntegrationTests.Infrastructure;
@@ -98,7 +99,7 @@ public sealed class MigrateStateTests(AzuriteFixture azurite) : IClassFixture<Az
     private static async Task<(int Hashes, int Bands, int Clusters)> PlantOldLayoutAsync(TestContainers containers, string version)
     {
         var (hashes, bands, clusters) = (0, 0, 0);
-        await foreach (var segment in containers.State.GetBlobsAsync(prefix: $"log/{version}/segments/"))
+        await foreach (var segment in containers.State.GetBlobsAsync(new GetBlobsOptions { Prefix = $"log/{version}/segments/" }))
         {
             var content = (await containers.State.GetBlobClient(segment.Name).DownloadContentAsync()).Value.Content;
             var (header, ops) = SegmentCodec.Decode(content.ToArray());
@@ -135,7 +136,7 @@ public sealed class MigrateStateTests(AzuriteFixture azurite) : IClassFixture<Az
     private static async Task<int> SegmentCountAsync(TestContainers containers, string version)
     {
         var count = 0;
-        await foreach (var _ in containers.State.GetBlobsAsync(prefix: $"log/{version}/segments/"))
+        await foreach (var _ in containers.State.GetBlobsAsync(new GetBlobsOptions { Prefix = $"log/{version}/segments/" }))
             count++;
         return count;
     }

@@ -148,8 +148,8 @@ public sealed class OperatorCommandTests(AzuriteFixture azurite) : IClassFixture
         Assert.Empty(await ReceiptsAsync(containers));
         // Receipt blobs only: the outcomes of every name and the scan partitions' records are still there.
         Assert.Equal(names.Length, (await containers.OutcomesAsync()).Count);
-        Assert.NotEmpty(await containers.State.GetBlobsAsync(prefix: "inflight/").ToListAsync());
-        Assert.Empty(await containers.State.GetBlobsAsync(prefix: "claims/").ToListAsync());
+        Assert.NotEmpty(await containers.State.GetBlobsAsync(new GetBlobsOptions { Prefix = "inflight/" }).ToListAsync());
+        Assert.Empty(await containers.State.GetBlobsAsync(new GetBlobsOptions { Prefix = "claims/" }).ToListAsync());
 
         // A worker started now still finds every input done: nothing is processed again.
         await using (var worker = await TestWorker.StartAsync(containers, Version("1")))
@@ -204,7 +204,7 @@ public sealed class OperatorCommandTests(AzuriteFixture azurite) : IClassFixture
     private static Dictionary<string, string?> Version(string version) => new() { ["ingestWorker:pipeline:version"] = version };
 
     private static async Task<List<string>> ReceiptsAsync(TestContainers containers) =>
-        await containers.State.GetBlobsAsync(prefix: BlobNames.ReceiptsRoot).Select(b => b.Name).ToListAsync();
+        await containers.State.GetBlobsAsync(new GetBlobsOptions { Prefix = BlobNames.ReceiptsRoot }).Select(b => b.Name).ToListAsync();
 
     private static async Task<List<string>> ProcessedAtAsync(TestContainers containers, params string[] names)
     {

@@ -223,7 +223,7 @@ public sealed class QueueMessageClaimTests(AzuriteFixture azurite) : IClassFixtu
         var names = new List<string>();
         if (!(await container.ExistsAsync()).Value)
             return names;
-        await foreach (var item in container.GetBlobsAsync(prefix: prefix))
+        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }))
             names.Add(item.Name);
         return names;
     }

@@ -293,7 +293,7 @@ public sealed class ReplayAndReprocessTests(AzuriteFixture azurite) : IClassFixt
     /// </summary>
     private static async Task<List<string>> ReceiptStatusesAsync(TestContainers containers, string version, string name)
     {
-        Assert.Empty(await containers.State.GetBlobsAsync(prefix: BlobNames.ReceiptsRoot).ToListAsync());
+        Assert.Empty(await containers.State.GetBlobsAsync(new GetBlobsOptions { Prefix = BlobNames.ReceiptsRoot }).ToListAsync());
         var statuses = new List<string>();
         foreach (var outcome in (await containers.OutcomesAsync()).Where(o => o.Name == BlobNames.Output(name)))
         {

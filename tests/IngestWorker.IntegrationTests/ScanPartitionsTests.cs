@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs.Models;
 using IngestWorker.IntegrationTests.Infrastructure;
 using IngestWorker.Storage;
 using IngestWorker.Triggers.Partitions;
@@ -57,8 +58,8 @@ public sealed class ScanPartitionsTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Equal(Threshold, KillerReads());
         // Every blob has its one outcome, and scan mode wrote no claim record for any of them.
         Assert.Equal(["fine.txt.json", "killer.txt.json"], (await containers.OutcomesAsync()).Select(o => o.Name).Order());
-        Assert.Empty(await containers.State.GetBlobsAsync(prefix: "claims/").ToListAsync());
-        Assert.NotEmpty(await containers.State.GetBlobsAsync(prefix: "inflight/").ToListAsync());
+        Assert.Empty(await containers.State.GetBlobsAsync(new GetBlobsOptions { Prefix = "claims/" }).ToListAsync());
+        Assert.NotEmpty(await containers.State.GetBlobsAsync(new GetBlobsOptions { Prefix = "inflight/" }).ToListAsync());
 
         bool IsKillerRead(string path) => path.EndsWith($"/{containers.Input.Name}/killer.txt", StringComparison.Ordinal);
         int KillerReads() => proxy.Requests.Count(r => r.Method == "GET" && IsKillerRead(r.Path));
@@ -94,7 +95,7 @@ public sealed class ScanPartitionsTests(AzuriteFixture azurite) : IClassFixture<
         Assert.All(byB, n => Assert.Contains(ownershipB.PartitionOf(n), ownershipB.Owned));
         Assert.All(a.OutcomeLines().Concat(b.OutcomeLines()), l => Assert.Equal(1, l.Scope["Attempt"]));
         Assert.Equal(names.Count, (await containers.OutcomesAsync()).Count);
-        Assert.Empty(await containers.State.GetBlobsAsync(prefix: "claims/").ToListAsync());
+        Assert.Empty(await containers.State.GetBlobsAsync(new GetBlobsOptions { Prefix = "claims/" }).ToListAsync());
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> explain)

@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs.Models;
 using IngestWorker.IntegrationTests.Infrastructure;
 using IngestWorker.Options;
 using IngestWorker.Storage;
@@ -45,7 +46,7 @@ public sealed class ShutdownTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Empty(await containers.OutcomesAsync());
         // Scan mode keeps no claim record: the attempt was counted in the partition's in-flight
         // record before the work began, and given back (written at once) when it was abandoned.
-        Assert.Empty(await containers.State.GetBlobsAsync(prefix: "claims/").ToListAsync());
+        Assert.Empty(await containers.State.GetBlobsAsync(new GetBlobsOptions { Prefix = "claims/" }).ToListAsync());
         var record = await InflightRecordOfAsync(containers, "stuck.txt");
         Assert.NotNull(record);
         Assert.DoesNotContain(record.Entries, e => e.Name == "stuck.txt");
@@ -75,7 +76,7 @@ public sealed class ShutdownTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Equal("accepted", outcome.GetProperty("status").GetString());
         var finished = Assert.Single(await worker.WaitForOutcomeLinesAsync(1));
         Assert.Equal(2, finished.Scope["Attempt"]);
-        Assert.Empty(await containers.State.GetBlobsAsync(prefix: "claims/").ToListAsync());
+        Assert.Empty(await containers.State.GetBlobsAsync(new GetBlobsOptions { Prefix = "claims/" }).ToListAsync());
     }
 
     private static string ScanKey(TestContainers containers) => PartitionTableNames.ScanKey("1", containers.Input.Name);

@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs.Models;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -78,7 +79,7 @@ public static class LegacyStateLayout
         {
             try
             {
-                await foreach (var page in state.GetBlobsAsync(prefix: prefix, cancellationToken: cancellationToken).AsPages(pageSizeHint: 1).ConfigureAwait(false))
+                await foreach (var page in state.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken).AsPages(pageSizeHint: 1).ConfigureAwait(false))
                 {
                     if (page.Values.Count > 0)
                         found.Add(prefix);

@@ -34,7 +34,7 @@ public sealed class BlobInputStore : IInputStore
     {
         var first = true;
         var source = new ListingSource<BlobItem>(ListingKind, $"container '{_input.Name}'", PageSize, item => item.Name,
-            (token, prefix, size, ct) => PagedListing.FirstAsync(_input.GetBlobsAsync(prefix: prefix, cancellationToken: ct).AsPages(token, size), ct));
+            (token, prefix, size, ct) => PagedListing.FirstAsync(_input.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, ct).AsPages(token, size), ct));
         var pages = PagedListing.PagesAsync(_resilience, _pace, source, _unlistable, cancellationToken);
         await foreach (var page in pages.ConfigureAwait(false))
         {

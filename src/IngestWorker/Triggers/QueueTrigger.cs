@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs.Models;
 using IngestWorker.Options;
 using IngestWorker.Processing;
 using IngestWorker.State;
@@ -354,7 +355,7 @@ public sealed class QueueTrigger : WorkerTrigger
     private async ValueTask<InputBlob?> FindByListingAsync(string name, CancellationToken cancellationToken) =>
         await _resilience.RunAsync<InputBlob?>(async ct =>
         {
-            await foreach (var item in _containers.Input.GetBlobsAsync(prefix: name, cancellationToken: ct).ConfigureAwait(false))
+            await foreach (var item in _containers.Input.GetBlobsAsync(BlobTraits.None, BlobStates.None, name, ct).ConfigureAwait(false))
             {
                 if (item.Name == name && item.Properties.ETag is { } etag)
                     return new InputBlob(item.Name, etag.ToString("H"), item.Properties.ContentLength ?? 0, item.Properties.LastModified);

@@ -99,7 +99,7 @@ public sealed class TestContainers
         {
             if (!(await container.ExistsAsync()).Value)
                 continue;
-            await foreach (var item in container.GetBlobsAsync(BlobTraits.Metadata))
+            await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }))
                 outcomes.Add(new Outcome(container.Name, item.Name, item.Properties.ETag!.Value.ToString(), container));
         }
         return outcomes;
