@@ -87,11 +87,9 @@ public static class IngestWorkerHost
         services.AddSingleton<DecisionLog>();
         services.AddSingleton<BlobProcessor>();
 
-        // Registered before the trigger: hosted services stop in reverse order, so the exporter's
-        // last export comes after the last blob.
-        services.AddSingleton<OtlpMetricsExporter>();
-        services.AddHostedService(sp => sp.GetRequiredService<OtlpMetricsExporter>());
-        // Before the trigger too, for the same reason: its last flush counts the last blob.
+        OtlpMetricsExporter.AddIfConfigured(services, configuration);
+        // Registered before the trigger: hosted services stop in reverse order, so the last flush
+        // counts the last blob.
         services.AddSingleton<StatisticsFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<StatisticsFlusher>());
 

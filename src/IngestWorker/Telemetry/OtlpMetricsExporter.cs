@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 
@@ -12,13 +11,14 @@ namespace IngestWorker.Telemetry;
 /// <summary>
 /// Exports the <see cref="IngestWorkerMetrics.MeterName"/> meter with OpenTelemetry over OTLP, when
 /// an endpoint is configured. The settings are the standard <c>OTEL_*</c> ones (endpoint, protocol,
-/// headers, export interval, service name), read from the worker's configuration, so they can come
-/// from the environment as everywhere else, or from host.json, <c>AzureFunctionsJobHost__</c>
-/// variables or the command line. Wired by hand: OpenTelemetry.Extensions.Hosting is not on the
-/// NuGet mirror this project builds from. The signal-specific <c>OTEL_EXPORTER_OTLP_METRICS_*</c>
-/// settings are not read: the SDK's <c>AddOtlpExporter</c> ignores them.
+/// headers, export interval, service name). OpenTelemetry.Extensions.Hosting hands the SDK the host's
+/// configuration, so they can come from the environment as everywhere else, or from host.json,
+/// <c>AzureFunctionsJobHost__</c> variables or the command line. Its meter provider is disposed with
+/// the host, after every hosted service has stopped, so the last export counts the last blob. The
+/// signal-specific <c>OTEL_EXPORTER_OTLP_METRICS_*</c> settings are not read: the SDK's
+/// <c>AddOtlpExporter</c> ignores them.
 /// </summary>
-internal sealed class OtlpMetricsExporter(IConfiguration configuration, ILogger<OtlpMetricsExporter> logger) : IHostedService, IDisposable
+internal static class OtlpMetricsExporter
 {
     public const string EndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
     public const string ProtocolKey = "OTEL_EXPORTER_OTLP_PROTOCOL";
@@ -26,8 +26,6 @@ internal sealed class OtlpMetricsExporter(IConfiguration configuration, ILogger<
     public const string ServiceNameKey = "OTEL_SERVICE_NAME";
 
     private static readonly string[] Protocols = ["grpc", "http/protobuf"];
-
-    private MeterProvider? _provider;
 
     public static bool IsConfigured(IConfiguration configuration) => !string.IsNullOrWhiteSpace(configuration[EndpointKey]);
 
@@ -45,38 +43,37 @@ internal sealed class OtlpMetricsExporter(IConfiguration configuration, ILogger<
             yield return $"{IntervalKey} must be a whole number of milliseconds above 0; it is '{interval}'.";
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Adds the exporter when an endpoint is configured; without one, no OpenTelemetry is added at all.</summary>
+    public static void AddIfConfigured(IServiceCollection services, IConfiguration configuration)
     {
         if (!IsConfigured(configuration))
-            return Task.CompletedTask;
-        // Program.cs reports these before start; a host started another way still must not run half-configured.
-        if (FindConfigurationErrors(configuration).ToList() is { Count: > 0 } errors)
-            throw new InvalidOperationException("The OTLP exporter is misconfigured: " + string.Join(" ", errors));
-        _provider = Sdk.CreateMeterProviderBuilder()
-            // The exporter and the reader read OTEL_* from the IConfiguration they are given (by
-            // default, the environment alone); given ours, every configuration source works.
-            .ConfigureServices(services => services.AddSingleton(configuration))
+            return;
+        services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(
                 configuration[ServiceNameKey] is { Length: > 0 } name ? name : IngestWorkerMetrics.MeterName,
                 serviceInstanceId: $"{Environment.MachineName}/{Environment.ProcessId}"))
-            .AddMeter(IngestWorkerMetrics.MeterName)
-            .AddOtlpExporter()
-            .Build();
-        logger.LogInformation("Exporting the '{Meter}' meter over OTLP ({Protocol}) to {Endpoint} every {IntervalMs} ms.",
-            IngestWorkerMetrics.MeterName,
-            configuration[ProtocolKey] is { Length: > 0 } protocol ? protocol.Trim() : "grpc",
-            Secrets.Endpoint(configuration[EndpointKey]!.Trim()),
-            configuration[IntervalKey] is { Length: > 0 } i ? i : "60000");
-        return Task.CompletedTask;
+            .WithMetrics(metrics => metrics.AddMeter(IngestWorkerMetrics.MeterName).AddOtlpExporter());
+        services.AddHostedService<Announcement>();
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks the settings at start (Program.cs reports them earlier; a host started another way must
+    /// still not run half-configured) and says where the measurements go.
+    /// </summary>
+    private sealed class Announcement(IConfiguration configuration, ILogger<Announcement> logger) : IHostedService
     {
-        // The last interval's measurements (the blobs finished during shutdown) go out now; an
-        // unreachable receiver must not hold the shutdown up for long.
-        _provider?.Shutdown(5000);
-        return Task.CompletedTask;
-    }
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (FindConfigurationErrors(configuration).ToList() is { Count: > 0 } errors)
+                throw new InvalidOperationException("The OTLP exporter is misconfigured: " + string.Join(" ", errors));
+            logger.LogInformation("Exporting the '{Meter}' meter over OTLP ({Protocol}) to {Endpoint} every {IntervalMs} ms.",
+                IngestWorkerMetrics.MeterName,
+                configuration[ProtocolKey] is { Length: > 0 } protocol ? protocol.Trim() : "grpc",
+                Secrets.Endpoint(configuration[EndpointKey]!.Trim()),
+                configuration[IntervalKey] is { Length: > 0 } i ? i : "60000");
+            return Task.CompletedTask;
+        }
 
-    public void Dispose() => _provider?.Dispose();
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }
