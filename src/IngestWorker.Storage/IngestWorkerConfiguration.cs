@@ -62,18 +62,22 @@ public static class IngestWorkerConfiguration
         services.AddOptions<BlobsOptions>().Bind(configuration.GetSection(BlobsOptions.Section)).ValidateOnStart();
         services.AddOptions<RetryOptions>().Bind(configuration.GetSection(RetryOptions.Section)).ValidateOnStart();
         services.AddOptions<IngestWorkerOptions>().Bind(configuration.GetSection(IngestWorkerOptions.Section)).ValidateOnStart();
+        // AzureWebJobsStorage's value is a connection string; its children (AzureWebJobsStorage__accountName…)
+        // make an identity-based connection, as in Azure Functions.
         services.AddOptions<StorageOptions>()
-            .Configure(o => o.ConnectionString = configuration[StorageOptions.ConnectionStringKey] ?? o.ConnectionString)
+            .Bind(configuration.GetSection(StorageOptions.ConnectionStringKey))
+            .Configure(o => o.ConnectionString = configuration[StorageOptions.ConnectionStringKey])
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<BlobsOptions>, BlobsOptionsValidator>();
         services.AddSingleton<IValidateOptions<RetryOptions>, RetryOptionsValidator>();
         services.AddSingleton<IValidateOptions<IngestWorkerOptions>>(new IngestWorkerOptionsValidator(configuration));
-        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddSingleton<IValidateOptions<StorageOptions>>(new StorageOptionsValidator(configuration));
+        services.AddSingleton(sp => new StorageConnection(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
 
         services.AddMetrics();
         services.AddSingleton<IngestWorkerMetrics>();
         services.AddSingleton(sp => StorageClientFactory.CreateBlobServiceClient(
-            sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<IOptions<RetryOptions>>().Value,
+            sp.GetRequiredService<StorageConnection>(), sp.GetRequiredService<IOptions<RetryOptions>>().Value,
             sp.GetRequiredService<IOptions<IngestWorkerOptions>>().Value.Containers, sp.GetRequiredService<IngestWorkerMetrics>()));
         services.AddSingleton<StorageResilience>();
         services.AddSingleton<IngestContainers>();

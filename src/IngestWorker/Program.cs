@@ -54,6 +54,7 @@ using (host)
     var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("IngestWorker");
     var hostJson = host.Services.GetRequiredService<HostJsonSource>().Path;
     logger.LogInformation("Configuration from {HostJson}, overridden by environment variables.", hostJson ?? "built-in defaults (no host.json found)");
+    logger.LogInformation("Storage: {Connection}.", host.Services.GetRequiredService<IngestWorker.Storage.StorageConnection>().Description);
     var trigger = host.Services.GetRequiredService<IWorkerTrigger>();
     try
     {

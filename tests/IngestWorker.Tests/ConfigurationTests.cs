@@ -24,7 +24,9 @@ public sealed class ConfigurationTests
         Assert.Null(ours.Trigger.PollingInterval);
         Assert.Equal(TimeSpan.FromMilliseconds(500), ours.Trigger.ScanInterval);
         Assert.Equal(RetryStrategies.ExponentialBackoff, retry.Strategy);
-        Assert.Equal("UseDevelopmentStorage=true", storage.ConnectionString);
+        Assert.Null(storage.ConnectionString);
+        Assert.False(storage.IsIdentityBased);
+        Assert.Equal("UseDevelopmentStorage=true", storage.EffectiveConnectionString);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Azure.Storage.Blobs;
 using IngestWorker.Text.Decoding;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -188,25 +187,6 @@ internal sealed partial class IngestWorkerOptionsValidator(IConfiguration config
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex PipelineVersion();
-}
-
-internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
-{
-    public ValidateOptionsResult Validate(string? name, StorageOptions options)
-    {
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
-            return ValidateOptionsResult.Fail($"{StorageOptions.ConnectionStringKey} is empty; set it to a storage connection string (or UseDevelopmentStorage=true for Azurite).");
-        try
-        {
-            _ = new BlobServiceClient(options.ConnectionString);
-            return ValidateOptionsResult.Success;
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
-        {
-            // The value itself is never echoed: it usually contains an account key.
-            return ValidateOptionsResult.Fail($"{StorageOptions.ConnectionStringKey} is not a valid storage connection string ({e.GetType().Name}); the value is not shown because it may contain a key.");
-        }
-    }
 }
 
 internal static class HttpOptionsCheck

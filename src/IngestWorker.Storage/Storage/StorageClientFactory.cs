@@ -8,6 +8,10 @@ namespace IngestWorker.Storage;
 public static class StorageClientFactory
 {
     public static BlobServiceClient CreateBlobServiceClient(StorageOptions storage, RetryOptions retry,
+        ContainerOptions? containers = null, IngestWorkerMetrics? metrics = null) =>
+        CreateBlobServiceClient(new StorageConnection(storage), retry, containers, metrics);
+
+    public static BlobServiceClient CreateBlobServiceClient(StorageConnection connection, RetryOptions retry,
         ContainerOptions? containers = null, IngestWorkerMetrics? metrics = null)
     {
         var options = new BlobClientOptions();
@@ -18,6 +22,6 @@ public static class StorageClientFactory
         options.Retry.NetworkTimeout = retry.AttemptTimeout + TimeSpan.FromSeconds(5);
         if (containers is not null && metrics is not null)
             options.AddPolicy(new StorageRequestCounter(containers, metrics), HttpPipelinePosition.PerRetry);
-        return new BlobServiceClient(storage.ConnectionString, options);
+        return connection.CreateBlobServiceClient(options);
     }
 }

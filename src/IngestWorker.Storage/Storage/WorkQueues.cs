@@ -44,7 +44,7 @@ public sealed class WorkQueues
 
     private readonly StorageResilience _resilience;
 
-    public WorkQueues(IOptions<StorageOptions> storage, IOptions<RetryOptions> retry, IOptions<IngestWorkerOptions> options,
+    public WorkQueues(StorageConnection storage, IOptions<RetryOptions> retry, IOptions<IngestWorkerOptions> options,
         IngestWorkerMetrics metrics, StorageResilience resilience)
     {
         _resilience = resilience;
@@ -55,7 +55,7 @@ public sealed class WorkQueues
         clientOptions.Retry.NetworkTimeout = retry.Value.AttemptTimeout + TimeSpan.FromSeconds(5);
         clientOptions.AddPolicy(new StorageRequestCounter(options.Value.Containers, metrics,
             new Dictionary<string, string> { [name] = "queue", [TriggerOptions.PoisonQueueName(name)] = "poison-queue" }), HttpPipelinePosition.PerRetry);
-        var service = new QueueServiceClient(storage.Value.ConnectionString, clientOptions);
+        var service = storage.CreateQueueServiceClient(clientOptions);
         Work = service.GetQueueClient(name);
         Poison = service.GetQueueClient(TriggerOptions.PoisonQueueName(name));
     }

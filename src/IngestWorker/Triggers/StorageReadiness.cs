@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Identity;
 using IngestWorker.Options;
 using IngestWorker.Storage;
 using Microsoft.Extensions.Logging;
@@ -34,8 +35,19 @@ internal static class StorageReadiness
             catch (RequestFailedException e)
             {
                 throw new InvalidOperationException(
-                    $"Storage at {containers.Service.Uri} refused to create the worker's {(queues is null ? "containers" : "containers and queues")}: HTTP {e.Status} {e.ErrorCode}. Check {StorageOptions.ConnectionStringKey}.", e);
+                    $"Storage at {containers.Service.Uri} refused to create the worker's {(queues is null ? "containers" : "containers and queues")}: HTTP {e.Status} {e.ErrorCode}. {Advice(e)}", e);
+            }
+            catch (AuthenticationFailedException e)
+            {
+                throw new InvalidOperationException(
+                    $"No token for storage at {containers.Service.Uri}: {e.Message} Check the identity settings ({StorageOptions.ConnectionStringKey}__credential, __clientId) and that the identity is assigned to this host.", e);
             }
         }
     }
+
+    // A token without the data roles is refused with 403 AuthorizationPermissionMismatch; a key
+    // that is wrong, with 403 AuthenticationFailed.
+    private static string Advice(RequestFailedException e) => e.ErrorCode == "AuthorizationPermissionMismatch"
+        ? "The identity needs the Storage Blob Data Contributor and Storage Queue Data Contributor roles on the account (infra/ assigns them)."
+        : $"Check {StorageOptions.ConnectionStringKey}.";
 }

@@ -83,10 +83,15 @@ public sealed class Azurite : IAsyncDisposable
 
     private readonly StringBuilder _log = new();
     private readonly string? _location;
+    private readonly LoopbackCertificate? _tls;
     private Process? _azurite;
     private (int Blob, int Queue, int Table) _ports;
 
-    private Azurite(string? location = null) => _location = location;
+    private Azurite(string? location = null, LoopbackCertificate? tls = null)
+    {
+        _location = location;
+        _tls = tls;
+    }
 
     /// <summary>True when the tests use storage of the user's own (<see cref="ExternalStorageVariable"/>), which they cannot stop or restart.</summary>
     public static bool IsExternal => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ExternalStorageVariable));
@@ -100,6 +105,20 @@ public sealed class Azurite : IAsyncDisposable
         if (IsExternal)
             throw new InvalidOperationException($"An Azurite of the test's own cannot be started while {ExternalStorageVariable} is set.");
         var azurite = new Azurite(location);
+        await azurite.StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => azurite.Stop();
+        return azurite;
+    }
+
+    /// <summary>
+    /// An Azurite of one test's own, in memory, serving HTTPS with <paramref name="tls"/> and
+    /// accepting OAuth bearer tokens (<c>--oauth basic</c>: issuer, audience and lifetime are checked,
+    /// not the signature) beside the development account's key. Always a local process, whatever
+    /// <see cref="ExternalStorageVariable"/> says: no other storage can be trusted to take the test's tokens.
+    /// </summary>
+    public static async Task<Azurite> StartWithOAuthAsync(LoopbackCertificate tls)
+    {
+        var azurite = new Azurite(tls: tls);
         await azurite.StartAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => azurite.Stop();
         return azurite;
@@ -133,12 +152,31 @@ public sealed class Azurite : IAsyncDisposable
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The blob endpoint, for identity-based connections that name it.</summary>
+    public Uri BlobEndpoint => BlobService.Uri;
+
+    /// <summary>The queue endpoint (same host and account, the queue port).</summary>
+    public Uri QueueEndpoint => new UriBuilder(BlobService.Uri) { Port = _ports.Queue }.Uri;
+
+    /// <summary>Client options for the test's own clients: with TLS, they trust the test's certificate alone.</summary>
+    public static T ClientOptions<T>(LoopbackCertificate? tls, T options) where T : Azure.Core.ClientOptions
+    {
+        if (tls is not null)
+            options.Transport = new Azure.Core.Pipeline.HttpClientTransport(new HttpClientHandler
+            {
+                ServerCertificateCustomValidationCallback = (_, certificate, _, errors) => tls.Trusts(certificate, errors),
+            });
+        return options;
+    }
+
+    private static BlobClientOptions ClientOptions(LoopbackCertificate? tls) => ClientOptions(tls, new BlobClientOptions());
+
     public BlobServiceClient BlobService { get; private set; } = null!;
 
     private async Task StartAsync()
     {
         var external = Environment.GetEnvironmentVariable(ExternalStorageVariable);
-        if (_location is null && !string.IsNullOrWhiteSpace(external))
+        if (_location is null && _tls is null && !string.IsNullOrWhiteSpace(external))
         {
             ConnectionString = external!;
         }
@@ -147,13 +185,14 @@ public sealed class Azurite : IAsyncDisposable
             var (blobPort, queuePort, tablePort) = _ports = (FreePort(), FreePort(), FreePort());
             _azurite = StartAzurite(blobPort, queuePort, tablePort);
             await WaitUntilListeningAsync(blobPort);
+            var scheme = _tls is null ? "http" : "https";
             ConnectionString =
-                $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevAccountKey};" +
-                $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;" +
-                $"QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;" +
-                $"TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
+                $"DefaultEndpointsProtocol={scheme};AccountName=devstoreaccount1;AccountKey={DevAccountKey};" +
+                $"BlobEndpoint={scheme}://127.0.0.1:{blobPort}/devstoreaccount1;" +
+                $"QueueEndpoint={scheme}://127.0.0.1:{queuePort}/devstoreaccount1;" +
+                $"TableEndpoint={scheme}://127.0.0.1:{tablePort}/devstoreaccount1;";
         }
-        BlobService = new BlobServiceClient(ConnectionString);
+        BlobService = new BlobServiceClient(ConnectionString, ClientOptions(_tls));
     }
 
     private void Stop()
@@ -193,6 +232,9 @@ public sealed class Azurite : IAsyncDisposable
             "--disableTelemetry", "--skipApiVersionCheck", "--loose",
         })
             info.ArgumentList.Add(arg);
+        if (_tls is not null)
+            foreach (var arg in new[] { "--oauth", "basic", "--cert", _tls.CertificatePath, "--key", _tls.KeyPath })
+                info.ArgumentList.Add(arg);
         if (_location is null)
         {
             info.ArgumentList.Add("--inMemoryPersistence");

@@ -25,8 +25,12 @@ internal static class CliProcess
         all["ingestWorker:pipeline:version"] = "1";
         foreach (var (key, value) in settings)
             all[key] = value;
+        // A null value unsets the variable (e.g. AzureWebJobsStorage, for an identity-based connection).
         foreach (var (key, value) in all)
-            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            if (value is null)
+                info.Environment.Remove(key.Replace(":", "__", StringComparison.Ordinal));
+            else
+                info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

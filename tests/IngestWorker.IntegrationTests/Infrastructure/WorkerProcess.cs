@@ -27,8 +27,12 @@ public sealed class WorkerProcess : IDisposable
             WorkingDirectory = Path.GetTempPath(),
         };
         info.ArgumentList.Add(RepositoryPaths.WorkerDll);
+        // A null value unsets the variable (e.g. AzureWebJobsStorage, for an identity-based connection).
         foreach (var (key, value) in settings)
-            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            if (value is null)
+                info.Environment.Remove(key.Replace(":", "__", StringComparison.Ordinal));
+            else
+                info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the worker process.");
         var worker = new WorkerProcess(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) worker.Output.Enqueue(e.Data); };
