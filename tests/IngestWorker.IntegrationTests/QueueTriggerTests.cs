@@ -5,6 +5,7 @@ using Azure.Storage.Queues;
 using IngestWorker.IntegrationTests.Infrastructure;
 using IngestWorker.Storage;
 using IngestWorker.Tests;
+using IngestWorker.Telemetry;
 using IngestWorker.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -181,6 +182,42 @@ public sealed class QueueTriggerTests(AzuriteFixture azurite, ITestOutputHelper 
         }
 
         public ValueTask<InputRead> ReadAsync(InputBlob input, CancellationToken cancellationToken) => inner.ReadAsync(input, cancellationToken);
+    }
+
+    [Fact]
+    public async Task Duplicate_blob_created_events_for_one_etag_cost_one_processing_and_events_not_for_new_inputs_are_counted_and_acknowledged()
+    {
+        var containers = new TestContainers(azurite);
+        var queue = new QueueServiceClient(containers.ConnectionString).GetQueueClient(containers.Input.Name + "-work");
+        await queue.CreateIfNotExistsAsync();
+        var uploaded = await containers.UploadAsync("dup/story.txt", TestTexts.Article("dup-story"));
+        var etag = uploaded.ETag.ToString().Trim('"');
+        string Event(string id, string container = "") => Rehost(BlobEventSamples.EventGridBlobCreated("devstoreaccount1", container == "" ? containers.Input.Name : container, "dup/story.txt", etag, id), containers);
+
+        // Four deliveries of one version, one batch naming it twice, all sent before the worker
+        // starts, so that it receives them together; then a deletion and a write to another container.
+        var messages = Enumerable.Range(1, 4).Select(i => Event($"single-{i}")).ToList();
+        messages.Add($"[{Event("batch-1").Trim().Trim('[', ']')},{Event("batch-2").Trim().Trim('[', ']')}]");
+        messages.Add(BlobEventSamples.CloudEventBlobCreated(containers.Input.Uri.ToString().TrimEnd('/') + "/dup/story.txt", type: "Microsoft.Storage.BlobDeleted"));
+        messages.Add(Event("elsewhere", containers.Accepted.Name));
+        await Task.WhenAll(messages.Select(m => queue.SendMessageAsync(m)));
+        await using var worker = await TestWorker.StartAsync(containers, Mode("eventGrid"));
+        using var metrics = new MetricsRecorder(worker.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+
+        Assert.Equal("accepted", (await containers.WaitForOutcomeAsync("dup/story.txt")).GetProperty("status").GetString());
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0 || metrics.Sum(IngestWorkerMetrics.WorkIgnoredName) < 7) && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+
+        // The pipeline ran once: one outcome line, and no attempt that did the work only to find
+        // the outcome written meanwhile.
+        Assert.Single(worker.OutcomeLines());
+        Assert.DoesNotContain(worker.Logs.Entries, e => e.Message.Contains("had its outcome written by another attempt meanwhile", StringComparison.Ordinal));
+        Assert.Equal(5, metrics.Sum(IngestWorkerMetrics.WorkIgnoredName, ("kind", IgnoredWork.Duplicate)));
+        Assert.Equal(1, metrics.Sum(IngestWorkerMetrics.WorkIgnoredName, ("kind", IgnoredWork.OtherEventType)));
+        Assert.Equal(1, metrics.Sum(IngestWorkerMetrics.WorkIgnoredName, ("kind", IgnoredWork.OtherContainer)));
+        Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Single(await containers.OutcomesAsync());
     }
 
     // The shared event sample names an Azure account URL; point it at this Azurite container.

@@ -85,7 +85,7 @@ public sealed class ReplayRulesTests
         Assert.False(ReplayRules.IsAboutReplayed(Scanner(("a.txt", "0x0")), replayed));
         Assert.False(ReplayRules.IsAboutReplayed(new ParsedWorkMessage([new WorkItem("incoming", "a.txt", null, null, null)], [], null), replayed));
         Assert.False(ReplayRules.IsAboutReplayed(new ParsedWorkMessage([], [], "the message is neither JSON nor base64-encoded JSON"), replayed));
-        Assert.False(ReplayRules.IsAboutReplayed(new ParsedWorkMessage([], ["event 1 is Microsoft.Storage.BlobDeleted"], null), replayed));
+        Assert.False(ReplayRules.IsAboutReplayed(new ParsedWorkMessage([], [new IgnoredWork(IgnoredWork.OtherEventType, "event 1 is Microsoft.Storage.BlobDeleted")], null), replayed));
 
         // As the scanner writes it and the parser reads it back.
         var message = WorkMessage.Parse(BinaryData.FromString(WorkMessage.For("incoming", "b.txt", "\"0x2\"", 5, null)), "incoming");

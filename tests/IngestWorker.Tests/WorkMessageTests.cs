@@ -62,12 +62,30 @@ public sealed class WorkMessageTests
     {
         var deleted = WorkMessage.Parse(BinaryData.FromString(BlobEventSamples.CloudEventBlobCreated("https://acct.blob.core.windows.net/incoming/a.txt", type: "Microsoft.Storage.BlobDeleted")), "incoming");
         Assert.Empty(deleted.Items);
-        Assert.Contains("Microsoft.Storage.BlobDeleted", Assert.Single(deleted.Ignored));
+        var ignoredDeletion = Assert.Single(deleted.Ignored);
+        Assert.Equal(IgnoredWork.OtherEventType, ignoredDeletion.Kind);
+        Assert.Contains("Microsoft.Storage.BlobDeleted", ignoredDeletion.Reason);
 
         var elsewhere = WorkMessage.Parse(BinaryData.FromString(BlobEventSamples.EventGridBlobCreated("acct", "cleaned", "a.txt.json")), "incoming");
         Assert.Empty(elsewhere.Items);
-        Assert.Contains("'cleaned/a.txt.json'", Assert.Single(elsewhere.Ignored));
+        var ignoredElsewhere = Assert.Single(elsewhere.Ignored);
+        Assert.Equal(IgnoredWork.OtherContainer, ignoredElsewhere.Kind);
+        Assert.Contains("'cleaned/a.txt.json'", ignoredElsewhere.Reason);
         Assert.Null(elsewhere.Error);
+    }
+
+    [Fact]
+    public void A_batch_that_names_one_blob_version_twice_gives_one_item_and_a_duplicate()
+    {
+        // Event Grid retries a delivery; a block upload and its commit can both be reported.
+        var first = BlobEventSamples.EventGridBlobCreated("acct", "incoming", "a.txt", etag: "0x8DC1", id: "1").Trim().Trim('[', ']');
+        var again = BlobEventSamples.EventGridBlobCreated("acct", "incoming", "a.txt", etag: "0x8DC1", id: "2").Trim().Trim('[', ']');
+        var newer = BlobEventSamples.EventGridBlobCreated("acct", "incoming", "a.txt", etag: "0x8DC2", id: "3").Trim().Trim('[', ']');
+        var parsed = WorkMessage.Parse(BinaryData.FromString($"[{first},{again},{newer}]"), "incoming");
+        Assert.Equal(["\"0x8DC1\"", "\"0x8DC2\""], parsed.Items.Select(i => i.ETag));
+        var duplicate = Assert.Single(parsed.Ignored);
+        Assert.Equal(IgnoredWork.Duplicate, duplicate.Kind);
+        Assert.StartsWith("event 2 names 'a.txt' at ETag \"0x8DC1\" again", duplicate.Reason);
     }
 
     [Fact]

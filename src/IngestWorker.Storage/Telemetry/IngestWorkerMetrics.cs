@@ -35,6 +35,7 @@ public sealed class IngestWorkerMetrics
     public const string BlobLatencyName = "ingestworker.blob.latency";
     public const string StageDurationName = "ingestworker.stage.duration";
     public const string QueueDepthName = "ingestworker.queue.depth";
+    public const string WorkIgnoredName = "ingestworker.work.ignored";
     public const string StateCommitsName = "ingestworker.state.commits";
     public const string StateConflictsName = "ingestworker.state.conflicts";
     public const string StateBatchDocumentsName = "ingestworker.state.batch.documents";
@@ -73,6 +74,7 @@ public sealed class IngestWorkerMetrics
     private readonly Histogram<double> _blobDuration;
     private readonly Histogram<double> _latency;
     private readonly Histogram<double> _stageDuration;
+    private readonly Counter<long> _workIgnored;
     private readonly Counter<long> _stateCommits;
     private readonly Counter<long> _stateConflicts;
     private readonly Histogram<int> _stateBatchDocuments;
@@ -116,6 +118,8 @@ public sealed class IngestWorkerMetrics
         _stageDuration = Meter.CreateHistogram(StageDurationName, "s",
             "Time one step took on one input, tagged by stage: download, each pipeline stage that ran, write_outcome.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StageBuckets });
+        _workIgnored = Meter.CreateCounter<long>(WorkIgnoredName, "{item}",
+            "Work-queue events and items acknowledged without processing, by kind: other_event_type (a deletion…), other_container, unusable, duplicate (the blob version has its outcome or is in flight).");
         _stateCommits = Meter.CreateCounter<long>(StateCommitsName, "{segment}",
             "Segments this worker appended to the shared state log (one per batch of documents that changed the state).");
         _stateConflicts = Meter.CreateCounter<long>(StateConflictsName, "{conflict}",
@@ -187,6 +191,8 @@ public sealed class IngestWorkerMetrics
         foreach (var step in summary.Steps)
             _stageDuration.Record(step.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("stage", step.Stage));
     }
+
+    public void WorkIgnored(string kind) => _workIgnored.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     public void StateCommitted() => _stateCommits.Add(1);
 

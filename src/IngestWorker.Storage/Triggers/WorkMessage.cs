@@ -15,10 +15,26 @@ namespace IngestWorker.Triggers;
 public sealed record WorkItem(string Container, string Name, string? ETag, long? ContentLength, DateTimeOffset? LastModified);
 
 /// <summary>What a queue message turned out to be.</summary>
-/// <param name="Items">The blobs to process (an Event Grid message may carry several events).</param>
-/// <param name="Ignored">Events that are not about new blobs in the input container, with why (logged, not processed).</param>
+/// <param name="Items">The blobs to process (an Event Grid message may carry several events), each blob version once.</param>
+/// <param name="Ignored">Events that are not about new blobs in the input container, with why (logged and counted, not processed).</param>
 /// <param name="Error">Set when the message cannot be read at all: it goes to the poison queue.</param>
-public sealed record ParsedWorkMessage(IReadOnlyList<WorkItem> Items, IReadOnlyList<string> Ignored, string? Error);
+public sealed record ParsedWorkMessage(IReadOnlyList<WorkItem> Items, IReadOnlyList<IgnoredWork> Ignored, string? Error);
+
+/// <summary>An event or work item that asks for no processing: its <see cref="Kind"/> is the metric's tag, its <see cref="Reason"/> the log's.</summary>
+public sealed record IgnoredWork(string Kind, string Reason)
+{
+    /// <summary>A deletion, a rename, a tier change…: any event but <c>Microsoft.Storage.BlobCreated</c>.</summary>
+    public const string OtherEventType = "other_event_type";
+
+    /// <summary>A blob in another container (the outcome containers, when the subscription is not filtered).</summary>
+    public const string OtherContainer = "other_container";
+
+    /// <summary>An event without BlobCreated data or a usable blob URL.</summary>
+    public const string Unusable = "unusable";
+
+    /// <summary>A blob version that already has its outcome or is being processed (Event Grid delivers at least once; block uploads and retries send several events).</summary>
+    public const string Duplicate = "duplicate";
+}
 
 /// <summary>
 /// Reads the three kinds of message the work queue can hold: the scanner's own work items,
@@ -111,15 +127,15 @@ public static class WorkMessage
     private static ParsedWorkMessage FromScanner(ScannerMessage?[] messages, string inputContainer)
     {
         var items = new List<WorkItem>();
-        var ignored = new List<string>();
+        var ignored = new List<IgnoredWork>();
         foreach (var message in messages)
         {
             if (message is null || string.IsNullOrEmpty(message.Name))
                 return Failed("the work item names no blob");
             if (message.Container != inputContainer)
-                ignored.Add($"work item for container '{message.Container}', not the input container '{inputContainer}'");
+                ignored.Add(new(IgnoredWork.OtherContainer, $"work item for container '{message.Container}', not the input container '{inputContainer}'"));
             else
-                items.Add(new WorkItem(message.Container, message.Name, message.ETag, message.ContentLength, message.LastModified));
+                AddOnce(items, ignored, message.Name, new WorkItem(message.Container, message.Name, message.ETag, message.ContentLength, message.LastModified));
         }
         return new(items, ignored, null);
     }
@@ -127,13 +143,13 @@ public static class WorkMessage
     private static ParsedWorkMessage FromEventGridEvents(EventGridEvent[] events, string inputContainer)
     {
         var items = new List<WorkItem>();
-        var ignored = new List<string>();
+        var ignored = new List<IgnoredWork>();
         foreach (var e in events)
         {
             if (e.EventType != BlobCreated)
-                ignored.Add($"event {e.Id} is {e.EventType}, not {BlobCreated}");
+                ignored.Add(new(IgnoredWork.OtherEventType, $"event {e.Id} is {e.EventType}, not {BlobCreated}"));
             else if (!e.TryGetSystemEventData(out var data) || data is not StorageBlobCreatedEventData created)
-                ignored.Add($"event {e.Id} has no BlobCreated data");
+                ignored.Add(new(IgnoredWork.Unusable, $"event {e.Id} has no BlobCreated data"));
             else
                 Add(items, ignored, e.Id, created, e.EventTime, inputContainer);
         }
@@ -143,35 +159,44 @@ public static class WorkMessage
     private static ParsedWorkMessage FromCloudEvents(CloudEvent[] events, string inputContainer)
     {
         var items = new List<WorkItem>();
-        var ignored = new List<string>();
+        var ignored = new List<IgnoredWork>();
         foreach (var e in events)
         {
             if (e.Type != BlobCreated)
-                ignored.Add($"event {e.Id} is {e.Type}, not {BlobCreated}");
+                ignored.Add(new(IgnoredWork.OtherEventType, $"event {e.Id} is {e.Type}, not {BlobCreated}"));
             else if (!e.TryGetSystemEventData(out var data) || data is not StorageBlobCreatedEventData created)
-                ignored.Add($"event {e.Id} has no BlobCreated data");
+                ignored.Add(new(IgnoredWork.Unusable, $"event {e.Id} has no BlobCreated data"));
             else
                 Add(items, ignored, e.Id, created, e.Time, inputContainer);
         }
         return new(items, ignored, null);
     }
 
-    private static void Add(List<WorkItem> items, List<string> ignored, string id, StorageBlobCreatedEventData created, DateTimeOffset? time, string inputContainer)
+    private static void Add(List<WorkItem> items, List<IgnoredWork> ignored, string id, StorageBlobCreatedEventData created, DateTimeOffset? time, string inputContainer)
     {
         // As the URL is, not canonicalised: Uri would resolve %2E%2E segments and name another blob
         // (BlobNameSafety), possibly in another container; the name as stored gets its own outcome.
         if (!Uri.TryCreate(created.Url, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true }, out var url) || !url.IsAbsoluteUri)
         {
-            ignored.Add($"event {id} has no usable blob URL ('{created.Url}')");
+            ignored.Add(new(IgnoredWork.Unusable, $"event {id} has no usable blob URL ('{created.Url}')"));
             return;
         }
         var blob = new BlobUriBuilder(url);
         if (blob.BlobContainerName != inputContainer || string.IsNullOrEmpty(blob.BlobName))
         {
-            ignored.Add($"event {id} is for '{blob.BlobContainerName}/{blob.BlobName}', not the input container '{inputContainer}'");
+            ignored.Add(new(IgnoredWork.OtherContainer, $"event {id} is for '{blob.BlobContainerName}/{blob.BlobName}', not the input container '{inputContainer}'"));
             return;
         }
-        items.Add(new WorkItem(blob.BlobContainerName, blob.BlobName, string.IsNullOrEmpty(created.ETag) ? null : Quoted(created.ETag), created.ContentLength, time));
+        AddOnce(items, ignored, $"event {id}", new WorkItem(blob.BlobContainerName, blob.BlobName, string.IsNullOrEmpty(created.ETag) ? null : Quoted(created.ETag), created.ContentLength, time));
+    }
+
+    /// <summary>One item per blob version: a batch that names a version twice (Event Grid retried a delivery inside one batch) processes it once.</summary>
+    private static void AddOnce(List<WorkItem> items, List<IgnoredWork> ignored, string what, WorkItem item)
+    {
+        if (items.Any(i => i.Name == item.Name && i.ETag == item.ETag))
+            ignored.Add(new(IgnoredWork.Duplicate, $"{what} names '{item.Name}' at ETag {item.ETag ?? "(none)"} again in the same message"));
+        else
+            items.Add(item);
     }
 
     // Event Grid writes ETags bare (0x8DC…); listings and downloads give them quoted.

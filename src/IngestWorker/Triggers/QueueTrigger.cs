@@ -2,6 +2,7 @@ using Azure.Storage.Blobs.Models;
 using IngestWorker.Options;
 using IngestWorker.Processing;
 using IngestWorker.State;
+using IngestWorker.Telemetry;
 using IngestWorker.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -35,15 +36,18 @@ public sealed class QueueTrigger : WorkerTrigger
     private readonly int _poisonThreshold;
     private readonly StateBatches? _state;
     private readonly StateLogCoverage? _coverage;
+    private readonly IngestWorkerMetrics _metrics;
+    private readonly InFlightVersions _inFlight = new();
     // Whether the state log vouches for the outcome containers: then a message's first reception
     // takes its blob's name for new and skips the look-up (StateLogCoverage).
     private bool _logVouches;
 
     public QueueTrigger(WorkQueues queues, IngestContainers containers, IInputStore inputs, StorageResilience resilience, BlobProcessor processor,
         IEnumerable<ScanLeader> scanner, TimeProvider clock, IOptions<IngestWorkerOptions> options, IOptions<BlobsOptions> blobs,
-        IHostApplicationLifetime lifetime, ILogger<QueueTrigger> logger, StateBatches? state = null, StateLogCoverage? coverage = null)
+        IHostApplicationLifetime lifetime, ILogger<QueueTrigger> logger, IngestWorkerMetrics metrics, StateBatches? state = null, StateLogCoverage? coverage = null)
         : base(lifetime, options.Value.ShutdownTimeout, logger)
     {
+        _metrics = metrics;
         _state = state;
         _coverage = coverage;
         _poisonThreshold = blobs.Value.PoisonBlobThreshold;
@@ -220,8 +224,11 @@ public sealed class QueueTrigger : WorkerTrigger
     /// <returns>Null when the message is finished with (deleted); otherwise when it should come back.</returns>
     private async Task<TimeSpan?> DecideAsync(WorkMessageLease message, ParsedWorkMessage parsed, BlobSlots slots, List<MessageClaim> claims, CancellationToken lost)
     {
-        foreach (var reason in parsed.Ignored)
-            _logger.LogInformation("Work message {MessageId}: ignored {Reason}.", message.MessageId, reason);
+        foreach (var ignored in parsed.Ignored)
+        {
+            _logger.LogInformation("Work message {MessageId}: ignored {Reason}.", message.MessageId, ignored.Reason);
+            _metrics.WorkIgnored(ignored.Kind);
+        }
         if (parsed.Error is { } error)
         {
             _logger.LogError("Work message {MessageId} cannot be read ({Error}); moved to the poison queue '{PoisonQueue}'.", message.MessageId, error, _queues.Poison.Name);
@@ -251,10 +258,18 @@ public sealed class QueueTrigger : WorkerTrigger
                 var input = await ResolveAsync(item, Abandon).ConfigureAwait(false);
                 if (input is null)
                     return (item, ProcessingResult.InputDeleted);
-                var claim = ClaimFor(message, input, lost);
+                using var version = await _inFlight.EnterAsync(input.Name, input.ETag, Abandon).ConfigureAwait(false);
+                // A version another item held first may have its outcome now: look before processing.
+                var claim = ClaimFor(message, input, lost, mayBeNew: !version.Waited);
                 lock (claims)
                     claims.Add(claim);
-                return (item, await _processor.ProcessClaimedAsync(input, claim, Abandon).ConfigureAwait(false));
+                var result = await _processor.ProcessClaimedAsync(input, claim, Abandon).ConfigureAwait(false);
+                if (result == ProcessingResult.AlreadyDone)
+                {
+                    _logger.LogInformation("Work message {MessageId}: '{Name}' at {ETag} has its outcome already; acknowledged.", message.MessageId, input.Name, input.ETag);
+                    _metrics.WorkIgnored(IgnoredWork.Duplicate);
+                }
+                return (item, result);
             }
             finally
             {
@@ -287,7 +302,7 @@ public sealed class QueueTrigger : WorkerTrigger
     /// again, or killing its workers) has used its attempts up, and its blob gets a poison outcome
     /// unless it has one already.
     /// </summary>
-    private MessageClaim ClaimFor(WorkMessageLease message, InputBlob input, CancellationToken lost)
+    private MessageClaim ClaimFor(WorkMessageLease message, InputBlob input, CancellationToken lost, bool mayBeNew)
     {
         var version = _options.Pipeline.Version;
         var attemptsBefore = message.Note.AttemptsBefore(message.DequeueCount);
@@ -296,7 +311,7 @@ public sealed class QueueTrigger : WorkerTrigger
                 $"Its work message was received {message.DequeueCount} times without reaching an outcome (maxDequeueCount {_options.Trigger.MaxDequeueCount})."),
                 isFirst: false, lost);
         // A message received before may have left an outcome, or a decision, behind: the processor looks.
-        return new MessageClaim(input, version, attemptsBefore, message.Note, isFirst: _logVouches && attemptsBefore == 0 && message.DequeueCount == 1, lost);
+        return new MessageClaim(input, version, attemptsBefore, message.Note, isFirst: mayBeNew && _logVouches && attemptsBefore == 0 && message.DequeueCount == 1, lost);
     }
 
     /// <summary>
