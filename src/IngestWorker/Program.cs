@@ -9,6 +9,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
+// The container image's health check (Dockerfile, HEALTHCHECK): asks a running worker, starts none.
+if (args is [IngestWorker.Http.HealthProbeCommand.Name, .. var probeArgs])
+    return await IngestWorker.Http.HealthProbeCommand.RunAsync(probeArgs, Console.Out);
+
 IHost host;
 try
 {

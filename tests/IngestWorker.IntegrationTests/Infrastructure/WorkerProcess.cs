@@ -17,16 +17,21 @@ public sealed class WorkerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static WorkerProcess Start(IDictionary<string, string?> settings)
+    public static WorkerProcess Start(IDictionary<string, string?> settings) =>
+        StartCommand(["dotnet", RepositoryPaths.WorkerDll], Path.GetTempPath(), settings);
+
+    /// <summary>The worker started by <paramref name="command"/> (a program and its arguments) in <paramref name="workingDirectory"/>, as a container's entry point starts it.</summary>
+    public static WorkerProcess StartCommand(IReadOnlyList<string> command, string workingDirectory, IDictionary<string, string?> settings)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
+            WorkingDirectory = workingDirectory,
         };
-        info.ArgumentList.Add(RepositoryPaths.WorkerDll);
+        foreach (var argument in command.Skip(1))
+            info.ArgumentList.Add(argument);
         // A null value unsets the variable (e.g. AzureWebJobsStorage, for an identity-based connection).
         foreach (var (key, value) in settings)
             if (value is null)
