@@ -16,6 +16,19 @@ if [ ! -d node_modules/azurite ] || [ package-lock.json -nt node_modules/.packag
   npm ci --no-audit --no-fund --loglevel=error || { echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# The dashboard's end-to-end test drives Debian's Chromium (no browser download works here); it
+# skips, saying so, where Chromium is absent. Install it where this script may (root, apt-get).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "==> apt-get install chromium (for the dashboard's browser test)"
+    { apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1 \
+      || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1; }; } \
+      || echo "    Chromium could not be installed; the dashboard's browser test will skip."
+  else
+    echo "==> No Chromium at /usr/bin/chromium, and installing it needs root and apt-get: the dashboard's browser test will skip."
+  fi
+fi
+
 echo "==> dotnet build -c Release"
 if ! dotnet build IngestWorker.sln -c Release --nologo -v quiet -clp:"ErrorsOnly;NoSummary"; then
   echo "The build failed."
