@@ -73,7 +73,7 @@ internal static class PruneReceiptsCommand
             ? $"One goes when it was last modified before {shown.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} ({DaysText(days!.Value)} before {asOf.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ})."
             : "Every one goes (no --older-than).");
         tally.Print(dryRun);
-        Console.WriteLine("Outcomes and claim records are left as they are (README, \"State layout\").");
+        Console.WriteLine("Outcomes and claim records are left as they are (docs/operations.md, \"State layout\").");
         if (dryRun)
             Console.WriteLine("Dry run: nothing was deleted.");
         return 0;

@@ -289,7 +289,7 @@ public sealed class ConfigurationTests
         });
         Assert.Contains("ingestWorker:telemetry:queueDepthInterval must be between 00:00:01 and 01:00:00; it is 00:00:00.1000000.", errors);
         // The endpoint is the standard OTEL_EXPORTER_OTLP_ENDPOINT, not a key of ours.
-        Assert.Contains("ingestWorker:telemetry:otlpEndpoint is not a setting IngestWorker knows (check the spelling against README.md, Configuration).", errors);
+        Assert.Contains("ingestWorker:telemetry:otlpEndpoint is not a setting IngestWorker knows (check the spelling against docs/configuration.md).", errors);
     }
 
     [Fact]
@@ -322,7 +322,7 @@ public sealed class ConfigurationTests
         Assert.Contains(errors, e => e.StartsWith("ingestWorker:http:dashboard is on, but ingestWorker:http:address is '0.0.0.0'", StringComparison.Ordinal));
         Assert.Contains("ingestWorker:http:recentDocuments must be between 1 and 10000; it is 0.", errors);
         Assert.Contains(errors, e => e.StartsWith("ingestWorker:http:storageCheckInterval must be between", StringComparison.Ordinal));
-        Assert.Contains("ingestWorker:http:dashbord is not a setting IngestWorker knows (check the spelling against README.md, Configuration).", errors);
+        Assert.Contains("ingestWorker:http:dashbord is not a setting IngestWorker knows (check the spelling against docs/configuration.md).", errors);
         Assert.Contains(ConfigurationErrors(new() { ["ingestWorker:http:address"] = "localhost" }), e => e.StartsWith("ingestWorker:http:address: 'localhost' is not an IP address", StringComparison.Ordinal));
     }
 

@@ -11,7 +11,7 @@ namespace IngestWorker.Tests;
 public sealed partial class TelemetryTests
 {
     [Fact]
-    public void Every_instrument_is_documented_in_the_readme_with_its_unit()
+    public void Every_instrument_is_documented_in_docs_operations_with_its_unit()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var metrics = new IngestWorkerMetrics(services.GetRequiredService<IMeterFactory>());
@@ -26,8 +26,8 @@ public sealed partial class TelemetryTests
         _ = metrics.CreateQueueDepthGauge(() => []);
 
         // | `ingestworker.blob.accepted` | counter | `{blob}` | … | … |
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
-        var documented = InstrumentRow().Matches(readme).ToDictionary(m => m.Groups["name"].Value, m => m.Groups["unit"].Value);
+        var operations = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "operations.md"));
+        var documented = InstrumentRow().Matches(operations).ToDictionary(m => m.Groups["name"].Value, m => m.Groups["unit"].Value);
         Assert.Equal(published.Keys.Order(), documented.Keys.Order());
         Assert.All(published, p => Assert.Equal(p.Value, documented[p.Key]));
         Assert.All(published.Keys, name => Assert.Matches("^ingestworker(\\.[a-z_]+)+$", name));

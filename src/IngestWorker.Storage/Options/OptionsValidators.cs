@@ -45,7 +45,7 @@ internal sealed partial class IngestWorkerOptionsValidator(IConfiguration config
         const string s = IngestWorkerOptions.Section;
         // Our own section rejects unknown keys: a misspelt setting would otherwise be silently ignored.
         var errors = UnknownConfigurationKeys.Find(configuration.GetSection(s), typeof(IngestWorkerOptions))
-            .Select(key => $"{key} is not a setting IngestWorker knows (check the spelling against README.md, Configuration).")
+            .Select(key => $"{key} is not a setting IngestWorker knows (check the spelling against docs/configuration.md).")
             .ToList();
         // Every list setting of ours is in this section (extensions:blobs and retry have none).
         errors.AddRange(ConfigurationValueChecks.ScalarsForLists(configuration.GetSection(s), typeof(IngestWorkerOptions)));
