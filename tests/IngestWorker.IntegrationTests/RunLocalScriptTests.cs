@@ -16,7 +16,7 @@ public sealed class RunLocalScriptTests
     [Fact]
     public async Task Run_local_on_ports_of_its_own_gets_every_seed_an_outcome_and_stops_what_it_started()
     {
-        var (blob, queue, table, dashboard) = (FreePort(), FreePort(), FreePort(), FreePort());
+        var (blob, queue, table, dashboard) = (HealthEndpointTests.FreePort(), HealthEndpointTests.FreePort(), HealthEndpointTests.FreePort(), HealthEndpointTests.FreePort());
         var runDirectory = Path.Combine(RepositoryPaths.Root, ".local", $"run-{blob}");
         var info = new ProcessStartInfo("bash")
         {
@@ -67,12 +67,5 @@ public sealed class RunLocalScriptTests
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

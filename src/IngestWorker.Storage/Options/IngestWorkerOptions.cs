@@ -34,7 +34,7 @@ public sealed class IngestWorkerOptions
 
 /// <summary>
 /// <c>ingestWorker:telemetry</c>. The OTLP exporter is configured with the standard
-/// <c>OTEL_EXPORTER_OTLP_*</c> settings instead (README, Monitoring).
+/// <c>OTEL_EXPORTER_OTLP_*</c> settings instead (docs/operations.md, Monitoring).
 /// </summary>
 public sealed class TelemetryOptions
 {
@@ -45,7 +45,7 @@ public sealed class TelemetryOptions
     public TimeSpan QueueDepthInterval { get; set; } = TimeSpan.FromSeconds(10);
 }
 
-/// <summary><c>ingestWorker:memory</c>: giving memory back once a burst is over (README, Memory).</summary>
+/// <summary><c>ingestWorker:memory</c>: giving memory back once a burst is over (docs/operations.md, Memory).</summary>
 public sealed class MemoryOptions
 {
     /// <summary>
@@ -57,7 +57,7 @@ public sealed class MemoryOptions
     public TimeSpan ReleaseAfterIdle { get; set; } = TimeSpan.FromSeconds(5);
 }
 
-/// <summary><c>ingestWorker:statistics</c>: the per-stage run statistics (README, Run statistics).</summary>
+/// <summary><c>ingestWorker:statistics</c>: the per-stage run statistics (docs/operations.md, Run statistics).</summary>
 public sealed class StatisticsOptions
 {
     /// <summary>

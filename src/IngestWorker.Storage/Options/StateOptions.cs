@@ -2,7 +2,7 @@ namespace IngestWorker.Options;
 
 /// <summary>
 /// <c>ingestWorker:state</c>: the shared dedup and template state, kept as an append-only log of
-/// segments that each worker commits a batch of documents at a time (README, Shared state).
+/// segments that each worker commits a batch of documents at a time (docs/pipeline.md, Shared state).
 /// </summary>
 public sealed class StateOptions
 {
@@ -30,7 +30,7 @@ public sealed class StateOptions
 
     /// <summary>
     /// Deletes the segments that a checkpoint at least <see cref="PruneAfter"/> old covers, after
-    /// each checkpoint this worker writes (README, Shared state): one delete per segment, once.
+    /// each checkpoint this worker writes (docs/pipeline.md, Shared state): one delete per segment, once.
     /// </summary>
     public bool PruneSegments { get; set; } = true;
 

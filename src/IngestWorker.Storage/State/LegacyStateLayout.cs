@@ -24,7 +24,7 @@ public static class LegacyStateLayout
     public const string NearPrefix = "near/";
     public const string TemplatesPrefix = "templates/";
 
-    /// <summary>The command that carries the records over (README, "Upgrading from the per-record layout").</summary>
+    /// <summary>The command that carries the records over (docs/operations.md, "State layout").</summary>
     public const string MigrateCommand = "ingestworker-cli migrate-state";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

@@ -9,7 +9,7 @@ namespace IngestWorker.Telemetry;
 /// <summary>
 /// The worker's instruments, all under one meter, <see cref="MeterName"/>. The meter comes from
 /// the host's <see cref="IMeterFactory"/>, so each host (and each test's host) has its own.
-/// Names, units and tags follow the OpenTelemetry conventions and are listed in README.md
+/// Names, units and tags follow the OpenTelemetry conventions and are listed in docs/operations.md
 /// (Monitoring); they are a contract for dashboards, so they are added to, never renamed. Tags are
 /// closed sets (outcomes, reason codes, stage names, error types): never a blob name, so a
 /// metrics backend's series count does not grow with the data.
