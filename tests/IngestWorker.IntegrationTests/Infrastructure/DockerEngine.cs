@@ -185,6 +185,8 @@ public static class DockerEngine
     /// <summary>Asks the engine for <c>/_ping</c>; null when it answered OK, otherwise what went wrong.</summary>
     public static async Task<string?> PingAsync(Uri endpoint)
     {
+        if (endpoint.Scheme == "unix" && !File.Exists(Uri.UnescapeDataString(endpoint.AbsolutePath)))
+            return $"{Uri.UnescapeDataString(endpoint.AbsolutePath)} does not exist";
         using var timeout = new CancellationTokenSource(PingTimeout);
         using var handler = new SocketsHttpHandler
         {
