@@ -3,29 +3,32 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Azure.Storage.Blobs;
+using Xunit.Abstractions;
+using Xunit.Sdk;
 
 namespace IngestWorker.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A test class's handle on the shared Azurite process. Test classes run in parallel and share
+/// A test class's handle on the shared Azurite. Test classes run in parallel and share
 /// one Azurite; each test uses containers of its own (<see cref="TestContainers"/>).
 /// </summary>
-public sealed class AzuriteFixture : IAsyncLifetime
+public sealed class AzuriteFixture(IMessageSink diagnostics) : IAsyncLifetime
 {
     public string ConnectionString => Azurite.Shared.ConnectionString;
 
     public BlobServiceClient BlobService => Azurite.Shared.BlobService;
 
-    public Task InitializeAsync() => Azurite.AcquireAsync();
+    public Task InitializeAsync() => Azurite.AcquireAsync(diagnostics);
 
     public Task DisposeAsync() => Azurite.ReleaseAsync();
 }
 
 /// <summary>
-/// A real Azurite process: in memory, telemetry off, on free ports of 127.0.0.1, started by the
-/// first test class that needs it and stopped when the last one is done (and, as a safety net, when
-/// the test process exits). Set INGESTWORKER_TEST_STORAGE to a connection string to test against
-/// an Azurite (or a storage account) you run yourself instead.
+/// A real Azurite: in memory, telemetry off, on free ports of 127.0.0.1, started by the first test
+/// class that needs it and stopped when the last one is done (and, as a safety net, when the test
+/// process exits). Which Azurite is chosen once per run (<see cref="AzuriteBackend"/>): Azurite's
+/// image through Testcontainers where a Docker engine on this machine answers, node_modules/azurite
+/// run by node where none does, or the storage in INGESTWORKER_TEST_STORAGE when that is set.
 /// </summary>
 public sealed class Azurite : IAsyncDisposable
 {
@@ -35,14 +38,16 @@ public sealed class Azurite : IAsyncDisposable
 
     public static Azurite Shared => _shared ?? throw new InvalidOperationException("Azurite is not started.");
 
-    public static async Task AcquireAsync()
+    public static async Task AcquireAsync(IMessageSink? diagnostics = null)
     {
         await Gate.WaitAsync();
         try
         {
             if (_users++ == 0)
             {
-                var azurite = new Azurite();
+                var backend = AzuriteBackend.Current;
+                ReportBackendOnce(backend, diagnostics);
+                var azurite = new Azurite(backend.Kind, backend.DockerEndpoint);
                 await azurite.StartAsync();
                 _shared = azurite;
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => azurite.Stop();
@@ -66,7 +71,8 @@ public sealed class Azurite : IAsyncDisposable
         {
             if (--_users == 0)
             {
-                _shared?.Stop();
+                if (_shared is not null)
+                    await _shared.DisposeAsync();
                 _shared = null;
             }
         }
@@ -78,17 +84,42 @@ public sealed class Azurite : IAsyncDisposable
 
     public const string ExternalStorageVariable = "INGESTWORKER_TEST_STORAGE";
 
+    private static int _backendReported;
+
+    /// <summary>Which Azurite the shared fixture runs, and why: the line the run reports.</summary>
+    public static string Backend => AzuriteBackend.Current.Description;
+
+    // Once per test process, on standard error and as an xunit diagnostic message: the test host's
+    // standard error shows only at a detailed verbosity, while diagnostic messages (switched on in
+    // xunit.runner.json) show in the plain `dotnet test` output, so scripts/test.sh's log has it.
+    private static void ReportBackendOnce(AzuriteBackendChoice backend, IMessageSink? diagnostics)
+    {
+        if (Interlocked.Exchange(ref _backendReported, 1) != 0)
+            return;
+        Console.Error.WriteLine(backend.Description);
+        diagnostics?.OnMessage(new DiagnosticMessage(backend.Description));
+    }
+
     // Azurite's well-known development account; not a secret.
     private const string DevAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly StringBuilder _log = new();
+    private readonly AzuriteBackendKind _backend;
+    private readonly Uri? _dockerEndpoint;
     private readonly string? _location;
     private readonly LoopbackCertificate? _tls;
     private Process? _azurite;
+    private AzuriteContainer? _container;
     private (int Blob, int Queue, int Table) _ports;
 
-    private Azurite(string? location = null, LoopbackCertificate? tls = null)
+    // The on-disk and the OAuth Azurite are npm processes whatever the shared one is: a restart must
+    // come back on the same ports with the same data (a container published on random ports gets new
+    // ones when it starts again), and OAuth needs the test's certificate and key files, which a
+    // process on this machine reads where they are.
+    private Azurite(AzuriteBackendKind backend, Uri? dockerEndpoint = null, string? location = null, LoopbackCertificate? tls = null)
     {
+        _backend = backend;
+        _dockerEndpoint = dockerEndpoint;
         _location = location;
         _tls = tls;
     }
@@ -104,7 +135,7 @@ public sealed class Azurite : IAsyncDisposable
     {
         if (IsExternal)
             throw new InvalidOperationException($"An Azurite of the test's own cannot be started while {ExternalStorageVariable} is set.");
-        var azurite = new Azurite(location);
+        var azurite = new Azurite(AzuriteBackendKind.Npm, location: location);
         await azurite.StartAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => azurite.Stop();
         return azurite;
@@ -118,7 +149,22 @@ public sealed class Azurite : IAsyncDisposable
     /// </summary>
     public static async Task<Azurite> StartWithOAuthAsync(LoopbackCertificate tls)
     {
-        var azurite = new Azurite(tls: tls);
+        var azurite = new Azurite(AzuriteBackendKind.Npm, tls: tls);
+        await azurite.StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => azurite.Stop();
+        return azurite;
+    }
+
+    /// <summary>
+    /// An Azurite of one test's own in a container, through Testcontainers, whatever the shared
+    /// Azurite is. Throws, saying why, where no Docker engine on this machine answers.
+    /// </summary>
+    public static async Task<Azurite> StartInDockerAsync()
+    {
+        var engine = DockerEngine.Local;
+        if (!engine.Answers)
+            throw new InvalidOperationException("Azurite cannot run in Docker here: " + engine.Reason);
+        var azurite = new Azurite(AzuriteBackendKind.Docker, engine.Endpoint);
         await azurite.StartAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => azurite.Stop();
         return azurite;
@@ -132,6 +178,8 @@ public sealed class Azurite : IAsyncDisposable
     /// </summary>
     public async Task RestartAsync(TimeSpan downtime)
     {
+        if (_backend != AzuriteBackendKind.Npm || _location is null)
+            throw new InvalidOperationException("Only an Azurite of a test's own on disk (StartOwnAsync) can be restarted.");
         if (_azurite is { HasExited: false } running)
         {
             Process.Start("kill", ["-TERM", running.Id.ToString()])!.WaitForExit();
@@ -144,10 +192,14 @@ public sealed class Azurite : IAsyncDisposable
         await WaitUntilListeningAsync(_ports.Queue);
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        if (_container is { } container)
+        {
+            _container = null;
+            await container.DisposeAsync();
+        }
         Stop();
-        return ValueTask.CompletedTask;
     }
 
     public string ConnectionString { get; private set; } = "";
@@ -175,28 +227,46 @@ public sealed class Azurite : IAsyncDisposable
 
     private async Task StartAsync()
     {
-        var external = Environment.GetEnvironmentVariable(ExternalStorageVariable);
-        if (_location is null && _tls is null && !string.IsNullOrWhiteSpace(external))
+        if (_backend == AzuriteBackendKind.External)
         {
-            ConnectionString = external!;
+            ConnectionString = Environment.GetEnvironmentVariable(ExternalStorageVariable)!;
         }
         else
         {
-            var (blobPort, queuePort, tablePort) = _ports = (FreePort(), FreePort(), FreePort());
-            _azurite = StartAzurite(blobPort, queuePort, tablePort);
-            await WaitUntilListeningAsync(blobPort);
+            if (_backend == AzuriteBackendKind.Docker)
+            {
+                _ports = await StartContainerAsync();
+            }
+            else
+            {
+                _ports = (FreePort(), FreePort(), FreePort());
+                _azurite = StartAzurite(_ports.Blob, _ports.Queue, _ports.Table);
+            }
+            await WaitUntilListeningAsync(_ports.Blob);
             var scheme = _tls is null ? "http" : "https";
             ConnectionString =
                 $"DefaultEndpointsProtocol={scheme};AccountName=devstoreaccount1;AccountKey={DevAccountKey};" +
-                $"BlobEndpoint={scheme}://127.0.0.1:{blobPort}/devstoreaccount1;" +
-                $"QueueEndpoint={scheme}://127.0.0.1:{queuePort}/devstoreaccount1;" +
-                $"TableEndpoint={scheme}://127.0.0.1:{tablePort}/devstoreaccount1;";
+                $"BlobEndpoint={scheme}://127.0.0.1:{_ports.Blob}/devstoreaccount1;" +
+                $"QueueEndpoint={scheme}://127.0.0.1:{_ports.Queue}/devstoreaccount1;" +
+                $"TableEndpoint={scheme}://127.0.0.1:{_ports.Table}/devstoreaccount1;";
         }
         BlobService = new BlobServiceClient(ConnectionString, ClientOptions(_tls));
     }
 
+    private async Task<(int Blob, int Queue, int Table)> StartContainerAsync()
+    {
+        _container = await AzuriteContainer.StartAsync(_dockerEndpoint ?? throw new InvalidOperationException("No Docker endpoint was chosen."));
+        return _container.Ports;
+    }
+
     private void Stop()
     {
+        // The safety net at process exit: bounded, as Ryuk removes a container that is left behind.
+        if (_container is { } container)
+        {
+            _container = null;
+            container.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+        }
         try
         {
             if (_azurite is { HasExited: false })
@@ -257,7 +327,7 @@ public sealed class Azurite : IAsyncDisposable
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(30))
         {
-            if (_azurite!.HasExited)
+            if (_azurite is { HasExited: true })
                 throw new InvalidOperationException("Azurite exited during start-up:\n" + Log());
             try
             {
@@ -270,7 +340,7 @@ public sealed class Azurite : IAsyncDisposable
                 await Task.Delay(100);
             }
         }
-        throw new TimeoutException("Azurite did not start listening within 30 s:\n" + Log());
+        throw new TimeoutException("Azurite did not start listening within 30 s:\n" + await LogAsync());
     }
 
     private string Log()
@@ -278,6 +348,8 @@ public sealed class Azurite : IAsyncDisposable
         lock (_log)
             return _log.ToString();
     }
+
+    private async Task<string> LogAsync() => _container is { } container ? await container.LogsAsync() : Log();
 
     private static int FreePort()
     {
