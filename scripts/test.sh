@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests of the text library and the host, and the integration tests against
-# a real Azurite (started by the tests themselves on free ports, in memory, and stopped afterwards).
+# a real Azurite (started by the tests themselves on free ports, in memory, and stopped afterwards:
+# through Testcontainers where a Docker engine answers on this machine, else from npm).
 # Set INGESTWORKER_TEST_STORAGE to a connection string to run the integration tests against an
-# Azurite or storage account of your own instead.
+# Azurite or storage account of your own instead; INGESTWORKER_TEST_AZURITE=npm|docker forces the
+# choice (docs/testing.md).
 #
 # Ends with one line: "N passed, N failed" (", N skipped" when any were skipped).
 set -uo pipefail
