@@ -84,6 +84,8 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 if [ -n "${AzureWebJobsStorage:-}" ] && [ "${AzureWebJobsStorage}" != "UseDevelopmentStorage=true" ]; then
   say "Using the storage account in AzureWebJobsStorage"
+elif env | grep -q '^AzureWebJobsStorage__'; then
+  say "Using the identity-based connection in AzureWebJobsStorage__* (docs/configuration.md, Storage connection)"
 else
   # Azurite's well-known development account (not a secret), on the chosen ports.
   export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;"
