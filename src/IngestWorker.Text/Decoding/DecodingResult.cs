@@ -5,4 +5,5 @@ namespace IngestWorker.Text.Decoding;
 /// <param name="ByteOrderMark">Whether the input started with a byte-order mark.</param>
 /// <param name="Detected">True when the encoding was guessed from the bytes rather than known from a BOM or strict UTF-8 validity.</param>
 /// <param name="Confidence">For a detected encoding, how clearly it beat the alternatives (0–1).</param>
-public sealed record DecodingResult(string Encoding, bool ByteOrderMark, bool Detected, double? Confidence = null);
+/// <param name="MojibakeRepaired">Mis-decoded UTF-8 sequences found in the text and turned back into their characters (<see cref="MojibakeRepair"/>).</param>
+public sealed record DecodingResult(string Encoding, bool ByteOrderMark, bool Detected, double? Confidence = null, int MojibakeRepaired = 0);

@@ -3,13 +3,17 @@ using IngestWorker.Text.Readers;
 
 namespace IngestWorker.Text.Decoding;
 
-/// <summary>Turns the input bytes into text, refusing what is empty, binary or undecodable.</summary>
+/// <summary>Turns the input bytes into text, refusing what is empty, binary or undecodable, and repairs mojibake the text already carried.</summary>
 public sealed class DecodingStage : IPipelineStage
 {
     private readonly TextDecoder _decoder;
+    private readonly bool _repairMojibake;
 
-    public DecodingStage(PipelineOptions options) =>
+    public DecodingStage(PipelineOptions options)
+    {
         _decoder = new TextDecoder(new LegacyEncodingDetector(options.LegacyEncodings));
+        _repairMojibake = options.RepairMojibake;
+    }
 
     public string Name => "decode";
 
@@ -22,8 +26,9 @@ public sealed class DecodingStage : IPipelineStage
         if (!outcome.Succeeded)
             return ValueTask.FromResult(StageVerdict.Reject(Name, outcome.FailureCode!, outcome.FailureMessage!));
 
-        document.Text = outcome.Text;
-        document.Decoding = outcome.Info;
+        var repaired = 0;
+        document.Text = _repairMojibake ? MojibakeRepair.Repair(outcome.Text!, out repaired) : outcome.Text;
+        document.Decoding = repaired == 0 ? outcome.Info : outcome.Info! with { MojibakeRepaired = repaired };
         return ValueTask.FromResult(StageVerdict.Continue);
     }
 }

@@ -122,7 +122,8 @@ public sealed record OutputDecoding(
     string Encoding,
     bool ByteOrderMark,
     bool Detected,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Confidence);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Confidence,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MojibakeRepaired = null);
 
 public sealed record OutputLanguageGuess(string Code, double Confidence);
 

@@ -38,7 +38,7 @@ public sealed class OutputDocumentFactory
             PageType = document.Page?.Type is { } pageType ? new OutputPageType(pageType.Type, pageType.Confidence) : null,
             Metadata = Metadata(document.Metadata),
             Text = document.Text,
-            Decoding = document.Decoding is { } d ? new OutputDecoding(d.Encoding, d.ByteOrderMark, d.Detected, d.Confidence) : null,
+            Decoding = document.Decoding is { } d ? new OutputDecoding(d.Encoding, d.ByteOrderMark, d.Detected, d.Confidence, d.MojibakeRepaired > 0 ? d.MojibakeRepaired : null) : null,
             Language = document.Language is { } l
                 ? new OutputLanguage(l.Code, l.Confidence,
                     l.Alternatives.Select(a => new OutputLanguageGuess(a.Code, a.Confidence)).ToList(),

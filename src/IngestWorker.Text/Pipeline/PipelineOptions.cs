@@ -70,6 +70,12 @@ public sealed class PipelineOptions
     /// </summary>
     public List<string> LegacyEncodings { get; set; } = [.. LegacyEncodingDetector.DefaultCandidates];
 
+    /// <summary>
+    /// Turns UTF-8 that was decoded as Windows-1252 before it reached us ("Ã©", "â€™", "Â" before a
+    /// no-break space) back into the characters it stood for (<see cref="Decoding.MojibakeRepair"/>).
+    /// </summary>
+    public bool RepairMojibake { get; set; } = true;
+
     public BoilerplateOptions Boilerplate { get; set; } = new();
 
     public SiteTemplateOptions SiteTemplates { get; set; } = new();
