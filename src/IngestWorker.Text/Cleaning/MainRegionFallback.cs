@@ -43,12 +43,21 @@ public static class MainRegionFallback
         var kept = new List<string>();
         var removed = new List<RemovedBlock>();
         var text = new StringBuilder();
+        var prose = new HashSet<string>(StringComparer.Ordinal);
+        var isProduct = page.Type?.Type == PageTypes.Product;
         foreach (var block in page.Blocks)
         {
             // Hidden text is not on the page, and a site's template lines are its furniture wherever they sit.
             if (block.InMainRegion != true || block.RemovedBy is BoilerplateReasons.Hidden or BoilerplateReasons.SiteTemplate)
             {
                 removed.Add(new RemovedBlock(block.Text, block.RemovedBy ?? BoilerplateReasons.OutsideMainContent));
+                continue;
+            }
+            // A product's description again (in its summary, its tab and its mobile copy) is one
+            // description. Not on other pages: cards of a listing or a grid may say the same thing.
+            if (isProduct && IsProse(block.Text) && !prose.Add(block.Text))
+            {
+                removed.Add(new RemovedBlock(block.Text, BoilerplateReasons.Repeated));
                 continue;
             }
             if (text.Length > 0)
@@ -72,12 +81,13 @@ public static class MainRegionFallback
         var words = 0;
         foreach (var block in blocks)
         {
-            var count = Words(block);
-            if (count >= MinProseBlockWords && block.AsSpan().IndexOfAny(".!?:;,") >= 0)
-                words += count;
+            if (IsProse(block))
+                words += Words(block);
         }
         return words;
     }
+
+    private static bool IsProse(string block) => block.AsSpan().IndexOfAny(".!?:;,") >= 0 && Words(block) >= MinProseBlockWords;
 
     private static int Words(string text)
     {

@@ -142,4 +142,35 @@ public sealed class MainRegionFallbackTests
         Assert.DoesNotContain("three peaks", recovered.Text);
         Assert.DoesNotContain("Summit bag", recovered.Text);
     }
+
+    [Fact]
+    public void A_product_description_shown_again_in_a_tab_and_a_mobile_copy_is_kept_once_but_a_grid_keeps_its_repeated_cards()
+    {
+        const string description = "A day pack with a frame sheet, a rain cover and pockets for everything you carry.";
+        var html = $$$"""
+            <html><head><title>Trail pack 25 | Example Outdoor</title>
+            <script type="application/ld+json">{"@type":"Product","name":"Trail pack 25","offers":{"@type":"Offer","price":"119.00"}}</script></head>
+            <body><main><h1>Trail pack 25</h1><p>$119.00</p><button>Add to cart</button>
+            <div class="summary"><p>{{{description}}}</p></div>
+            <div class="tabs"><h2>Description</h2><p>{{{description}}}</p><ul><li>Capacity: 25 litres</li><li>Weight: 1 lb 13 oz</li></ul></div>
+            <div class="mobile-copy"><p>{{{description}}}</p></div>
+            </main></body></html>
+            """;
+        var page = new HtmlArticleExtractor().Extract(html);
+        var recovered = MainRegionFallback.Recover(page, new BoilerplateCleaner(Options).Clean(page), Options);
+
+        Assert.NotNull(recovered);
+        Assert.Equal(1, Occurrences(recovered.Text, description));
+        Assert.Contains("Capacity: 25 litres", recovered.Text);
+        Assert.Equal(2, recovered.Removed.Count(b => b.Reason == BoilerplateReasons.Repeated && b.Text == description));
+
+        // On a category grid, cards that say the same thing are each content.
+        var grid = new HtmlArticleExtractor().Extract(Listing().Replace("Light frame, rain cover included", "Light frame, rain cover and hip belt pockets included.", StringComparison.Ordinal));
+        var cards = MainRegionFallback.Recover(grid, new BoilerplateCleaner(Options).Clean(grid), Options);
+        Assert.NotNull(cards);
+        Assert.Equal(12, Occurrences(cards.Text, "Light frame, rain cover and hip belt pockets included."));
+    }
+
+    private static int Occurrences(string text, string part) =>
+        (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 }
