@@ -167,7 +167,7 @@ internal sealed partial class ArticleLocator
                 box.OwnHidden = false;
             if (box.Region != Region.None && major && box.Region != Region.Comments)
                 box.Region = Region.None;
-            if (box.Region == Region.Interface && IsClickableCard(box))
+            if (box.Region == Region.Interface && (IsClickableCard(box) || IsProseForm(box)))
                 box.Region = Region.None;
             // "social" or "widget" also name embedded posts (a quoted tweet), which are prose, not buttons.
             if ((box.Region == Region.Share && box.AllGoodChars >= 80 || embeds.Contains(box)) && box.Tag is not ("a" or "button" or "aside"))
@@ -270,6 +270,28 @@ internal sealed partial class ArticleLocator
     /// A teaser card that a script makes clickable as a whole (<c>role="button"</c> on a story's
     /// summary in a grid) holds a heading and prose; a real button holds a label.
     /// </summary>
+    /// <summary>
+    /// A <c>&lt;form&gt;</c> with no field to fill and no button to press, holding paragraphs of
+    /// prose, wraps content: old Reddit's posts and comments each sit in one. A newsletter or
+    /// contact form beside its blurb has its fields, and stays interface.
+    /// </summary>
+    private bool IsProseForm(Box box)
+    {
+        if (box.Tag != "form" || box.AllGoodChars < MinCardProse || box.Element.QuerySelector(FormControls) is not null)
+            return false;
+        for (var i = box.First; i < box.End; i++)
+        {
+            if (_blocks[i].Kind == BlockKind.Paragraph && _blocks[i].Words >= MinProseFormParagraphWords)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>A paragraph this long is a sentence someone wrote, not a field's label or hint.</summary>
+    private const int MinProseFormParagraphWords = 8;
+
+    private const string FormControls = "input:not([type=hidden]), textarea, select, button";
+
     private bool IsClickableCard(Box box)
     {
         if (box.Tag == "button" || box.AllGoodChars < MinCardProse || box.Element.GetAttribute("role") != "button")

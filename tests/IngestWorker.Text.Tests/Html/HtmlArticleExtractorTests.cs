@@ -477,6 +477,20 @@ public class HtmlArticleExtractorTests
     }
 
     [Fact]
+    public void A_form_with_no_field_that_holds_prose_wraps_content_but_a_signup_form_stays_interface()
+    {
+        // Old Reddit: each post and comment in a <form> with only hidden inputs.
+        var comments = string.Concat(new[] { Lorem1, Lorem2, Lorem3 }.Select((text, i) =>
+            $"<div class=\"comment\"><p class=\"tagline\">user{i} 12 points</p><form class=\"usertext\"><input type=\"hidden\" name=\"thing_id\" value=\"t1_{i}\"><div class=\"md\"><p>{text}</p></div></form></div>"));
+        var html = Page($"<main><h1>Lab-grown hair follicles</h1><div class=\"commentarea\">{comments}</div>"
+            + "<form class=\"signup\"><p>Get the week's best science stories in your inbox every Friday morning, free of charge.</p><input type=\"email\" name=\"email\"><button>Sign up</button></form></main>");
+        var page = Extractor.Extract(html);
+
+        Assert.True(Block(page, Lorem2).InMainRegion);
+        Assert.False(Block(page, "Get the week's best science stories").InMainRegion);
+    }
+
+    [Fact]
     public void A_page_is_read_as_a_desktop_shows_it()
     {
         var html = Page("<main><h1>Buses are coming</h1>"
