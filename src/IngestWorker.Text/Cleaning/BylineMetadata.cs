@@ -16,7 +16,7 @@ public static class BylineMetadata
     private const int MaxNameWords = 8;
 
     private static readonly string[] Separators = [" | ", "|", " · ", "·", " - ", " – ", " — ", " • "];
-    private static readonly string[] Lead = ["written by", "posted by", "published by", "reviewed by", "author:", "authors:", "by:", "by"];
+    private static readonly string[] Lead = ["written by", "article by", "posted by", "published by", "reviewed by", "author:", "authors:", "by:", "by"];
 
     /// <summary>
     /// The first removed <c>byline</c> block that holds a name once "By", "Written by", dates and
@@ -30,8 +30,66 @@ public static class BylineMetadata
             if (Name(byline) is { } name)
                 return name;
         }
+        // A byline the page laid out in two parts, a label and the name under it ("Written by" /
+        // "Jane Doe"), or one whatever reason removed it, when its lead can only introduce an author.
+        for (var i = 0; i < removed.Count; i++)
+        {
+            var text = removed[i].Text.AsSpan().Trim();
+            if (text.Length > MaxLabelledBylineChars)
+                continue;
+            switch (LabelAt(text, out var rest))
+            {
+                case LabelKind.Alone when i + 1 < removed.Count && IsPersonName(removed[i + 1].Text.Trim()):
+                    return removed[i + 1].Text.Trim();
+                case LabelKind.BeforeName when rest.TrimStart(':').Trim().ToString() is var name && IsPersonName(name):
+                    return name;
+            }
+        }
         return null;
     }
+
+    private enum LabelKind { None, Alone, BeforeName }
+
+    // Longer than this, a line is a sentence that happens to start with "Written by", not a byline.
+    private const int MaxLabelledBylineChars = 80;
+
+    /// <param name="rest">What follows the label: the name, when the label is not alone.</param>
+    private static LabelKind LabelAt(ReadOnlySpan<char> text, out ReadOnlySpan<char> rest)
+    {
+        foreach (var lead in LabelLeads)
+        {
+            if (!text.StartsWith(lead, StringComparison.OrdinalIgnoreCase))
+                continue;
+            rest = text[lead.Length..];
+            if (rest.IsEmpty || rest is ":")
+                return LabelKind.Alone;
+            if (rest[0] is ' ' or ':')
+                return LabelKind.BeforeName;
+        }
+        rest = default;
+        return LabelKind.None;
+    }
+
+    /// <summary>Leads that introduce nothing but an author (unlike a bare "By", which starts sentences too).</summary>
+    private static readonly string[] LabelLeads = ["written by", "article by", "posted by", "words by", "author", "authors"];
+
+    /// <summary>
+    /// A name as a label's next line must look: two to five words, each capitalised (or in a script
+    /// without case), joined at most by "and", "&amp;", "de", "van"…: "Jane Doe", not "Table of contents".
+    /// </summary>
+    private static bool IsPersonName(string text)
+    {
+        if (!IsName(text) || text.AsSpan().IndexOfAny(".!?:;") >= 0)
+            return false;
+        var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // Two words at least: a label's next line of one word is as often a link ("Contact") or an avatar's initials.
+        return words.Length >= 2 && words.Length <= MaxLabelledNameWords
+            && words.All(w => NameJoiners.Contains(w) || char.IsUpper(w[0]) || !BlockFeatures.IsCased(w[0]));
+    }
+
+    private const int MaxLabelledNameWords = 5;
+
+    private static readonly string[] NameJoiners = ["and", "&", "de", "van", "von", "der", "da", "di", "del", "la", "le", "bin"];
 
     /// <summary>
     /// The first removed <c>byline</c> block that holds a calendar date ("Published August 7, 2023

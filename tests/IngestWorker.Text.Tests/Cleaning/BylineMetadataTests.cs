@@ -37,6 +37,31 @@ public sealed class BylineMetadataTests
     }
 
     [Fact]
+    public void A_label_that_can_only_introduce_an_author_gives_the_name_under_it_whatever_removed_them()
+    {
+        // "Written by" above the name, both taken for layout outside the article.
+        Assert.Equal("Edzel Tabing", BylineMetadata.Author(
+        [
+            new("Aug 04, 2025", BoilerplateReasons.OutsideMainContent),
+            new("Written by", BoilerplateReasons.OutsideMainContent),
+            new("Edzel Tabing", BoilerplateReasons.OutsideMainContent),
+            new("Table of contents", BoilerplateReasons.OutsideMainContent),
+        ]));
+        Assert.Equal("Matias Heikkilä", BylineMetadata.Author([new("Article by", BoilerplateReasons.OutsideMainContent), new("Matias Heikkilä", BoilerplateReasons.OutsideMainContent)]));
+        // Label and name on one line, removed as a caption.
+        Assert.Equal("John Crenshaw", BylineMetadata.Author([new("Written by John Crenshaw", BoilerplateReasons.Caption)]));
+        Assert.Equal("Jane Doe", BylineMetadata.Author([new("Author: Jane Doe", BoilerplateReasons.OutsideMainContent)]));
+    }
+
+    [Theory]
+    [InlineData("Written by", "Contact")]              // a link after the label
+    [InlineData("Authors", "CP")]                      // an avatar's initials
+    [InlineData("Author", "Table of contents")]         // not a name
+    [InlineData("By", "Jane Doe")]                      // a bare "By" outside a byline starts sentences too
+    public void A_label_followed_by_something_else_than_a_name_gives_none(string label, string next) =>
+        Assert.Null(BylineMetadata.Author([new(label, BoilerplateReasons.OutsideMainContent), new(next, BoilerplateReasons.OutsideMainContent)]));
+
+    [Fact]
     public void The_date_comes_from_the_first_dated_byline_then_from_a_dateline_alone()
     {
         var byline = new List<RemovedBlock>

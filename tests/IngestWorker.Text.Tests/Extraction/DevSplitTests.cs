@@ -47,7 +47,7 @@ public sealed class DevSplitTests
         Assert.InRange(report.Pages.Count(p => p.Empty), 0, 8);
         Assert.InRange(report.Share(p => p.Title), 0.78, 1.0);
         Assert.InRange(report.Share(p => p.Date), 0.82, 1.0);
-        Assert.InRange(report.Share(p => p.Author), 0.74, 1.0);
+        Assert.InRange(report.Share(p => p.Author), 0.75, 1.0);
         Assert.InRange(report.Share(p => p.PageType == p.Page.Type), 0.75, 1.0);
     }
 
