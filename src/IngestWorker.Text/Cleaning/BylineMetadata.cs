@@ -15,7 +15,7 @@ public static class BylineMetadata
     // A name longer than this is a sentence about the author, not the byline's name.
     private const int MaxNameWords = 8;
 
-    private static readonly string[] Separators = [" | ", "|", " · ", "·", " - ", " – ", " — ", " • "];
+    private static readonly string[] Separators = [" | ", "|", " · ", "·", " - ", " – ", " — ", " • ", "•"];
     private static readonly string[] Lead = ["written by", "article by", "posted by", "published by", "reviewed by", "author:", "authors:", "by:", "by"];
 
     /// <summary>
@@ -108,8 +108,25 @@ public static class BylineMetadata
             if (block.Text.Length <= MaxDatelineChars && DateText.Find(block.Text) is { } date && date.OtherWords <= MaxDatelineOtherWords)
                 return date.Iso;
         }
+        // A dateline that shares its line with the name ("Dec 26, 2025 • Mahua Das in Project
+        // Management", "Faith Katunga•Oct 20, 2025"): a part between separators that is a date alone.
+        foreach (var block in removed)
+        {
+            if (block.Text.Length > MaxSharedDatelineChars || block.Text.AsSpan().IndexOfAny(SeparatorChars) < 0)
+                continue;
+            foreach (var segment in block.Text.Split(Separators, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (segment.Length <= MaxDatelineChars && DateText.Find(segment) is { } date && date.OtherWords <= MaxDatelineOtherWords)
+                    return date.Iso;
+            }
+        }
         return null;
     }
+
+    // A line this long that holds a date between separators is a byline, not a sentence.
+    private const int MaxSharedDatelineChars = 100;
+
+    private static readonly System.Buffers.SearchValues<char> SeparatorChars = System.Buffers.SearchValues.Create("|·-–—•");
 
     /// <summary>The name in one byline line, or null when it holds none (only a date, only "By", a sentence).</summary>
     public static string? Name(string byline)

@@ -62,6 +62,15 @@ public sealed class BylineMetadataTests
         Assert.Null(BylineMetadata.Author([new(label, BoilerplateReasons.OutsideMainContent), new(next, BoilerplateReasons.OutsideMainContent)]));
 
     [Fact]
+    public void A_dateline_sharing_its_line_with_the_name_gives_the_date_but_a_sentence_with_a_date_does_not()
+    {
+        Assert.Equal("2025-12-26", BylineMetadata.Date([new("Dec 26, 2025 • Mahua Das in Project Management", BoilerplateReasons.OutsideMainContent)]));
+        Assert.Equal("2025-10-20", BylineMetadata.Date([new("Faith Katunga•Oct 20, 2025", BoilerplateReasons.OutsideMainContent)]));
+        Assert.Null(BylineMetadata.Date([new("The council met on Dec 26, 2025 to vote on the budget | and the vote passed", BoilerplateReasons.OutsideMainContent)]));
+        Assert.Null(BylineMetadata.Date([new("Dec 26, 2025 and Jan 2, 2026 are the dates of the two meetings this winter", BoilerplateReasons.OutsideMainContent)]));
+    }
+
+    [Fact]
     public void The_date_comes_from_the_first_dated_byline_then_from_a_dateline_alone()
     {
         var byline = new List<RemovedBlock>

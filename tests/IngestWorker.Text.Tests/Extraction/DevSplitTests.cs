@@ -46,7 +46,7 @@ public sealed class DevSplitTests
         Assert.InRange(report.F1Of("service"), 0.80, 1.0);
         Assert.InRange(report.Pages.Count(p => p.Empty), 0, 8);
         Assert.InRange(report.Share(p => p.Title), 0.78, 1.0);
-        Assert.InRange(report.Share(p => p.Date), 0.82, 1.0);
+        Assert.InRange(report.Share(p => p.Date), 0.83, 1.0);
         Assert.InRange(report.Share(p => p.Author), 0.75, 1.0);
         Assert.InRange(report.Share(p => p.PageType == p.Page.Type), 0.75, 1.0);
     }
