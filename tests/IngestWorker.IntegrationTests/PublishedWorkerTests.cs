@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using IngestWorker.IntegrationTests.Infrastructure;
 using IngestWorker.Tests.Container;
@@ -132,41 +131,18 @@ public sealed class PublishedWorkerTests(AzuriteFixture azurite, ITestOutputHelp
         throw new TimeoutException($"/{path} did not answer 200 within {StartTimeout} (last: {last}):\n{string.Join('\n', worker.Output)}");
     }
 
-    /// <summary>Runs a command to its end (killing its process tree after <paramref name="timeout"/>); its exit code and output.</summary>
+    /// <summary>Runs a command to its end (its process tree killed after <paramref name="timeout"/>); its exit code and output.</summary>
     private static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyList<string> command, string workingDirectory, IDictionary<string, string?> environment, TimeSpan timeout)
     {
-        var info = new ProcessStartInfo(command[0])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (var argument in command.Skip(1))
-            info.ArgumentList.Add(argument);
-        foreach (var (key, value) in environment)
-            info.Environment[key] = value;
-        var output = new StringBuilder();
-        using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var cancel = new CancellationTokenSource(timeout);
+        using var process = WorkerProcess.StartCommand(command, workingDirectory, environment);
         try
         {
-            await process.WaitForExitAsync(cancel.Token);
+            var exitCode = await process.WaitForExitAsync(timeout);
+            return (exitCode, string.Join('\n', process.Output).Trim());
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            throw new TimeoutException($"'{string.Join(' ', command)}' did not finish within {timeout}:\n{output}");
+            throw new TimeoutException($"'{string.Join(' ', command)}' did not finish within {timeout}:\n{string.Join('\n', process.Output)}");
         }
-        // Let the asynchronous readers drain.
-        process.WaitForExit();
-        lock (output)
-            return (process.ExitCode, output.ToString().Trim());
     }
 }

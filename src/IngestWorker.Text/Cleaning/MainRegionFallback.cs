@@ -80,14 +80,20 @@ public static class MainRegionFallback
     {
         var words = 0;
         foreach (var block in blocks)
-        {
-            if (IsProse(block))
-                words += Words(block);
-        }
+            words += ProseWordCount(block);
         return words;
     }
 
-    private static bool IsProse(string block) => block.AsSpan().IndexOfAny(".!?:;,") >= 0 && Words(block) >= MinProseBlockWords;
+    private static bool IsProse(string block) => ProseWordCount(block) > 0;
+
+    /// <summary>The block's words when it reads as prose, else 0.</summary>
+    private static int ProseWordCount(string block)
+    {
+        if (block.AsSpan().IndexOfAny(".!?:;,") < 0)
+            return 0;
+        var words = Words(block);
+        return words >= MinProseBlockWords ? words : 0;
+    }
 
     private static int Words(string text)
     {
